@@ -1,0 +1,9 @@
+/// The SQLite migrations, embedded in the binary in the order they apply.
+/// SwiftPM names an embedded file after its name with the first character and
+/// dots turned into `_` (`0001_init.sql` → `_001_init_sql`).
+/// Add a new file to `Migrations/sqlite/`, to `Package.swift` and to this list.
+public enum SQLiteMigrations {
+    public static let all: [(name: String, sql: String)] = [
+        ("0001_init", String(decoding: PackageResources._001_init_sql, as: UTF8.self)),
+    ]
+}

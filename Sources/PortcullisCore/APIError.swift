@@ -1,0 +1,107 @@
+/// A failure the API reports to its client: an HTTP status and one or more
+/// stable error keys. This file is the only place keys are spelled.
+public struct APIError: Error, Sendable, Equatable {
+    public enum Status: Int, Sendable {
+        case badRequest = 400
+        case unauthorized = 401
+        case forbidden = 403
+        case notFound = 404
+        case methodNotAllowed = 405
+        case payloadTooLarge = 413
+        case unsupportedMediaType = 415
+        case unprocessable = 422
+        case internalError = 500
+    }
+
+    public let status: Status
+    public let keys: [String]
+
+    public init(_ status: Status, _ keys: String...) {
+        self.init(status, keys: keys)
+    }
+
+    public init(_ status: Status, keys: [String]) {
+        self.status = status
+        var seen = Set<String>()
+        self.keys = keys.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Error keys, grouped by area, so a typo is a compile error.
+public enum ErrorKey {
+    public enum Server {
+        public static let internalError = "server.internal_error"
+        public static let routeNotFound = "server.route_not_found"
+        public static let methodNotAllowed = "server.method_not_allowed"
+        public static let tooLarge = "server.request.too_large"
+        public static let unsupportedMediaType = "server.request.unsupported_media_type"
+        /// Our own key: a body that claims a media type but cannot be parsed
+        /// (broken JSON, non-UTF-8 text). Barong's framework answers 400 too.
+        public static let malformedBody = "server.request.malformed_body"
+    }
+
+    public enum Session {
+        public static let invalidParams = "identity.session.invalid_params"
+        public static let banned = "identity.session.banned"
+        public static let deleted = "identity.session.deleted"
+        public static let notActive = "identity.session.not_active"
+        public static let missingOTP = "identity.session.missing_otp"
+        public static let invalidOTP = "identity.session.invalid_otp"
+        public static let notFound = "identity.session.not_found"
+    }
+
+    public enum Identity {
+        public static let invalidReferralFormat = "identity.user.invalid_referral_format"
+        public static let referralDoesntExist = "identity.user.referral_doesnt_exist"
+    }
+
+    public enum Authz {
+        public static let invalidSession = "authz.invalid_session"
+        public static let missingCSRF = "authz.missing_csrf_token"
+        public static let csrfMismatch = "authz.csrf_token_mismatch"
+        public static let clientSessionMismatch = "authz.client_session_mismatch"
+        public static let userNotActive = "authz.user_not_active"
+        public static let jwtInvalid = "jwt.decode_and_verify"
+    }
+
+    public enum ResourceUser {
+        public static let invalidPassword = "resource.user.invalid_password"
+        public static let missingOTPCode = "resource.user.missing_otp_code"
+        public static let emptyOTPCode = "resource.user.empty_otp_code"
+        public static let invalidOTP = "resource.user.invalid_otp"
+        public static let wrongTopic = "resource.user.wrong_topic"
+        public static let emptyTopic = "resource.user.empty_topic"
+        public static let nonIntegerTimeFrom = "resource.user.non_integer_time_from"
+        public static let nonIntegerTimeTo = "resource.user.non_integer_time_to"
+        public static let noActivity = "resource.user.no_activity"
+    }
+
+    public enum ResourcePassword {
+        public static let doesntMatch = "resource.password.doesnt_match"
+        public static let prevPassNotCorrect = "resource.password.prev_pass_not_correct"
+        public static let noChangeProvided = "resource.password.no_change_provided"
+    }
+
+    /// Record (model) validation keys: `<attribute>.<reason>`, no group prefix.
+    public enum Record {
+        public static let notFound = "record.not_found"
+        public static let emailInvalid = "email.invalid"
+        public static let emailTaken = "email.taken"
+        public static let passwordRequirements = "password.requirements"
+        public static let passwordWeak = "password.weak"
+        public static let usernameInvalid = "username.invalid"
+        public static let usernameTooShort = "username.too_short"
+        public static let usernameTooLong = "username.too_long"
+        public static let usernameTaken = "username.taken"
+        public static let dataInvalidFormat = "data.invalid_format"
+        public static let dataTooLong = "data.too_long"
+        public static let roleDoesntExist = "role.doesnt_exist"
+    }
+
+    /// `<group>.<resource>.missing_<param>`.
+    public static func missing(_ scope: String, _ param: String) -> String { "\(scope).missing_\(param)" }
+    /// `<group>.<resource>.empty_<param>`.
+    public static func empty(_ scope: String, _ param: String) -> String { "\(scope).empty_\(param)" }
+    /// `<group>.<resource>.invalid_<param>`.
+    public static func invalid(_ scope: String, _ param: String) -> String { "\(scope).invalid_\(param)" }
+}

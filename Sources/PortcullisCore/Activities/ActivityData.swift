@@ -1,0 +1,12 @@
+import Foundation
+
+/// The JSON text stored in an activity's `data`.
+public enum ActivityData {
+    public static func reason(_ text: String) -> String {
+        let object = ["reason": text]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

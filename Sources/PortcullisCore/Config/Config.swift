@@ -1,0 +1,85 @@
+/// Every setting of the server, with Barong's names and defaults where the
+/// key is shared with Barong (operations.md). Built by `ConfigLoader`.
+public struct Config: Sendable {
+    // Shared with Barong.
+    public var appName = "Portcullis"
+    public var domain = "openware.com"
+    public var uidPrefix = "ID"
+    public var sessionName = "_barong_session"
+    public var sessionExpireTime = 1800
+    public var jwtExpireTime = 3600
+    public var csrfProtection = true
+    public var apikeyNonceLifetime = 5000
+    public var passwordRegexp = #"^(?=.*[[:lower:]])(?=.*[[:upper:]])(?=.*[[:digit:]])(?=.*[[:graph:]]).{8,80}$"#
+    public var passwordMinEntropy = 14
+    public var passwordUseDictionary = true
+    public var firstRegistrationSuperadmin = true
+    public var captcha = "none"
+    public var captchaProtectedEndpoints = ["user_create", "session_create", "password_reset", "email_confirmation"]
+    public var recaptchaSiteKey = ""
+    public var recaptchaSecretKey = ""
+    public var geetestID = ""
+    public var geetestKey = ""
+    public var phoneVerification = "mock"
+    public var twilioPhoneNumber = "+15005550000"
+    public var twilioAccountSID = ""
+    public var twilioAuthToken = ""
+    public var twilioServiceSID = ""
+    public var senderEmail = "noreply@portcullis.local"
+    public var senderName = "Portcullis"
+    public var smtpHost = "127.0.0.1"
+    public var smtpPort = 25
+    public var smtpUser = ""
+    public var smtpPassword = ""
+    public var defaultLanguage = "en"
+    public var auth0Domain = ""
+    public var auth0ClientID = ""
+    public var kycProvider = "local"
+    public var kycaidAuthorizationToken = ""
+    public var kycaidAPIEndpoint = "https://api.kycaid.com/"
+    public var kycaidFormID = ""
+    public var docNumLimit = 10
+    public var requiredDocsExpire = true
+    public var apiCORSOrigins = ""
+    public var apiCORSMaxAge = 3600
+    public var apiCORSAllowCredentials = false
+    public var crc32Salt = ""
+    public var apiDataMaskingEnabled = true
+    public var gateway = "cloudflare"
+    public var activationRequirements = ["email:verified"]
+
+    // Portcullis' own.
+    public var listenHost = "127.0.0.1"
+    public var listenPort = 8001
+    public var databaseURL = "sqlite://data/portcullis.sqlite3"
+    public var autoMigrate = true
+    public var jwtPrivateKeyPath = ""
+    public var encryptionKey = ""
+    public var smtpTLS = "none"
+    public var twilioAPIBaseURL = "https://api.twilio.com"
+    public var twilioVerifyBaseURL = "https://verify.twilio.com"
+    public var recaptchaVerifyURL = "https://www.google.com/recaptcha/api/siteverify"
+    public var geetestAPIURL = "https://api.geetest.com"
+    public var auth0JWKSURL = ""
+    public var uploadPath = "data/uploads"
+    public var uploadMaxBytes = 10_485_760
+    public var logFormat = "text"
+    public var logLevel = "info"
+    public var trustedProxies: [String] = []
+    public var bcryptCost = 12
+    public var dataDir = "data"
+
+    public init() {}
+
+    /// Where the SQLite file lives, when `database_url` is `sqlite://PATH`.
+    public var sqlitePath: String? {
+        let prefix = "sqlite://"
+        guard databaseURL.hasPrefix(prefix) else { return nil }
+        return String(databaseURL.dropFirst(prefix.count))
+    }
+
+    /// The public URL of the deployment (`domain` with `https://` unless it has a scheme).
+    public var publicURL: String {
+        domain.contains("://") ? domain : "https://\(domain)"
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// One settable key: its type and where it lands in `Config`.
+enum ConfigField {
+    case string(WritableKeyPath<Config, String>)
+    case int(WritableKeyPath<Config, Int>)
+    case bool(WritableKeyPath<Config, Bool>)
+    case list(WritableKeyPath<Config, [String]>)
+
+    /// Every key the JSON file and `BARONG_*` variables accept.
+    static var all: [String: ConfigField] {
+        [
+            "app_name": .string(\.appName),
+            "domain": .string(\.domain),
+            "uid_prefix": .string(\.uidPrefix),
+            "session_name": .string(\.sessionName),
+            "session_expire_time": .int(\.sessionExpireTime),
+            "jwt_expire_time": .int(\.jwtExpireTime),
+            "csrf_protection": .bool(\.csrfProtection),
+            "apikey_nonce_lifetime": .int(\.apikeyNonceLifetime),
+            "password_regexp": .string(\.passwordRegexp),
+            "password_min_entropy": .int(\.passwordMinEntropy),
+            "password_use_dictionary": .bool(\.passwordUseDictionary),
+            "first_registration_superadmin": .bool(\.firstRegistrationSuperadmin),
+            "captcha": .string(\.captcha),
+            "captcha_protected_endpoints": .list(\.captchaProtectedEndpoints),
+            "recaptcha_site_key": .string(\.recaptchaSiteKey),
+            "recaptcha_secret_key": .string(\.recaptchaSecretKey),
+            "geetest_id": .string(\.geetestID),
+            "geetest_key": .string(\.geetestKey),
+            "phone_verification": .string(\.phoneVerification),
+            "twilio_phone_number": .string(\.twilioPhoneNumber),
+            "twilio_account_sid": .string(\.twilioAccountSID),
+            "twilio_auth_token": .string(\.twilioAuthToken),
+            "twilio_service_sid": .string(\.twilioServiceSID),
+            "sender_email": .string(\.senderEmail),
+            "sender_name": .string(\.senderName),
+            "smtp_host": .string(\.smtpHost),
+            "smtp_port": .int(\.smtpPort),
+            "smtp_user": .string(\.smtpUser),
+            "smtp_password": .string(\.smtpPassword),
+            "default_language": .string(\.defaultLanguage),
+            "auth0_domain": .string(\.auth0Domain),
+            "auth0_client_id": .string(\.auth0ClientID),
+            "kyc_provider": .string(\.kycProvider),
+            "kycaid_authorization_token": .string(\.kycaidAuthorizationToken),
+            "kycaid_api_endpoint": .string(\.kycaidAPIEndpoint),
+            "kycaid_form_id": .string(\.kycaidFormID),
+            "doc_num_limit": .int(\.docNumLimit),
+            "required_docs_expire": .bool(\.requiredDocsExpire),
+            "api_cors_origins": .string(\.apiCORSOrigins),
+            "api_cors_max_age": .int(\.apiCORSMaxAge),
+            "api_cors_allow_credentials": .bool(\.apiCORSAllowCredentials),
+            "crc32_salt": .string(\.crc32Salt),
+            "api_data_masking_enabled": .bool(\.apiDataMaskingEnabled),
+            "gateway": .string(\.gateway),
+            "activation_requirements": .list(\.activationRequirements),
+            "listen_host": .string(\.listenHost),
+            "listen_port": .int(\.listenPort),
+            "database_url": .string(\.databaseURL),
+            "auto_migrate": .bool(\.autoMigrate),
+            "jwt_private_key_path": .string(\.jwtPrivateKeyPath),
+            "encryption_key": .string(\.encryptionKey),
+            "smtp_tls": .string(\.smtpTLS),
+            "twilio_api_base_url": .string(\.twilioAPIBaseURL),
+            "twilio_verify_base_url": .string(\.twilioVerifyBaseURL),
+            "recaptcha_verify_url": .string(\.recaptchaVerifyURL),
+            "geetest_api_url": .string(\.geetestAPIURL),
+            "auth0_jwks_url": .string(\.auth0JWKSURL),
+            "upload_path": .string(\.uploadPath),
+            "upload_max_bytes": .int(\.uploadMaxBytes),
+            "log_format": .string(\.logFormat),
+            "log_level": .string(\.logLevel),
+            "trusted_proxies": .list(\.trustedProxies),
+            "bcrypt_cost": .int(\.bcryptCost),
+            "data_dir": .string(\.dataDir),
+        ]
+    }
+
+    /// A value from the JSON file: typed JSON, or a string in the env syntax.
+    func apply(json value: Any, to config: inout Config, name: String) throws {
+        switch (self, value) {
+        case (.string(let path), let text as String):
+            config[keyPath: path] = text
+        case (.list(let path), let items as [Any]):
+            config[keyPath: path] = try items.map {
+                guard let text = $0 as? String else { throw ConfigError("\(name): list items must be strings") }
+                return text
+            }
+        case (.int(let path), let number as NSNumber) where !Self.isBool(number):
+            guard let exact = Int(exactly: number.doubleValue) else {
+                throw ConfigError("\(name): '\(number)' is not an integer")
+            }
+            config[keyPath: path] = exact
+        case (.bool(let path), let number as NSNumber) where Self.isBool(number):
+            config[keyPath: path] = number.boolValue
+        case (_, let text as String):
+            try apply(text: text, to: &config, name: name)
+        default:
+            throw ConfigError("\(name): '\(value)' has the wrong type")
+        }
+    }
+
+    /// A value from the environment (always text).
+    func apply(text: String, to config: inout Config, name: String) throws {
+        switch self {
+        case .string(let path):
+            config[keyPath: path] = text
+        case .int(let path):
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ConfigError("\(name): '\(text)' is not an integer")
+            }
+            config[keyPath: path] = number
+        case .bool(let path):
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": config[keyPath: path] = true
+            case "false", "0", "no", "off": config[keyPath: path] = false
+            default: throw ConfigError("\(name): '\(text)' is not true or false")
+            }
+        case .list(let path):
+            config[keyPath: path] = text.split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+    }
+
+    private static func isBool(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+}

@@ -1,0 +1,143 @@
+/// The persistence port. `write` runs its body in one transaction that
+/// commits only when the body returns; `read` gets a consistent connection.
+public protocol Store: Sendable {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
+}
+
+/// Everything a service may do inside one transaction.
+public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository {}
+
+/// A unique constraint the store refused (a race the pre-checks missed).
+public struct DuplicateRecord: Error, Sendable {
+    public let field: String
+    public init(field: String) { self.field = field }
+}
+
+public struct NewUser: Sendable {
+    public var uid: String
+    public var email: String
+    public var username: String?
+    public var passwordDigest: String
+    public var role: String
+    public var state: UserState
+    public var referralID: Int64?
+    public var data: String?
+    public var now: Int64
+
+    public init(uid: String, email: String, username: String?, passwordDigest: String, role: String,
+                state: UserState, referralID: Int64?, data: String?, now: Int64) {
+        self.uid = uid; self.email = email; self.username = username; self.passwordDigest = passwordDigest
+        self.role = role; self.state = state; self.referralID = referralID; self.data = data; self.now = now
+    }
+}
+
+public protocol UserRepository: Sendable {
+    func insertUser(_ user: NewUser) async throws -> User
+    func user(id: Int64) async throws -> User?
+    func user(uid: String) async throws -> User?
+    func user(email: String) async throws -> User?
+    func user(username: String) async throws -> User?
+    func updateUser(_ user: User) async throws
+    func countUsers() async throws -> Int
+    func fullInfo(of user: User) async throws -> UserFullInfo
+}
+
+public struct Level: Sendable, Equatable {
+    public var id: Int
+    public var key: String
+    public var value: String
+    public init(id: Int, key: String, value: String) { self.id = id; self.key = key; self.value = value }
+}
+
+public protocol LabelRepository: Sendable {
+    func labels(userID: Int64) async throws -> [Label]
+    /// Creates the label or updates its value.
+    func upsertLabel(userID: Int64, key: String, value: String, scope: String, now: Int64) async throws
+    func levels() async throws -> [Level]
+}
+
+/// A stored session: the id itself is never stored, only its SHA-256.
+public struct SessionRecord: Sendable, Equatable {
+    public var idHash: String
+    public var userID: Int64
+    public var csrfToken: String
+    public var userIP: String
+    public var userAgent: String
+    public var expireAt: Int64
+    /// The store entry's absolute end (24 h after opening), whatever renewals say.
+    public var hardExpireAt: Int64
+    public var createdAt: Int64
+
+    public init(idHash: String, userID: Int64, csrfToken: String, userIP: String, userAgent: String,
+                expireAt: Int64, hardExpireAt: Int64, createdAt: Int64) {
+        self.idHash = idHash; self.userID = userID; self.csrfToken = csrfToken; self.userIP = userIP
+        self.userAgent = userAgent; self.expireAt = expireAt; self.hardExpireAt = hardExpireAt; self.createdAt = createdAt
+    }
+}
+
+public protocol SessionRepository: Sendable {
+    func insertSession(_ session: SessionRecord) async throws
+    func session(idHash: String) async throws -> SessionRecord?
+    func renewSession(idHash: String, expireAt: Int64) async throws
+    func deleteSession(idHash: String) async throws
+    /// Ends every session of a user, except `keeping` when given.
+    func deleteSessions(userID: Int64, keeping idHash: String?) async throws
+    func deleteExpiredSessions(now: Int64) async throws
+}
+
+public struct Activity: Sendable {
+    public var id: Int64
+    public var userIP: String
+    public var userIPCountry: String
+    public var userAgent: String
+    public var topic: String
+    public var action: String
+    public var result: String
+    public var data: String?
+    public var createdAt: Int64
+
+    public init(id: Int64, userIP: String, userIPCountry: String, userAgent: String, topic: String,
+                action: String, result: String, data: String?, createdAt: Int64) {
+        self.id = id; self.userIP = userIP; self.userIPCountry = userIPCountry; self.userAgent = userAgent
+        self.topic = topic; self.action = action; self.result = result; self.data = data; self.createdAt = createdAt
+    }
+}
+
+public struct NewActivity: Sendable {
+    public var userID: Int64
+    public var category: String
+    public var client: ClientInfo
+    public var topic: String
+    public var action: String
+    public var result: String
+    public var data: String?
+    public var now: Int64
+
+    public init(userID: Int64, category: String = "user", client: ClientInfo, topic: String, action: String,
+                result: String, data: String? = nil, now: Int64) {
+        self.userID = userID; self.category = category; self.client = client; self.topic = topic
+        self.action = action; self.result = result; self.data = data; self.now = now
+    }
+}
+
+public struct ActivityFilter: Sendable {
+    public var userID: Int64
+    public var topic: String?
+    public var timeFrom: Int64?
+    public var timeTo: Int64?
+    public var result: String?
+    public var page: Int
+    public var limit: Int
+
+    public init(userID: Int64, topic: String?, timeFrom: Int64?, timeTo: Int64?, result: String?, page: Int, limit: Int) {
+        self.userID = userID; self.topic = topic; self.timeFrom = timeFrom; self.timeTo = timeTo
+        self.result = result; self.page = page; self.limit = limit
+    }
+}
+
+public protocol ActivityRepository: Sendable {
+    func insertActivity(_ activity: NewActivity) async throws
+    /// One page of matching activities, newest first, and the total count.
+    func activities(_ filter: ActivityFilter) async throws -> (rows: [Activity], total: Int)
+}

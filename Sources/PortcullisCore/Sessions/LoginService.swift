@@ -1,0 +1,79 @@
+/// `POST identity/sessions` (api.md §2.10): credentials, then state, then OTP.
+public struct LoginService: Sendable {
+    let store: any Store
+    let hasher: any PasswordHasher
+    let sessions: SessionService
+    let clock: any Clock
+
+    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, clock: any Clock) {
+        self.store = store; self.hasher = hasher; self.sessions = sessions; self.clock = clock
+    }
+
+    public func login(
+        email: String, password: String, otpCode: String?, client: ClientInfo
+    ) async throws -> (UserFullInfo, OpenedSession) {
+        let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let user = try await store.read { tx in try await tx.user(email: normalized) }
+        // The password is checked first, and an unknown email costs one
+        // comparison too, so the answer reveals nothing (deliberate difference).
+        let matches = await hasher.verify(password, digest: user?.passwordDigest)
+        guard let user else { throw APIError(.unauthorized, ErrorKey.Session.invalidParams) }
+        guard matches else {
+            try await fail(user, "login", reason: "Invalid Email or Password", client: client)
+            throw APIError(.unauthorized, ErrorKey.Session.invalidParams)
+        }
+        switch user.state {
+        case .banned:
+            try await fail(user, "login", reason: "Your account is banned", client: client)
+            throw APIError(.unauthorized, ErrorKey.Session.banned)
+        case .deleted:
+            try await fail(user, "login", reason: "Your account is deleted", client: client)
+            throw APIError(.unauthorized, ErrorKey.Session.deleted)
+        case .locked:
+            try await fail(user, "login", reason: "Your account is not active", client: client)
+            throw APIError(.unauthorized, ErrorKey.Session.notActive)
+        case .active, .pending:
+            break
+        }
+        // 2FA enforcement lands with the OTP issue; without a TOTP verifier a
+        // user with `otp` on cannot be let in.
+        if user.otp {
+            guard let otpCode, !otpCode.isEmpty else { throw APIError(.unauthorized, ErrorKey.Session.missingOTP) }
+            try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
+            throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
+        }
+        let now = clock.now()
+        let sessions = self.sessions
+        return try await store.write { tx in
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "session", action: "login", result: "succeed", now: now
+            ))
+            let opened = try await sessions.open(for: user, client: client, in: tx)
+            return (try await tx.fullInfo(of: user), opened)
+        }
+    }
+
+    /// `DELETE identity/sessions`: 404 without a live session, else end it.
+    public func logout(cookie: String?, client: ClientInfo) async throws {
+        guard let (user, session) = try await sessions.sessionUser(cookie: cookie) else {
+            throw APIError(.notFound, ErrorKey.Session.notFound)
+        }
+        let now = clock.now()
+        try await store.write { tx in
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "session", action: "logout", result: "succeed", now: now
+            ))
+            try await tx.deleteSession(idHash: session.idHash)
+        }
+    }
+
+    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "session", action: action, result: "failed",
+                data: ActivityData.reason(reason), now: now
+            ))
+        }
+    }
+}

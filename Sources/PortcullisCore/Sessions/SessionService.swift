@@ -1,0 +1,90 @@
+/// A session just opened: the cookie value goes to the client once and is
+/// never stored; the CSRF token goes into the response body.
+public struct OpenedSession: Sendable {
+    public let cookieValue: Secret
+    public let csrfToken: String
+}
+
+/// Opens, checks, renews and ends cookie sessions (api.md §4).
+public struct SessionService: Sendable {
+    let store: any Store
+    let clock: any Clock
+    let expireTime: Int64
+    /// Barong's session store keeps an entry at most 24 h, renewals or not.
+    static let hardLifetime: Int64 = 24 * 3600
+
+    public init(store: any Store, clock: any Clock, expireTime: Int) {
+        self.store = store
+        self.clock = clock
+        self.expireTime = Int64(expireTime)
+    }
+
+    /// Always a new id: no session fixation (deliberate difference).
+    public func open(for user: User, client: ClientInfo, in tx: any StoreTransaction) async throws -> OpenedSession {
+        let id = SecureRandom.urlSafeToken(bytes: 32)
+        let csrf = SecureRandom.hex(bytes: 10)
+        let now = clock.now()
+        try await tx.insertSession(SessionRecord(
+            idHash: sha256Hex(id), userID: user.id, csrfToken: csrf, userIP: client.ip,
+            userAgent: client.userAgent, expireAt: now + expireTime,
+            hardExpireAt: now + Self.hardLifetime, createdAt: now
+        ))
+        return OpenedSession(cookieValue: Secret(id), csrfToken: csrf)
+    }
+
+    /// The CSRF rule of api.md §3.2 for a state-changing request.
+    public enum CSRFCheck: Sendable {
+        case skip
+        case require(header: String?)
+    }
+
+    /// api.md §3.2 steps 1–5 for a cookie; returns the user and session.
+    public func authenticate(
+        cookie: String?, client: ClientInfo, csrf: CSRFCheck
+    ) async throws -> (user: User, session: SessionRecord) {
+        if case .require(let header) = csrf, (header ?? "").isEmpty {
+            throw APIError(.unauthorized, ErrorKey.Authz.missingCSRF)
+        }
+        guard let cookie, !cookie.isEmpty else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
+        let idHash = sha256Hex(cookie)
+        let now = clock.now()
+        let expireTime = self.expireTime
+        let found: (User, SessionRecord)? = try await store.read { tx in
+            guard let session = try await tx.session(idHash: idHash), session.hardExpireAt > now,
+                  let user = try await tx.user(id: session.userID) else { return nil }
+            return (user, session)
+        }
+        guard let (user, session) = found else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
+        if case .require(let header) = csrf, !constantTimeEquals(header ?? "", session.csrfToken) {
+            throw APIError(.unauthorized, ErrorKey.Authz.csrfMismatch)
+        }
+        let bound = session.userAgent == client.userAgent
+            && now < session.expireAt
+            && IPNetwork.sameSessionNetwork(session.userIP, client.ip)
+        guard bound else {
+            try await store.write { tx in try await tx.deleteSession(idHash: idHash) }
+            throw APIError(.unauthorized, ErrorKey.Authz.clientSessionMismatch)
+        }
+        // Sliding expiry; the write is skipped when less than 5 s would change.
+        let renewed = min(now + expireTime, session.hardExpireAt)
+        if renewed - session.expireAt >= 5 {
+            try await store.write { tx in try await tx.renewSession(idHash: idHash, expireAt: renewed) }
+        }
+        guard user.state.canAuthenticate else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }
+        var current = session
+        current.expireAt = renewed
+        return (user, current)
+    }
+
+    /// The user of a cookie's live session, if any (logout needs no binding check).
+    public func sessionUser(cookie: String?) async throws -> (User, SessionRecord)? {
+        guard let cookie, !cookie.isEmpty else { return nil }
+        let idHash = sha256Hex(cookie)
+        let now = clock.now()
+        return try await store.read { tx in
+            guard let session = try await tx.session(idHash: idHash), session.expireAt > now,
+                  session.hardExpireAt > now, let user = try await tx.user(id: session.userID) else { return nil }
+            return (user, session)
+        }
+    }
+}

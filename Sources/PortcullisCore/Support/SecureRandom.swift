@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+
+/// Randomness from the system CSPRNG (swift-crypto's key generator).
+public enum SecureRandom {
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(count)
+        while output.count < count {
+            let key = SymmetricKey(size: .bits256)
+            key.withUnsafeBytes { output.append(contentsOf: $0.prefix(count - output.count)) }
+        }
+        return output
+    }
+
+    /// Lower-case hex of `bytes` random bytes.
+    public static func hex(bytes count: Int) -> String {
+        bytes(count).hexString
+    }
+
+    /// URL-safe base64 (no padding) of `bytes` random bytes.
+    public static func urlSafeToken(bytes count: Int) -> String {
+        Data(bytes(count)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    public var hexString: String {
+        map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// SHA-256 hex of a secret: what the store keeps instead of the secret.
+public func sha256Hex(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).hexString
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let a = Array(lhs.utf8), b = Array(rhs.utf8)
+    var difference = UInt8(a.count == b.count ? 0 : 1)
+    for index in 0..<max(a.count, b.count) {
+        let x = index < a.count ? a[index] : 0
+        let y = index < b.count ? b[index] : 0
+        difference |= x ^ y
+    }
+    return difference == 0
+}

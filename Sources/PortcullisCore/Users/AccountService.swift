@@ -1,0 +1,96 @@
+/// The signed-in user's own account: `resource/users/me` and `users/password`.
+public struct AccountService: Sendable {
+    let store: any Store
+    let hasher: any PasswordHasher
+    let policy: PasswordPolicy
+    let validator: UserRecordValidator
+    let rules: UserStatusRules
+    let clock: any Clock
+
+    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules, clock: any Clock) {
+        self.store = store; self.hasher = hasher; self.policy = policy
+        self.validator = UserRecordValidator(policy: policy); self.rules = rules; self.clock = clock
+    }
+
+    public func fullInfo(of user: User) async throws -> UserFullInfo {
+        try await store.read { tx in try await tx.fullInfo(of: user) }
+    }
+
+    /// `PUT users/me`: replaces `data` (same model rule as signup).
+    public func updateData(of user: User, data: String) async throws -> UserFullInfo {
+        if let key = validator.validateData(data) { throw APIError(.unprocessable, key) }
+        let now = clock.now()
+        return try await store.write { tx in
+            guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+            fresh.data = data
+            fresh.updatedAt = now
+            try await tx.updateUser(fresh)
+            return try await tx.fullInfo(of: fresh)
+        }
+    }
+
+    /// `DELETE users/me`: label `delete: by_user` makes the user `deleted`;
+    /// every session ends too (deliberate difference).
+    public func delete(user: User, password: String, otpCode: String?) async throws {
+        guard await hasher.verify(password, digest: user.passwordDigest) else {
+            throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidPassword)
+        }
+        if user.otp {
+            guard let otpCode else { throw APIError(.unprocessable, ErrorKey.ResourceUser.missingOTPCode) }
+            guard !otpCode.isEmpty else { throw APIError(.unprocessable, ErrorKey.ResourceUser.emptyOTPCode) }
+            // TOTP verification arrives with the 2FA issue; until then no code passes.
+            throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidOTP)
+        }
+        let now = clock.now()
+        let rules = self.rules
+        try await store.write { tx in
+            _ = try await rules.setPrivateLabel("delete", "by_user", on: user, in: tx, now: now)
+            try await tx.deleteSessions(userID: user.id, keeping: nil)
+        }
+    }
+
+    /// `PUT users/password` (api-resource.md §1): every failure is recorded;
+    /// success ends every other session of the user.
+    public func changePassword(
+        user: User, session: SessionRecord?, old: String, new: String, confirm: String, client: ClientInfo
+    ) async throws {
+        func fail(_ error: APIError, reason: String? = nil) async throws -> Never {
+            try await record(user, client, result: "failed", data: reason.map(ActivityData.reason))
+            throw error
+        }
+        guard constantTimeEquals(new, confirm) else {
+            try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.doesntMatch))
+        }
+        guard await hasher.verify(old, digest: user.passwordDigest) else {
+            try await fail(APIError(.badRequest, ErrorKey.ResourcePassword.prevPassNotCorrect))
+        }
+        guard old != new else {
+            try await fail(APIError(.badRequest, ErrorKey.ResourcePassword.noChangeProvided))
+        }
+        if let key = policy.violation(of: new) {
+            try await fail(APIError(.unprocessable, key), reason: PasswordPolicy.reason(for: key))
+        }
+        let digest = await hasher.hash(new)
+        let now = clock.now()
+        try await store.write { tx in
+            guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+            fresh.passwordDigest = digest
+            fresh.updatedAt = now
+            try await tx.updateUser(fresh)
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "password", action: "password change", result: "succeed", now: now
+            ))
+            try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
+        }
+    }
+
+    private func record(_ user: User, _ client: ClientInfo, result: String, data: String?) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "password", action: "password change",
+                result: result, data: data, now: now
+            ))
+        }
+    }
+}

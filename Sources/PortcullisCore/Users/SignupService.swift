@@ -1,0 +1,91 @@
+/// What a client sends to `POST identity/users`, already past param checks.
+public struct SignupInput: Sendable {
+    public var email: String
+    public var password: String
+    public var username: String?
+    public var refid: String?
+    public var data: String?
+
+    public init(email: String, password: String, username: String?, refid: String?, data: String?) {
+        self.email = email; self.password = password; self.username = username; self.refid = refid; self.data = data
+    }
+}
+
+/// `POST identity/users` (api.md §2.3).
+public struct SignupService: Sendable {
+    let store: any Store
+    let hasher: any PasswordHasher
+    let sessions: SessionService
+    let validator: UserRecordValidator
+    let policy: PasswordPolicy
+    let uids: UIDGenerator
+    let rules: UserStatusRules
+    let clock: any Clock
+    let firstRegistrationSuperadmin: Bool
+
+    public init(
+        store: any Store, hasher: any PasswordHasher, sessions: SessionService, policy: PasswordPolicy,
+        uids: UIDGenerator, rules: UserStatusRules, clock: any Clock, firstRegistrationSuperadmin: Bool
+    ) {
+        self.store = store; self.hasher = hasher; self.sessions = sessions; self.policy = policy
+        self.validator = UserRecordValidator(policy: policy); self.uids = uids; self.rules = rules
+        self.clock = clock; self.firstRegistrationSuperadmin = firstRegistrationSuperadmin
+    }
+
+    public func signup(_ input: SignupInput, client: ClientInfo) async throws -> (UserFullInfo, OpenedSession) {
+        let referral = try await referrer(input.refid)
+        let email = EmailAddress.normalize(input.email)
+        let username = input.username.map { $0.lowercased() }
+        var errors: [String] = []
+        if email == nil { errors.append(ErrorKey.Record.emailInvalid) }
+        if let email, try await store.read({ tx in try await tx.user(email: email) }) != nil {
+            errors.append(ErrorKey.Record.emailTaken)
+        }
+        if let key = policy.violation(of: input.password) { errors.append(key) }
+        if let username {
+            if let key = validator.validateUsername(username) {
+                errors.append(key)
+            } else if try await store.read({ tx in try await tx.user(username: username) }) != nil {
+                errors.append(ErrorKey.Record.usernameTaken)
+            }
+        }
+        if let data = input.data, let key = validator.validateData(data) { errors.append(key) }
+        guard errors.isEmpty, let email else { throw APIError(.unprocessable, keys: errors) }
+
+        let digest = await hasher.hash(input.password)
+        let now = clock.now()
+        let newUser = NewUser(
+            uid: uids.next(), email: email, username: username, passwordDigest: digest, role: "member",
+            state: .pending, referralID: referral?.id, data: input.data, now: now
+        )
+        let (sessions, rules, superadmin) = (self.sessions, self.rules, firstRegistrationSuperadmin)
+        do {
+            return try await store.write { tx in
+                var user = try await tx.insertUser(newUser)
+                try await tx.insertActivity(NewActivity(
+                    userID: user.id, client: client, topic: "account", action: "signup", result: "succeed", now: now
+                ))
+                if superadmin, try await tx.countUsers() == 1 {
+                    user.role = "superadmin"
+                    try await tx.updateUser(user)
+                    user = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+                }
+                let opened = try await sessions.open(for: user, client: client, in: tx)
+                return (try await tx.fullInfo(of: user), opened)
+            }
+        } catch let duplicate as DuplicateRecord {
+            // Two signups raced past the pre-checks; the unique index decided.
+            throw APIError(.unprocessable, duplicate.field == "username" ? ErrorKey.Record.usernameTaken : ErrorKey.Record.emailTaken)
+        }
+    }
+
+    /// api.md §2.3 step 3.
+    private func referrer(_ refid: String?) async throws -> User? {
+        guard let refid else { return nil }
+        guard uids.hasPrefix(refid) else { throw APIError(.unprocessable, ErrorKey.Identity.invalidReferralFormat) }
+        guard let user = try await store.read({ tx in try await tx.user(uid: refid) }) else {
+            throw APIError(.unprocessable, ErrorKey.Identity.referralDoesntExist)
+        }
+        return user
+    }
+}

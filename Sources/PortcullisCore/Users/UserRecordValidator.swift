@@ -1,0 +1,24 @@
+import Foundation
+
+/// Record (model) validation of a user's fields, api.md §2.3 step 4.
+/// Collects every failing key; the caller reports them together.
+public struct UserRecordValidator: Sendable {
+    let policy: PasswordPolicy
+
+    public init(policy: PasswordPolicy) { self.policy = policy }
+
+    public func validateUsername(_ username: String) -> String? {
+        if !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { return ErrorKey.Record.usernameInvalid }
+        if username.count < 4 { return ErrorKey.Record.usernameTooShort }
+        if username.count > 12 { return ErrorKey.Record.usernameTooLong }
+        return nil
+    }
+
+    /// `data` must be a JSON object (deliberate difference) of at most 1024 characters.
+    public func validateData(_ data: String) -> String? {
+        if data.count > 1024 { return ErrorKey.Record.dataTooLong }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8), options: [.fragmentsAllowed]),
+              object is [String: Any] else { return ErrorKey.Record.dataInvalidFormat }
+        return nil
+    }
+}

@@ -1,0 +1,53 @@
+import Hummingbird
+import Logging
+import PortcullisCore
+
+/// Builds the whole HTTP application: middleware in order (errors, access
+/// log, CORS, client and params) and one controller per route group.
+public func buildApplication(services: Services, logger: Logger) -> some ApplicationProtocol {
+    let config = services.config
+    let router = buildRouter(services: services, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: nil),
+        logger: logger
+    )
+}
+
+public func buildRouter(services: Services, logger: Logger) -> Router<PortcullisContext> {
+    let config = services.config
+    let catalog = RouteCatalog()
+    let router = Router(context: PortcullisContext.self)
+    router.add(middleware: ErrorMiddleware(catalog: catalog))
+    router.add(middleware: AccessLogMiddleware(logger: logger))
+    let origins = config.apiCORSOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    if !origins.isEmpty {
+        router.add(middleware: CORSPolicyMiddleware(
+            origins: origins, maxAge: config.apiCORSMaxAge, allowCredentials: config.apiCORSAllowCredentials
+        ))
+    }
+    router.add(middleware: ClientMiddleware(
+        trustedProxies: config.trustedProxies, akamai: config.gateway == "akamai",
+        reader: ParamsReader(bodyLimit: 64 * 1024), uploadReader: ParamsReader(bodyLimit: 10 * 1024 * 1024)
+    ))
+
+    let base = "/api/v2/auth"
+    func group(_ path: String) -> CatalogedGroup {
+        CatalogedGroup(group: router.group(RouterPath(base + "/" + path)), prefix: base + "/" + path, catalog: catalog)
+    }
+    let info = InfoController(services: services)
+    info.addRoutes(to: group("public"), public: true)
+    info.addRoutes(to: group("identity"), public: false)
+    UsersController(services: services).addRoutes(to: group("identity/users"))
+    SessionsController(services: services).addRoutes(to: group("identity/sessions"))
+
+    let resource = router.group(RouterPath(base + "/resource"))
+        .add(middleware: ResourceAuthMiddleware(
+            sessions: services.sessions, users: services.store, tokens: services.tokens,
+            cookieName: config.sessionName, csrfProtection: config.csrfProtection
+        ))
+    MeController(services: services).addRoutes(to: CatalogedGroup(
+        group: resource.group("users"), prefix: base + "/resource/users", catalog: catalog
+    ))
+    return router
+}

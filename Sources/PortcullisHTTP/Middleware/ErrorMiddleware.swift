@@ -1,0 +1,29 @@
+import Hummingbird
+import Logging
+import PortcullisCore
+
+/// The outermost middleware: every failure leaves as `{"errors":[…]}`.
+/// Unknown routes become 404 `server.route_not_found`, or 405
+/// `server.method_not_allowed` when the path exists with another method.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = PortcullisContext
+    let catalog: RouteCatalog
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return Responses.errors(error)
+        } catch let error as HTTPError where error.status == .notFound {
+            if catalog.hasOtherMethod(for: request.uri.path, than: request.method) {
+                return Responses.errors(APIError(.methodNotAllowed, ErrorKey.Server.methodNotAllowed))
+            }
+            return Responses.errors(APIError(.notFound, ErrorKey.Server.routeNotFound))
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Responses.errors(APIError(.payloadTooLarge, ErrorKey.Server.tooLarge))
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(type(of: error))", "path": "\(request.uri.path)"])
+            return Responses.errors(APIError(.internalError, ErrorKey.Server.internalError))
+        }
+    }
+}

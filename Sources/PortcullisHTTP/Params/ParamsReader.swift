@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+import PortcullisCore
+
+/// Turns a request's query string and body (JSON object, form-urlencoded or
+/// multipart) into `Params`. Oversized bodies are 413, unknown media types
+/// 415, unparsable bodies 400 `server.request.malformed_body`.
+struct ParamsReader: Sendable {
+    /// 64 KiB everywhere but uploads (operations.md).
+    let bodyLimit: Int
+
+    func read(_ request: Request) async throws -> Params {
+        var query: [String: ParamValue] = [:]
+        for (key, value) in request.uri.queryParameters {
+            FormFields.insert(String(key), .string(String(value)), into: &query)
+        }
+        let params = Params(query)
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: bodyLimit)
+        } catch {
+            throw APIError(.payloadTooLarge, ErrorKey.Server.tooLarge)
+        }
+        guard buffer.readableBytes > 0 else { return params }
+        let bytes = Array(buffer.readableBytesView)
+        let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
+        switch (mediaType?.type, mediaType?.subType) {
+        case (.application, "json"), (nil, _):
+            return params.merging(try Self.json(bytes))
+        case (.application, "x-www-form-urlencoded"):
+            return params.merging(try FormFields.parse(bytes))
+        case (.multipart, "form-data"):
+            guard let boundary = mediaType?.parameter?.value, mediaType?.parameter?.name == "boundary" else {
+                throw APIError(.badRequest, ErrorKey.Server.malformedBody)
+            }
+            return params.merging(try MultipartFields.parse(bytes, boundary: boundary))
+        default:
+            throw APIError(.unsupportedMediaType, ErrorKey.Server.unsupportedMediaType)
+        }
+    }
+
+    static func json(_ bytes: [UInt8]) throws -> [String: ParamValue] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw APIError(.badRequest, ErrorKey.Server.malformedBody)
+        }
+        return object.mapValues(convert)
+    }
+
+    /// JSON numbers and booleans become their text form (api.md §1).
+    static func convert(_ value: Any) -> ParamValue {
+        switch value {
+        case let text as String: return .string(text)
+        case let number as NSNumber:
+            if String(cString: number.objCType) == "c" { return .string(number.boolValue ? "true" : "false") }
+            if let exact = Int64(exactly: number.doubleValue), !"\(number)".contains(".") { return .string(String(exact)) }
+            return .string("\(number)")
+        case let object as [String: Any]: return .object(object.mapValues(convert))
+        default: return .unsupported
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded`, with `a[b]=c` read as an object.
+enum FormFields {
+    static func parse(_ bytes: [UInt8]) throws -> [String: ParamValue] {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw APIError(.badRequest, ErrorKey.Server.malformedBody)
+        }
+        var result: [String: ParamValue] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
+                throw APIError(.badRequest, ErrorKey.Server.malformedBody)
+            }
+            insert(key, .string(value), into: &result)
+        }
+        return result
+    }
+
+    static func insert(_ key: String, _ value: ParamValue, into result: inout [String: ParamValue]) {
+        if let open = key.firstIndex(of: "["), key.hasSuffix("]"), open != key.startIndex {
+            let outer = String(key[..<open])
+            let inner = String(key[key.index(after: open)..<key.index(before: key.endIndex)])
+            var object: [String: ParamValue] = [:]
+            if case .object(let existing)? = result[outer] { object = existing }
+            object[inner] = value
+            result[outer] = .object(object)
+        } else {
+            result[key] = value
+        }
+    }
+
+    private static func decode(_ part: Substring) -> String? {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}
+
+/// The text fields of a `multipart/form-data` body (files come with the KYC issue).
+enum MultipartFields {
+    static func parse(_ bytes: [UInt8], boundary: String) throws -> [String: ParamValue] {
+        final class Collector {
+            var fields: [String: ParamValue] = [:]
+            var name: String?
+            var isFile = false
+            var body: [UInt8] = []
+        }
+        let collector = Collector()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { field, value in
+            guard field.lowercased() == "content-disposition" else { return }
+            collector.name = Self.attribute("name", in: value)
+            collector.isFile = Self.attribute("filename", in: value) != nil
+        }
+        parser.onBody = { buffer in collector.body += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+        parser.onPartComplete = {
+            if let name = collector.name, !collector.isFile, let text = String(validating: collector.body, as: UTF8.self) {
+                FormFields.insert(name, .string(text), into: &collector.fields)
+            }
+            collector.name = nil
+            collector.isFile = false
+            collector.body = []
+        }
+        do {
+            try parser.execute(bytes)
+        } catch {
+            throw APIError(.badRequest, ErrorKey.Server.malformedBody)
+        }
+        return collector.fields
+    }
+
+    private static func attribute(_ name: String, in header: String) -> String? {
+        for part in header.split(separator: ";") {
+            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pieces.count == 2, pieces[0].lowercased() == name {
+                return pieces[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+}

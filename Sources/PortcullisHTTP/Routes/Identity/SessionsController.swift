@@ -1,0 +1,34 @@
+import Hummingbird
+import PortcullisCore
+
+/// `POST` and `DELETE identity/sessions` (api.md §2.10).
+struct SessionsController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("", use: create)
+        group.delete("", use: destroy)
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.session")
+        let email = params.required("email")
+        let password = params.required("password")
+        let otpCode = params.optional("otp_code")
+        _ = params.optional("captcha_response")  // verified once captcha lands (issue 3)
+        try params.finish()
+        let (info, session) = try await services.login.login(
+            email: email, password: password, otpCode: otpCode, client: context.client
+        )
+        return Responses.json(
+            services.renderer.fullInfo(info, csrfToken: session.csrfToken),
+            headers: services.cookie.set(session, secure: context.overHTTPS)
+        )
+    }
+
+    /// No CSRF check on logout (as Barong).
+    @Sendable func destroy(_ request: Request, context: PortcullisContext) async throws -> Response {
+        try await services.login.logout(cookie: services.cookie.read(from: request), client: context.client)
+        return Responses.empty(.ok, headers: services.cookie.clear(secure: context.overHTTPS))
+    }
+}

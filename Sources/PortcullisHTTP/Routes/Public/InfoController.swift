@@ -1,0 +1,53 @@
+import Hummingbird
+import PortcullisCore
+
+/// `ping`, `time`, `version`, `configs`, `password/validate`: the same
+/// handlers under `public/` and `identity/` (api.md §2.1).
+struct InfoController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup, public isPublic: Bool) {
+        group.get("ping") { _, _ in Responses.json(.object([("ping", .string("pong"))])) }
+        group.get("time") { _, _ in Responses.json(.object([("time", .int(services.clock.now()))])) }
+        group.get("version") { _, _ in version() }
+        group.get("configs") { _, _ in configs() }
+        let scope = isPublic ? "public.general" : "identity.general"
+        group.post("password/validate") { _, context in try validatePassword(context, scope: scope) }
+        if isPublic {
+            group.get("configs/auth0") { _, _ in
+                Responses.json(.object([
+                    ("auth0_domain", .string(services.config.auth0Domain)),
+                    ("auth0_client_id", .string(services.config.auth0ClientID)),
+                ]))
+            }
+        }
+    }
+
+    func version() -> Response {
+        Responses.json(.object([
+            ("git_tag", .string(BuildInfo.gitTag)), ("git_sha", .string(BuildInfo.gitSHA)),
+            ("build_date", .string(BuildInfo.buildDate)), ("version", .string(BuildInfo.version)),
+        ]))
+    }
+
+    func configs() -> Response {
+        let config = services.config
+        var fields: [(String, JSONValue)] = [
+            ("session_expire_time", .int(config.sessionExpireTime)),
+            ("captcha_type", .string(config.captcha)),
+        ]
+        if config.captcha == "recaptcha" { fields.append(("captcha_id", .string(config.recaptchaSiteKey))) }
+        fields.append(("phone_verification_type", .string(config.phoneVerification)))
+        fields.append(("password_min_entropy", .int(config.passwordMinEntropy)))
+        fields.append(("password_regexp", .string(config.passwordRegexp)))
+        return Responses.json(.object(fields))
+    }
+
+    /// Barong keys a missing password here `<group>.general.missing_password`.
+    func validatePassword(_ context: PortcullisContext, scope: String) throws -> Response {
+        var params = ParamValidator(context.params, scope: scope)
+        let password = params.required("password", allowBlank: true)
+        try params.finish()
+        return Responses.json(.object([("entropy", .double(services.policy.entropy.entropy(of: password)))]), status: .created)
+    }
+}

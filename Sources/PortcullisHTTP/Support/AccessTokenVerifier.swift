@@ -1,0 +1,45 @@
+import JWTKit
+import PortcullisCore
+
+/// The claims of the bearer JWT that authorize hands to upstreams (api.md §3.7).
+struct AccessClaims: JWTPayload {
+    var uid: String
+    var email: String?
+    var role: String?
+    var level: Int?
+    var state: String?
+    var sub: SubjectClaim
+    var iss: IssuerClaim
+    var aud: AudienceClaim
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim
+    var jti: IDClaim?
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+        guard iss.value == "barong" else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer") }
+        try aud.verifyIntendedAudience(includes: "barong")
+    }
+}
+
+/// Verifies `Authorization: Bearer` tokens signed with the server key.
+struct AccessTokenVerifier: Sendable {
+    let keys: JWTKeyCollection
+
+    static func make(privateKeyPEM: String) async throws -> AccessTokenVerifier {
+        let key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
+        let keys = JWTKeyCollection()
+        await keys.add(rsa: key, digestAlgorithm: .sha256)
+        return AccessTokenVerifier(keys: keys)
+    }
+
+    /// The uid the token speaks for; any failure is 401 `jwt.decode_and_verify`.
+    func uid(from token: String) async throws -> String {
+        do {
+            let claims = try await keys.verify(token, as: AccessClaims.self)
+            return claims.uid
+        } catch {
+            throw APIError(.unauthorized, ErrorKey.Authz.jwtInvalid)
+        }
+    }
+}

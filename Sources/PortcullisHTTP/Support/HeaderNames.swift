@@ -1,0 +1,14 @@
+import HTTPTypes
+
+/// Header names the API reads that HTTPTypes does not predefine.
+/// (Literal, valid names: the initializer cannot fail for them.)
+extension HTTPField.Name {
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let realIP = HTTPField.Name("X-Real-IP")!
+    static let trueClientIP = HTTPField.Name("True-Client-Ip")!
+    static let total = HTTPField.Name("Total")!
+    static let page = HTTPField.Name("Page")!
+    static let perPage = HTTPField.Name("Per-Page")!
+}

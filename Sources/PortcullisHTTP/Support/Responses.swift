@@ -1,0 +1,21 @@
+import Hummingbird
+import PortcullisCore
+
+/// Builders for the few response shapes the API uses.
+enum Responses {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+    }
+
+    /// An empty body with the given status (Barong's incidental bodies are not kept).
+    static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        Response(status: status, headers: headers, body: .init())
+    }
+
+    static func errors(_ error: APIError) -> Response {
+        json(.object([("errors", .array(error.keys.map(JSONValue.string)))]),
+             status: HTTPResponse.Status(code: error.status.rawValue))
+    }
+}

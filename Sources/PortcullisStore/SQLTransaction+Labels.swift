@@ -1,0 +1,27 @@
+import PortcullisCore
+import SQLKit
+
+extension SQLTransaction {
+    func labels(userID: Int64) async throws -> [Label] {
+        try await db.raw("""
+            SELECT key, value, scope, created_at, updated_at FROM labels WHERE user_id = \(bind: userID) ORDER BY id
+            """).all().map { row in
+            Label(key: try row.string("key"), value: try row.string("value"), scope: try row.string("scope"),
+                  createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at"))
+        }
+    }
+
+    func upsertLabel(userID: Int64, key: String, value: String, scope: String, now: Int64) async throws {
+        try await db.raw("""
+            INSERT INTO labels (user_id, key, value, scope, created_at, updated_at)
+            VALUES (\(bind: userID), \(bind: key), \(bind: value), \(bind: scope), \(bind: now), \(bind: now))
+            ON CONFLICT (user_id, key, scope) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """).run()
+    }
+
+    func levels() async throws -> [Level] {
+        try await db.raw("SELECT id, key, value FROM levels ORDER BY id").all().map { row in
+            Level(id: try row.decode(column: "id", as: Int.self), key: try row.string("key"), value: try row.string("value"))
+        }
+    }
+}

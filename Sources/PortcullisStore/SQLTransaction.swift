@@ -1,0 +1,29 @@
+import PortcullisCore
+import SQLKit
+
+/// The SQL implementation of every repository port, bound to one
+/// connection inside one transaction. Each port lives in its own extension
+/// file (`SQLTransaction+Users.swift`, …). All SQL here is parameterized.
+struct SQLTransaction: StoreTransaction {
+    let db: any SQLDatabase
+}
+
+extension SQLRow {
+    func int64(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func optionalInt64(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
+}
+
+/// Maps a unique-constraint failure to the domain's `DuplicateRecord`.
+func mapDuplicate<T>(_ work: () async throws -> T) async throws -> T {
+    do {
+        return try await work()
+    } catch {
+        let text = String(describing: error)
+        if text.contains("UNIQUE constraint failed") || text.contains("duplicate key") {
+            throw DuplicateRecord(field: text.contains("username") ? "username" : "email")
+        }
+        throw error
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PortcullisCore
+import SQLiteKit
+
+/// The embedded store: one writer connection (so writers never fight over
+/// SQLite's lock) and a few readers, all in WAL mode with foreign keys on.
+public final class SQLiteStore: Store {
+    private let writer: ConnectionPool
+    private let readers: ConnectionPool
+    let logger: Logger
+
+    private init(writer: ConnectionPool, readers: ConnectionPool, logger: Logger) {
+        self.writer = writer
+        self.readers = readers
+        self.logger = logger
+    }
+
+    /// Opens (creating when needed) the database file at `path`.
+    public static func open(path: String, readers: Int = 4, logger: Logger) async throws -> SQLiteStore {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let writer = try await openConnection(path: path, logger: logger)
+        var readerConnections: [SQLiteConnection] = []
+        for _ in 0..<max(1, readers) {
+            readerConnections.append(try await openConnection(path: path, logger: logger))
+        }
+        return SQLiteStore(
+            writer: ConnectionPool(connections: [writer]),
+            readers: ConnectionPool(connections: readerConnections),
+            logger: logger
+        )
+    }
+
+    private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let db = connection.sql(queryLogLevel: nil)
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON",
+                       "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+            try await db.raw(SQLQueryString(pragma)).run()
+        }
+        return connection
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await transaction(on: writer, begin: "BEGIN IMMEDIATE") { db in try await body(SQLTransaction(db: db)) }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await transaction(on: readers, begin: "BEGIN") { db in try await body(SQLTransaction(db: db)) }
+    }
+
+    /// Runs `body` between BEGIN and COMMIT on one connection; any error rolls back.
+    func transaction<T: Sendable>(
+        on pool: ConnectionPool, begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let connection = await pool.acquire()
+        let db = connection.sql(queryLogLevel: nil)
+        do {
+            try await db.raw(SQLQueryString(begin)).run()
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            await pool.release(connection)
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            await pool.release(connection)
+            throw error
+        }
+    }
+
+    /// Applies pending migrations; returns the names applied.
+    public func migrate() async throws -> [String] {
+        try await Migrator(logger: logger).migrate(self, on: writer)
+    }
+
+    public func close() async {
+        await writer.close()
+        await readers.close()
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortcullisCore
+
+/// `portcullis`: the one binary (operations.md). Exit codes: 0 success,
+/// 1 runtime failure, 64 bad usage or bad configuration.
+@main
+struct Portcullis: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portcullis",
+        abstract: "A Barong-compatible authentication server.",
+        subcommands: [Serve.self, Migrate.self, Keys.self, Users.self, Version.self]
+    )
+}
+
+/// `--config FILE` (or `PORTCULLIS_CONFIG`) shared by the commands that read settings.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "JSON configuration file (default: $PORTCULLIS_CONFIG).")
+    var config: String?
+
+    /// The configuration, or exit 64 with one line naming the bad setting.
+    func load() throws -> Config {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            return try ConfigLoader().load(file: config ?? environment["PORTCULLIS_CONFIG"], environment: environment)
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
+            throw ExitCode(64)
+        }
+    }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the version.")
+    func run() { print(PortcullisVersion.text) }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortcullisCore
+import PortcullisStore
+
+/// The opened database and signing key shared by the commands.
+struct Runtime {
+    let store: SQLiteStore
+    let privateKeyPEM: String
+
+    static func open(config: Config, logger: Logger, migrate: Bool, needsKey: Bool = true) async throws -> Runtime {
+        guard let path = config.sqlitePath else {
+            FileHandle.standardError.write(Data("portcullis: configuration error: database_url: the postgres backend is not built yet\n".utf8))
+            throw ExitCode(64)
+        }
+        let store: SQLiteStore
+        do {
+            store = try await SQLiteStore.open(path: path, logger: logger)
+            if migrate {
+                let applied = try await store.migrate()
+                logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
+            }
+        } catch {
+            logger.error("cannot open the database", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw ExitCode(1)
+        }
+        var pem = ""
+        if needsKey {
+            do {
+                let key = try SigningKeyFiles.loadPrivateKey(config: config)
+                if key.isDevelopment {
+                    logger.warning("USING A DEVELOPMENT SIGNING KEY under \(config.dataDir)/ — set jwt_private_key_path in production")
+                }
+                pem = key.pem
+            } catch let error as ConfigError {
+                await store.close()
+                FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
+                throw ExitCode(64)
+            }
+        }
+        return Runtime(store: store, privateKeyPEM: pem)
+    }
+}
+
+enum PortcullisVersion {
+    static let text = "portcullis 0.1.0"
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import PortcullisCore
+import PortcullisHTTP
+import PortcullisStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (applies pending migrations first unless auto_migrate is false).")
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let config = try options.load()
+        LogSetup.bootstrap(config)
+        let logger = Logger(label: "portcullis")
+        let runtime = try await Runtime.open(config: config, logger: logger, migrate: config.autoMigrate)
+        let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: ProcessInfo.processInfo.activeProcessorCount)
+        do {
+            let services = try await Services(config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM)
+            let app = buildApplication(services: services, logger: logger)
+            // Hummingbird's runService handles SIGTERM/SIGINT gracefully:
+            // in-flight requests finish, then we close the database.
+            try await app.runService()
+        } catch {
+            await runtime.store.close()
+            logger.error("server stopped with an error", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        await runtime.store.close()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations and exit.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let config = try options.load()
+        LogSetup.bootstrap(config)
+        let runtime = try await Runtime.open(config: config, logger: Logger(label: "portcullis"), migrate: true, needsKey: false)
+        await runtime.store.close()
+    }
+}
