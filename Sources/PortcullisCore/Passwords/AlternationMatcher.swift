@@ -1,24 +1,38 @@
 /// Literal alternation with Ruby regex semantics: at each position from the
-/// left, the first pattern in list order that matches wins.
+/// left, the first pattern in list order that matches wins. A trie keeps a
+/// scan linear in the password length (no regex backtracking).
 struct AlternationMatcher: Sendable {
-    /// Patterns grouped by first character, each keeping its list position.
-    private let byFirst: [Unicode.Scalar: [(order: Int, chars: [Unicode.Scalar])]]
-
-    init(_ patterns: [[Unicode.Scalar]]) {
-        var groups: [Unicode.Scalar: [(order: Int, chars: [Unicode.Scalar])]] = [:]
-        for (order, pattern) in patterns.enumerated() {
-            guard let first = pattern.first else { continue }
-            groups[first, default: []].append((order, pattern))
-        }
-        byFirst = groups
+    private struct Node: Sendable {
+        var children: [UInt32: Int] = [:]
+        /// List position of the pattern ending here (the earliest, if repeated).
+        var order: Int?
     }
 
+    private var nodes = [Node()]
+
+    init(_ patterns: [[Unicode.Scalar]]) {
+        for (order, pattern) in patterns.enumerated() where !pattern.isEmpty {
+            var current = 0
+            for char in pattern {
+                if let next = nodes[current].children[char.value] {
+                    current = next
+                } else {
+                    nodes.append(Node())
+                    nodes[current].children[char.value] = nodes.count - 1
+                    current = nodes.count - 1
+                }
+            }
+            if nodes[current].order == nil { nodes[current].order = order }
+        }
+    }
+
+    /// Replaces the leftmost match (every match when `all`) with `*`.
     func replace(in chars: [Unicode.Scalar], all: Bool) -> [Unicode.Scalar] {
         var output: [Unicode.Scalar] = []
         var index = 0
         var replaced = false
         while index < chars.count {
-            if !(replaced && !all), let length = matchLength(in: chars, at: index) {
+            if all || !replaced, let length = matchLength(in: chars, at: index) {
                 output.append("*")
                 index += length
                 replaced = true
@@ -30,14 +44,18 @@ struct AlternationMatcher: Sendable {
         return output
     }
 
+    /// The length of the earliest-listed pattern matching at `start`.
     private func matchLength(in chars: [Unicode.Scalar], at start: Int) -> Int? {
-        guard let candidates = byFirst[chars[start]] else { return nil }
-        for candidate in candidates {
-            let end = start + candidate.chars.count
-            if end <= chars.count, chars[start..<end].elementsEqual(candidate.chars) {
-                return candidate.chars.count
+        var current = 0
+        var best: (order: Int, length: Int)?
+        var index = start
+        while index < chars.count, let next = nodes[current].children[chars[index].value] {
+            current = next
+            index += 1
+            if let order = nodes[current].order, order < (best?.order ?? Int.max) {
+                best = (order, index - start)
             }
         }
-        return nil
+        return best?.length
     }
 }

@@ -1,0 +1,49 @@
+# Portcullis — the two commands of operations.md, runnable as root on a
+# fresh Debian machine: everything they need is installed here when missing.
+
+SWIFT       ?= swift
+RELEASE_BIN := .build/release/portcullis
+PYTHON      ?= python3
+# Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
+BUILD_DEBS  := pkg-config
+TEST_DEBS   := nginx-light
+PY_MODULES  := pytest requests
+
+.PHONY: run test build release unit-test integration-test deps test-deps bench clean
+
+## make run: release build, migrations, dev key if none, serve on 127.0.0.1:8001.
+run: deps release
+	mkdir -p data
+	$(RELEASE_BIN) migrate
+	$(RELEASE_BIN) serve
+
+## make test: unit + router tests (swift test), then integration tests against the release binary.
+test: deps test-deps unit-test release integration-test
+
+deps:
+	@missing=""; for p in $(BUILD_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+test-deps:
+	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@for m in $(PY_MODULES); do $(PYTHON) -c "import $$m" 2>/dev/null || $(PYTHON) -m pip install -q $$m; done
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product portcullis
+
+unit-test:
+	$(SWIFT) test
+
+integration-test: release
+	PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
+
+## make bench: figures for GET resource/users/me against nginx (needs wrk).
+bench: release
+	bash bench/me.sh
+
+clean:
+	rm -rf .build data

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import PortcullisCore
+
+struct ConfigLoaderTests {
+    func write(_ json: String) throws -> String {
+        let path = NSTemporaryDirectory() + "portcullis-config-\(UUID().uuidString).json"
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultsAreBarongs() throws {
+        let config = try ConfigLoader().load(file: nil, environment: [:])
+        #expect(config.sessionName == "_barong_session")
+        #expect(config.sessionExpireTime == 1800)
+        #expect(config.passwordMinEntropy == 14)
+        #expect(config.listenPort == 8001)
+    }
+
+    @Test func environmentWinsOverFile() throws {
+        let path = try write(#"{"session_expire_time": 60, "domain": "file.example"}"#)
+        let config = try ConfigLoader().load(file: path, environment: ["BARONG_SESSION_EXPIRE_TIME": "90"])
+        #expect(config.sessionExpireTime == 90)
+        #expect(config.domain == "file.example")
+    }
+
+    @Test func unknownKeyIsNamed() throws {
+        let path = try write(#"{"sesion_name": "x"}"#)
+        #expect { try ConfigLoader().load(file: path, environment: [:]) } throws: { error in
+            "\(error)".contains("sesion_name")
+        }
+    }
+
+    @Test func malformedValuesAreNamed() throws {
+        #expect { try ConfigLoader().load(file: nil, environment: ["BARONG_SESSION_EXPIRE_TIME": "soon"]) } throws: { error in
+            "\(error)".contains("BARONG_SESSION_EXPIRE_TIME")
+        }
+        #expect { try ConfigLoader().load(file: nil, environment: ["BARONG_CAPTCHA": "hcaptcha"]) } throws: { error in
+            "\(error)".contains("captcha")
+        }
+        let path = try write(#"{"csrf_protection": 3}"#)
+        #expect { try ConfigLoader().load(file: path, environment: [:]) } throws: { error in
+            "\(error)".contains("csrf_protection")
+        }
+    }
+
+    @Test func listsComeCommaSeparatedFromTheEnvironment() throws {
+        let config = try ConfigLoader().load(file: nil, environment: ["BARONG_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1"])
+        #expect(config.trustedProxies == ["10.0.0.0/8", "192.168.1.1"])
+    }
+}

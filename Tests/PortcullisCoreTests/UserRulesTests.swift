@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import PortcullisCore
+
+struct UIDGeneratorTests {
+    @Test func uidIsPrefixAndTenUpperHexDigits() {
+        let uid = UIDGenerator(prefix: "id").next()
+        #expect(uid.hasPrefix("ID"))
+        #expect(uid.count == 12)
+        #expect(uid.dropFirst(2).allSatisfy { "0123456789ABCDEF".contains($0) })
+    }
+
+    @Test func uidsDoNotRepeat() {
+        let generator = UIDGenerator(prefix: "ID")
+        let uids = Set((0..<1000).map { _ in generator.next() })
+        #expect(uids.count == 1000)
+    }
+}
+
+struct EmailAddressTests {
+    @Test func validAddressesAreTrimmedAndLowerCased() {
+        #expect(EmailAddress.normalize("  John.Doe+x@Example.COM ") == "john.doe+x@example.com")
+        #expect(EmailAddress.normalize("ünï@exämple.de") == "ünï@exämple.de")
+    }
+
+    @Test(arguments: ["", "plain", "a@b", "a@b.c", "a b@c.io", "a@b..io", "' OR 1=1 --@x.io", "a\0@b.io",
+                      String(repeating: "a", count: 65) + "@b.io", "a@" + String(repeating: "b", count: 260) + ".io"])
+    func invalidAddressesAreRefused(_ address: String) {
+        #expect(EmailAddress.normalize(address) == nil)
+    }
+}
+
+struct MaskingTests {
+    @Test func phoneKeepsCountryCodeAndLastFour() {
+        #expect(Masking.phone("380501234567", countryCodeLength: PhoneCountryCode.length(of: "380501234567")) == "380*****4567")
+        #expect(Masking.phone("15550109999", countryCodeLength: PhoneCountryCode.length(of: "15550109999")) == "1******9999")
+    }
+
+    @Test func lastNameAndDateOfBirth() {
+        #expect(Masking.lastName("Smith") == "S****")
+        #expect(Masking.dateOfBirth("1990-04-21") == "1990-04-**")
+        #expect(Masking.documentNumber("AB123456") == "AB****56")
+    }
+}
+
+struct UserStatusRulesTests {
+    let rules = UserStatusRules(activationRequirements: ["email:verified"])
+    let levels = [Level(id: 1, key: "email", value: "verified"), Level(id: 2, key: "phone", value: "verified"),
+                  Level(id: 3, key: "document", value: "verified")]
+
+    func label(_ key: String, _ value: String = "verified", scope: String = "private") -> Label {
+        Label(key: key, value: value, scope: scope, createdAt: 0, updatedAt: 0)
+    }
+
+    @Test func emailVerifiedActivates() {
+        #expect(rules.state(for: []) == .pending)
+        #expect(rules.state(for: [label("email")]) == .active)
+    }
+
+    @Test func triggersOverrideAndLaterOnesWin() {
+        #expect(rules.state(for: [label("email"), label("ban", "x")]) == .banned)
+        #expect(rules.state(for: [label("ban", "x"), label("lock", "x")]) == .locked)
+    }
+
+    @Test func publicLabelsNeverCount() {
+        #expect(rules.state(for: [label("email"), label("ban", "x", scope: "public")]) == .active)
+        #expect(rules.level(for: [label("email", scope: "public")], levels: levels) == 0)
+    }
+
+    @Test func levelStopsAtTheFirstHole() {
+        #expect(rules.level(for: [label("email"), label("document")], levels: levels) == 1)
+        #expect(rules.level(for: [label("email"), label("phone"), label("document")], levels: levels) == 3)
+    }
+}
+
+struct IPNetworkTests {
+    @Test func sessionBindingUsesSlash16AndSlash96() {
+        #expect(IPNetwork.sameSessionNetwork("10.1.2.3", "10.1.200.9"))
+        #expect(!IPNetwork.sameSessionNetwork("10.1.2.3", "10.2.2.3"))
+        #expect(IPNetwork.sameSessionNetwork("2001:db8::1", "2001:db8::ffff:1"))
+        #expect(!IPNetwork.sameSessionNetwork("2001:db8::1", "2001:db9::1"))
+    }
+
+    @Test func cidrContainment() {
+        #expect(IPNetwork.contains(cidr: "192.168.0.0/16", address: "192.168.44.1"))
+        #expect(!IPNetwork.contains(cidr: "192.168.0.0/16", address: "192.169.0.1"))
+        #expect(IPNetwork.contains(cidr: "10.0.0.7", address: "10.0.0.7"))
+        #expect(!IPNetwork.contains(cidr: "not-an-ip/8", address: "10.0.0.7"))
+    }
+}
+
+struct ConstantTimeTests {
+    @Test func equalityIsExact() {
+        #expect(constantTimeEquals("abc", "abc"))
+        #expect(!constantTimeEquals("abc", "abd"))
+        #expect(!constantTimeEquals("abc", "abcd"))
+        #expect(!constantTimeEquals("", "a"))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PortcullisCore
+@testable import PortcullisHTTP
+import PortcullisStore
+
+/// One RSA key for the whole test process (generating one takes ~100 ms).
+let testPrivateKeyPEM: String = {
+    do { return try SigningKeyFiles.generate().privatePEM } catch { fatalError("cannot generate a test key: \(error)") }
+}()
+
+let base = "/api/v2/auth"
+
+/// A router over a fresh temporary SQLite database, bcrypt cost 4.
+struct Harness {
+    let store: SQLiteStore
+    let services: Services
+    let config: Config
+
+    static func run(
+        _ tweak: (inout Config) -> Void = { _ in },
+        _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        var config = Config()
+        config.bcryptCost = 4
+        tweak(&config)
+        let path = NSTemporaryDirectory() + "portcullis-test-\(UUID().uuidString).sqlite3"
+        let logger = Logger(label: "test")
+        let store = try await SQLiteStore.open(path: path, readers: 2, logger: logger)
+        _ = try await store.migrate()
+        let services = try await Services(
+            config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM
+        )
+        let harness = Harness(store: store, services: services, config: config)
+        let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)
+        do {
+            try await app.test(.router) { client in try await body(harness, client) }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Sets a user's state directly, as an admin tool would.
+    func setState(_ email: String, _ state: UserState) async throws {
+        try await store.write { tx in
+            guard var user = try await tx.user(email: email) else { return }
+            user.state = state
+            try await tx.updateUser(user)
+        }
+    }
+}
+
+/// A signed-in client's cookie and CSRF token.
+struct Login: Sendable {
+    let cookie: String
+    let csrf: String
+    let uid: String
+}
+
+let strongPassword = "Xq9!mzPw#Lk2"
+
+extension TestClientProtocol {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, form: String? = nil,
+        raw: (String, String)? = nil, login: Login? = nil, csrf: String? = nil, userAgent: String = "tests",
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        headers[.userAgent] = userAgent
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        } else if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            body = ByteBuffer(string: form)
+        } else if let raw {
+            headers[.contentType] = raw.0
+            body = ByteBuffer(string: raw.1)
+        }
+        if let login {
+            headers[.cookie] = "_barong_session=\(login.cookie)"
+            if let token = csrf ?? (method == .get ? nil : login.csrf) { headers[.csrfToken] = token }
+        }
+        return try await execute(uri: base + path, method: method, headers: headers, body: body)
+    }
+
+    /// Signs up and returns the session it opened.
+    func signup(_ email: String, password: String = strongPassword, extra: [String: Any] = [:]) async throws -> Login {
+        var params: [String: Any] = ["email": email, "password": password]
+        params.merge(extra) { $1 }
+        let response = try await send(.post, "/identity/users", json: params)
+        guard response.status == .created else { throw TestFailure("signup \(email): \(response.status) \(response.text)") }
+        return try response.login()
+    }
+
+    func login(_ email: String, password: String = strongPassword, userAgent: String = "tests") async throws -> Login {
+        let response = try await send(.post, "/identity/sessions", json: ["email": email, "password": password], userAgent: userAgent)
+        guard response.status == .ok else { throw TestFailure("login \(email): \(response.status) \(response.text)") }
+        return try response.login()
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var jsonArray: [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [[String: Any]] ?? []
+    }
+
+    /// The keys of an `{"errors":[…]}` body.
+    var errors: [String] { json["errors"] as? [String] ?? [] }
+
+    var sessionCookie: String? {
+        guard let header = headers[.setCookie], header.hasPrefix("_barong_session=") else { return nil }
+        return header.dropFirst("_barong_session=".count).split(separator: ";").first.map(String.init)
+    }
+
+    func login() throws -> Login {
+        guard let cookie = sessionCookie, let csrf = json["csrf_token"] as? String, let uid = json["uid"] as? String else {
+            throw TestFailure("no session in \(text)")
+        }
+        return Login(cookie: cookie, csrf: csrf, uid: uid)
+    }
+}
