@@ -79,6 +79,10 @@ let package = Package(
             dependencies: ["PortcullisCore"]
         ),
         .testTarget(
+            name: "PortcullisStoreTests",
+            dependencies: ["PortcullisStore", "PortcullisCore", .product(name: "SQLiteKit", package: "sqlite-kit")]
+        ),
+        .testTarget(
             name: "PortcullisHTTPTests",
             dependencies: [
                 "PortcullisHTTP",

@@ -7,9 +7,11 @@ import PortcullisCore
 public func buildApplication(services: Services, logger: Logger) -> some ApplicationProtocol {
     let config = services.config
     let router = buildRouter(services: services, logger: logger)
+    let sweeper = SessionSweeper(store: services.store, clock: services.clock, interval: .seconds(600), logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: nil),
+        services: [sweeper],
         logger: logger
     )
 }

@@ -1,4 +1,5 @@
 import PortcullisCore
+import Foundation
 import SQLKit
 
 extension SQLTransaction {
@@ -10,18 +11,33 @@ extension SQLTransaction {
             """).run()
     }
 
+    static let sessionColumns = """
+        sessions.id_hash, sessions.user_id, sessions.csrf_token, sessions.user_ip, sessions.user_agent,
+        sessions.expire_at, sessions.hard_expire_at, sessions.created_at AS session_created_at
+        """
+
     func session(idHash: String) async throws -> SessionRecord? {
         try await db.raw("""
-            SELECT id_hash, user_id, csrf_token, user_ip, user_agent, expire_at, hard_expire_at, created_at
-            FROM sessions WHERE id_hash = \(bind: idHash)
-            """).first().map { row in
-            SessionRecord(
-                idHash: try row.string("id_hash"), userID: try row.int64("user_id"), csrfToken: try row.string("csrf_token"),
-                userIP: try row.string("user_ip"), userAgent: try row.string("user_agent"),
-                expireAt: try row.int64("expire_at"), hardExpireAt: try row.int64("hard_expire_at"),
-                createdAt: try row.int64("created_at")
-            )
-        }
+            SELECT \(unsafeRaw: Self.sessionColumns) FROM sessions WHERE id_hash = \(bind: idHash)
+            """).first().map(Self.session)
+    }
+
+    func sessionWithUser(idHash: String) async throws -> (SessionRecord, User)? {
+        let userColumns = Self.userColumns.split(separator: ",").map { "users." + $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: ", ")
+        return try await db.raw("""
+            SELECT \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: userColumns)
+            FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id_hash = \(bind: idHash)
+            """).first().map { row in (try Self.session(from: row), try Self.user(from: row)) }
+    }
+
+    static func session(from row: any SQLRow) throws -> SessionRecord {
+        SessionRecord(
+            idHash: try row.string("id_hash"), userID: try row.int64("user_id"), csrfToken: try row.string("csrf_token"),
+            userIP: try row.string("user_ip"), userAgent: try row.string("user_agent"),
+            expireAt: try row.int64("expire_at"), hardExpireAt: try row.int64("hard_expire_at"),
+            createdAt: try row.int64("session_created_at")
+        )
     }
 
     func renewSession(idHash: String, expireAt: Int64) async throws {

@@ -51,38 +51,42 @@ extension SQLTransaction {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// Everything `UserWithFullInfo` shows, in one statement (JSON
+    /// aggregates), since `users/me` is the hottest read.
     func fullInfo(of user: User) async throws -> UserFullInfo {
-        var referralUID: String?
-        if let referralID = user.referralID {
-            referralUID = try await db.raw("SELECT uid FROM users WHERE id = \(bind: referralID)").first()?.string("uid")
+        let row = try await db.raw("""
+            SELECT
+              (SELECT uid FROM users WHERE id = \(bind: user.referralID)) AS referral_uid,
+              (SELECT json_group_array(json_array(key, value, scope, created_at, updated_at))
+                 FROM (SELECT * FROM labels WHERE user_id = \(bind: user.id) ORDER BY id)) AS labels,
+              (SELECT json_group_array(json_array(country, number_encrypted, validated_at))
+                 FROM (SELECT * FROM phones WHERE user_id = \(bind: user.id) ORDER BY id)) AS phones,
+              (SELECT json_group_array(json_array(first_name, last_name, dob, address, postcode, city, country, state,
+                                                  metadata, created_at, updated_at))
+                 FROM (SELECT * FROM profiles WHERE user_id = \(bind: user.id) ORDER BY id)) AS profiles,
+              (SELECT json_group_array(json_array(title, data, created_at, updated_at))
+                 FROM (SELECT * FROM data_storages WHERE user_id = \(bind: user.id) ORDER BY id)) AS data_storages
+            """).first()
+        guard let row else { throw DuplicateRecord(field: "user") }
+        let labels = try JSONRows(row.string("labels")).map { r in
+            Label(key: r.string(0), value: r.string(1), scope: r.string(2), createdAt: r.int(3), updatedAt: r.int(4))
         }
-        let profiles = try await db.raw("""
-            SELECT first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at
-            FROM profiles WHERE user_id = \(bind: user.id) ORDER BY id
-            """).all().map { row in
+        let phones = try JSONRows(row.string("phones")).map { r in
+            Phone(country: r.string(0), number: r.string(1), validatedAt: r.optionalInt(2))
+        }
+        let profiles = try JSONRows(row.string("profiles")).map { r in
             Profile(
-                firstName: try row.optionalString("first_name"), lastName: try row.optionalString("last_name"),
-                dob: try row.optionalString("dob"), address: try row.optionalString("address"),
-                postcode: try row.optionalString("postcode"), city: try row.optionalString("city"),
-                country: try row.optionalString("country"), state: try row.string("state"),
-                metadata: try row.optionalString("metadata"), createdAt: try row.int64("created_at"),
-                updatedAt: try row.int64("updated_at")
+                firstName: r.optionalString(0), lastName: r.optionalString(1), dob: r.optionalString(2),
+                address: r.optionalString(3), postcode: r.optionalString(4), city: r.optionalString(5),
+                country: r.optionalString(6), state: r.string(7), metadata: r.optionalString(8),
+                createdAt: r.int(9), updatedAt: r.int(10)
             )
         }
-        let phones = try await db.raw("""
-            SELECT country, number_encrypted, validated_at FROM phones WHERE user_id = \(bind: user.id) ORDER BY id
-            """).all().map { row in
-            Phone(country: try row.string("country"), number: try row.string("number_encrypted"),
-                  validatedAt: try row.optionalInt64("validated_at"))
-        }
-        let storages = try await db.raw("""
-            SELECT title, data, created_at, updated_at FROM data_storages WHERE user_id = \(bind: user.id) ORDER BY id
-            """).all().map { row in
-            DataStorage(title: try row.string("title"), data: try row.string("data"),
-                        createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at"))
+        let storages = try JSONRows(row.string("data_storages")).map { r in
+            DataStorage(title: r.string(0), data: r.string(1), createdAt: r.int(2), updatedAt: r.int(3))
         }
         return UserFullInfo(
-            user: user, referralUID: referralUID, labels: try await labels(userID: user.id),
+            user: user, referralUID: try row.optionalString("referral_uid"), labels: labels,
             phones: phones, profiles: profiles, dataStorages: storages
         )
     }

@@ -51,23 +51,25 @@ public final class SQLiteStore: Store {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        try await transaction(on: readers, begin: "BEGIN") { db in try await body(SQLTransaction(db: db)) }
+        // Autocommit: each read statement sees committed data; BEGIN/COMMIT
+        // would double the round trips of the hottest path for nothing.
+        try await transaction(on: readers, begin: nil) { db in try await body(SQLTransaction(db: db)) }
     }
 
     /// Runs `body` between BEGIN and COMMIT on one connection; any error rolls back.
     func transaction<T: Sendable>(
-        on pool: ConnectionPool, begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+        on pool: ConnectionPool, begin: String?, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let connection = await pool.acquire()
         let db = connection.sql(queryLogLevel: nil)
         do {
-            try await db.raw(SQLQueryString(begin)).run()
+            if let begin { try await db.raw(SQLQueryString(begin)).run() }
             let result = try await body(db)
-            try await db.raw("COMMIT").run()
+            if begin != nil { try await db.raw("COMMIT").run() }
             await pool.release(connection)
             return result
         } catch {
-            try? await db.raw("ROLLBACK").run()
+            if begin != nil { try? await db.raw("ROLLBACK").run() }
             await pool.release(connection)
             throw error
         }

@@ -49,3 +49,22 @@ struct ConfigLoaderTests {
         #expect(config.trustedProxies == ["10.0.0.0/8", "192.168.1.1"])
     }
 }
+
+struct ConfigExampleTests {
+    /// `config.example.json` documents every key with its default: it must
+    /// load, name every key the loader knows, and change nothing.
+    @Test func exampleNamesEveryKeyWithItsDefault() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../config.example.json").standardized.path
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+        #expect(Set(object.keys) == Set(ConfigField.all.keys))
+        let loaded = try ConfigLoader().load(file: path, environment: [:])
+        let defaults = Config()
+        #expect(loaded.passwordRegexp == defaults.passwordRegexp)
+        #expect(loaded.sessionExpireTime == defaults.sessionExpireTime)
+        #expect(loaded.captchaProtectedEndpoints == defaults.captchaProtectedEndpoints)
+        #expect(loaded.bcryptCost == defaults.bcryptCost)
+        #expect(loaded.databaseURL == defaults.databaseURL)
+        #expect(loaded.senderEmail == defaults.senderEmail)
+    }
+}

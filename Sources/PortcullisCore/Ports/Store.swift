@@ -1,5 +1,6 @@
 /// The persistence port. `write` runs its body in one transaction that
-/// commits only when the body returns; `read` gets a consistent connection.
+/// commits only when the body returns; `read` runs on a reader connection
+/// where each statement sees committed data.
 public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
@@ -79,6 +80,8 @@ public struct SessionRecord: Sendable, Equatable {
 public protocol SessionRepository: Sendable {
     func insertSession(_ session: SessionRecord) async throws
     func session(idHash: String) async throws -> SessionRecord?
+    /// The session and its user in one lookup (the hot path of every cookie call).
+    func sessionWithUser(idHash: String) async throws -> (SessionRecord, User)?
     func renewSession(idHash: String, expireAt: Int64) async throws
     func deleteSession(idHash: String) async throws
     /// Ends every session of a user, except `keeping` when given.

@@ -50,8 +50,9 @@ public struct SessionService: Sendable {
         let now = clock.now()
         let expireTime = self.expireTime
         let found: (User, SessionRecord)? = try await store.read { tx in
-            guard let session = try await tx.session(idHash: idHash), session.hardExpireAt > now,
-                  let user = try await tx.user(id: session.userID) else { return nil }
+            guard let (session, user) = try await tx.sessionWithUser(idHash: idHash), session.hardExpireAt > now else {
+                return nil
+            }
             return (user, session)
         }
         guard let (user, session) = found else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
@@ -82,8 +83,8 @@ public struct SessionService: Sendable {
         let idHash = sha256Hex(cookie)
         let now = clock.now()
         return try await store.read { tx in
-            guard let session = try await tx.session(idHash: idHash), session.expireAt > now,
-                  session.hardExpireAt > now, let user = try await tx.user(id: session.userID) else { return nil }
+            guard let (session, user) = try await tx.sessionWithUser(idHash: idHash), session.expireAt > now,
+                  session.hardExpireAt > now else { return nil }
             return (user, session)
         }
     }

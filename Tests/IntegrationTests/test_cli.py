@@ -1,0 +1,75 @@
+"""The CLI contract of operations.md: subcommands and exit codes."""
+import json
+import os
+import tempfile
+
+import requests
+
+from conftest import STRONG, Server, run_cli
+
+
+def test_version():
+    r = run_cli("version")
+    assert r.returncode == 0
+    assert r.stdout.startswith("portcullis ")
+
+
+def test_unknown_config_key_exits_64_naming_it():
+    d = tempfile.mkdtemp()
+    path = os.path.join(d, "c.json")
+    with open(path, "w") as f:
+        json.dump({"sesion_name": "x"}, f)
+    r = run_cli("serve", "--config", path)
+    assert r.returncode == 64
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "sesion_name" in lines[0]
+
+
+def test_malformed_env_value_exits_64():
+    r = run_cli("migrate", env={"BARONG_SESSION_EXPIRE_TIME": "soon"})
+    assert r.returncode == 64
+    assert "BARONG_SESSION_EXPIRE_TIME" in r.stderr
+
+
+def test_bad_usage_exits_64():
+    assert run_cli("users", "create").returncode == 64
+
+
+def test_keys_generate_writes_a_pem_pair():
+    d = tempfile.mkdtemp()
+    r = run_cli("keys", "generate", "--out", d)
+    assert r.returncode == 0, r.stderr
+    assert open(os.path.join(d, "jwt-private.pem")).read().startswith("-----BEGIN")
+    assert "PUBLIC KEY" in open(os.path.join(d, "jwt-public.pem")).read()
+    assert oct(os.stat(os.path.join(d, "jwt-private.pem")).st_mode & 0o777) == "0o600"
+
+
+def test_migrate_then_users_create_then_login():
+    s = Server()
+    env = {k: v for k, v in s.env.items() if k.startswith("BARONG_")}
+    r = run_cli("migrate", env=env, cwd=s.dir)
+    assert r.returncode == 0, r.stderr
+    assert run_cli("migrate", env=env, cwd=s.dir).returncode == 0
+    r = run_cli("users", "create", "--email", "Root@Example.com", "--password", STRONG, "--role", "admin",
+                env=env, cwd=s.dir)
+    assert r.returncode == 0, r.stderr
+    assert "root@example.com role=admin state=active" in r.stdout
+    r = run_cli("users", "create", "--email", "root@example.com", "--password", STRONG, env=env, cwd=s.dir)
+    assert r.returncode == 1
+    s.start()
+    try:
+        r = requests.post(s.url("/identity/sessions"), json={"email": "root@example.com", "password": STRONG})
+        assert r.status_code == 200
+        assert r.json()["role"] == "admin" and r.json()["level"] == 1
+    finally:
+        assert s.stop() == 0
+
+
+def test_json_logs_and_development_key_warning(make_server):
+    s = make_server(env={"BARONG_LOG_FORMAT": "json"})
+    requests.get(s.url("/public/ping"))
+    s.stop()
+    lines = [json.loads(line) for line in s.logs().splitlines() if line.strip()]
+    assert any(l.get("message") == "request" and l.get("path") == "/api/v2/auth/public/ping" for l in lines)
+    assert any("DEVELOPMENT SIGNING KEY" in l.get("message", "") for l in lines)
+    assert os.path.exists(os.path.join(s.dir, "data", "jwt-private.pem"))
