@@ -21,13 +21,15 @@ public struct Services: Sendable {
         self.clock = clock
         policy = try PasswordPolicy(config: config)
         let rules = UserStatusRules(activationRequirements: config.activationRequirements)
-        sessions = SessionService(store: store, clock: clock, expireTime: config.sessionExpireTime)
+        let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
+        store.addCommitObserver(cache)
+        sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
         login = LoginService(store: store, hasher: hasher, sessions: sessions, clock: clock)
         signup = SignupService(
             store: store, hasher: hasher, sessions: sessions, policy: policy, uids: UIDGenerator(prefix: config.uidPrefix),
             rules: rules, clock: clock, firstRegistrationSuperadmin: config.firstRegistrationSuperadmin
         )
-        accounts = AccountService(store: store, hasher: hasher, policy: policy, rules: rules, clock: clock)
+        accounts = AccountService(store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache)
         activities = ActivityService(store: store)
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)

@@ -12,6 +12,7 @@ extension SQLTransaction {
     }
 
     func upsertLabel(userID: Int64, key: String, value: String, scope: String, now: Int64) async throws {
+        changes.touch(userID: userID)
         try await db.raw("""
             INSERT INTO labels (user_id, key, value, scope, created_at, updated_at)
             VALUES (\(bind: userID), \(bind: key), \(bind: value), \(bind: scope), \(bind: now), \(bind: now))

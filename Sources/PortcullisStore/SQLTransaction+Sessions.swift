@@ -45,10 +45,12 @@ extension SQLTransaction {
     }
 
     func deleteSession(idHash: String) async throws {
+        changes.touch(sessionHash: idHash)
         try await db.raw("DELETE FROM sessions WHERE id_hash = \(bind: idHash)").run()
     }
 
     func deleteSessions(userID: Int64, keeping idHash: String?) async throws {
+        changes.touch(userID: userID)
         try await db.raw("""
             DELETE FROM sessions WHERE user_id = \(bind: userID) AND id_hash != \(bind: idHash ?? "")
             """).run()

@@ -35,6 +35,7 @@ extension SQLTransaction {
     }
 
     func updateUser(_ user: User) async throws {
+        changes.touch(userID: user.id)
         try await mapDuplicate {
             try await db.raw("""
                 UPDATE users SET email = \(bind: user.email), username = \(bind: user.username),

@@ -6,6 +6,8 @@ import SQLKit
 /// file (`SQLTransaction+Users.swift`, …). All SQL here is parameterized.
 struct SQLTransaction: StoreTransaction {
     let db: any SQLDatabase
+    /// Every mutation records whose data it changed, for cache invalidation.
+    let changes: StoreChangeRecorder
 }
 
 extension SQLRow {

@@ -4,12 +4,14 @@ import NIOCore
 import NIOPosix
 import PortcullisCore
 import SQLiteKit
+import Synchronization
 
 /// The embedded store: one writer connection (so writers never fight over
 /// SQLite's lock) and a few readers, all in WAL mode with foreign keys on.
 public final class SQLiteStore: Store {
     private let writer: ConnectionPool
     private let readers: ConnectionPool
+    private let observers = Mutex<[any StoreCommitObserver]>([])
     let logger: Logger
 
     private init(writer: ConnectionPool, readers: ConnectionPool, logger: Logger) {
@@ -47,13 +49,25 @@ public final class SQLiteStore: Store {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        try await transaction(on: writer, begin: "BEGIN IMMEDIATE") { db in try await body(SQLTransaction(db: db)) }
+        let changes = StoreChangeRecorder()
+        let result = try await transaction(on: writer, begin: "BEGIN IMMEDIATE") { db in
+            try await body(SQLTransaction(db: db, changes: changes))
+        }
+        let committed = changes.recorded
+        for observer in observers.withLock({ $0 }) { observer.committed(committed) }
+        return result
+    }
+
+    public func addCommitObserver(_ observer: any StoreCommitObserver) {
+        observers.withLock { $0.append(observer) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         // Autocommit: each read statement sees committed data; BEGIN/COMMIT
         // would double the round trips of the hottest path for nothing.
-        try await transaction(on: readers, begin: nil) { db in try await body(SQLTransaction(db: db)) }
+        try await transaction(on: readers, begin: nil) { db in
+            try await body(SQLTransaction(db: db, changes: StoreChangeRecorder()))
+        }
     }
 
     /// Runs `body` between BEGIN and COMMIT on one connection; any error rolls back.

@@ -97,3 +97,27 @@ struct ConstantTimeTests {
         #expect(!constantTimeEquals("", "a"))
     }
 }
+
+struct TimestampTests {
+    @Test(arguments: [(Int64(0), "1970-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"),
+                      (1_622_541_600, "2021-06-01T10:00:00Z"), (4_102_444_799, "2099-12-31T23:59:59Z"),
+                      (-1, "1969-12-31T23:59:59Z")])
+    func iso8601(_ seconds: Int64, _ expected: String) {
+        #expect(Timestamp.iso8601(seconds) == expected)
+    }
+
+    @Test func agreesWithFoundationOverAYearOfHours() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for hour in stride(from: Int64(1_700_000_000), to: 1_700_000_000 + 366 * 86_400, by: 3_607) {
+            #expect(Timestamp.iso8601(hour) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(hour))))
+        }
+    }
+}
+
+struct HexTests {
+    @Test func hexIsLowerCaseTwoDigitsPerByte() {
+        #expect([0x00, 0x0f, 0xa0, 0xff].hexString == "000fa0ff")
+        #expect(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

@@ -67,3 +67,27 @@ struct InfoRoutesTests {
         }
     }
 }
+
+struct CORSTests {
+    @Test func listedOriginsGetTheAllowHeadersOthersDoNot() async throws {
+        try await Harness.run({ $0.apiCORSOrigins = "https://app.example.com"; $0.apiCORSAllowCredentials = true }) { _, client in
+            let allowed = try await client.send(.get, "/public/ping", headers: [.origin: "https://app.example.com"])
+            #expect(allowed.headers[.accessControlAllowOrigin] == "https://app.example.com")
+            #expect(allowed.headers[.accessControlAllowCredentials] == "true")
+            let other = try await client.send(.get, "/public/ping", headers: [.origin: "https://evil.example.com"])
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+            let preflight = try await client.send(.options, "/identity/sessions", headers: [
+                .origin: "https://app.example.com", .accessControlRequestMethod: "POST",
+            ])
+            #expect(preflight.status == .ok)
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+        }
+    }
+
+    @Test func noOriginsMeansNoCORSHeaders() async throws {
+        try await Harness.run { _, client in
+            let response = try await client.send(.get, "/public/ping", headers: [.origin: "https://app.example.com"])
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+}

@@ -67,6 +67,9 @@ public struct Config: Sendable {
     public var logLevel = "info"
     public var trustedProxies: [String] = []
     public var bcryptCost = 12
+    /// Seconds a cached session/user may be served without a database read
+    /// (local writes invalidate at once); 0 disables the cache.
+    public var authCacheTTL = 2
     public var dataDir = "data"
 
     public init() {}

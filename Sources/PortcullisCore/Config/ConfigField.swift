@@ -73,6 +73,7 @@ enum ConfigField {
             "log_level": .string(\.logLevel),
             "trusted_proxies": .list(\.trustedProxies),
             "bcrypt_cost": .int(\.bcryptCost),
+            "auth_cache_ttl": .int(\.authCacheTTL),
             "data_dir": .string(\.dataDir),
         ]
     }

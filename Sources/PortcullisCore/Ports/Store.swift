@@ -4,6 +4,8 @@
 public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
+    /// Registers an observer told about every committed write's changes.
+    func addCommitObserver(_ observer: any StoreCommitObserver)
 }
 
 /// Everything a service may do inside one transaction.

@@ -9,13 +9,15 @@ public struct OpenedSession: Sendable {
 public struct SessionService: Sendable {
     let store: any Store
     let clock: any Clock
+    let cache: AuthCache
     let expireTime: Int64
     /// Barong's session store keeps an entry at most 24 h, renewals or not.
     static let hardLifetime: Int64 = 24 * 3600
 
-    public init(store: any Store, clock: any Clock, expireTime: Int) {
+    public init(store: any Store, clock: any Clock, cache: AuthCache, expireTime: Int) {
         self.store = store
         self.clock = clock
+        self.cache = cache
         self.expireTime = Int64(expireTime)
     }
 
@@ -49,31 +51,29 @@ public struct SessionService: Sendable {
         let idHash = sha256Hex(cookie)
         let now = clock.now()
         let expireTime = self.expireTime
-        let found: (User, SessionRecord)? = try await store.read { tx in
-            guard let (session, user) = try await tx.sessionWithUser(idHash: idHash), session.hardExpireAt > now else {
-                return nil
-            }
-            return (user, session)
+        var found = try await lookup(idHash: idHash)
+        // A cached copy may predate a renewal or change by another process:
+        // before refusing on its word, read the database once.
+        if let (_, cached) = found, !isBound(cached, client: client, now: now) {
+            found = try await lookup(idHash: idHash, useCache: false)
         }
-        guard let (user, session) = found else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
+        guard let (user, session) = found, session.hardExpireAt > now else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
         if case .require(let header) = csrf, !constantTimeEquals(header ?? "", session.csrfToken) {
             throw APIError(.unauthorized, ErrorKey.Authz.csrfMismatch)
         }
-        let bound = session.userAgent == client.userAgent
-            && now < session.expireAt
-            && IPNetwork.sameSessionNetwork(session.userIP, client.ip)
-        guard bound else {
+        guard isBound(session, client: client, now: now) else {
             try await store.write { tx in try await tx.deleteSession(idHash: idHash) }
             throw APIError(.unauthorized, ErrorKey.Authz.clientSessionMismatch)
         }
         // Sliding expiry; the write is skipped when less than 5 s would change.
         let renewed = min(now + expireTime, session.hardExpireAt)
-        if renewed - session.expireAt >= 5 {
-            try await store.write { tx in try await tx.renewSession(idHash: idHash, expireAt: renewed) }
-        }
-        guard user.state.canAuthenticate else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }
         var current = session
         current.expireAt = renewed
+        if renewed - session.expireAt >= 5 {
+            try await store.write { tx in try await tx.renewSession(idHash: idHash, expireAt: renewed) }
+            cache.renewed(current)
+        }
+        guard user.state.canAuthenticate else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }
         return (user, current)
     }
 
@@ -82,10 +82,28 @@ public struct SessionService: Sendable {
         guard let cookie, !cookie.isEmpty else { return nil }
         let idHash = sha256Hex(cookie)
         let now = clock.now()
-        return try await store.read { tx in
-            guard let (session, user) = try await tx.sessionWithUser(idHash: idHash), session.expireAt > now,
-                  session.hardExpireAt > now else { return nil }
+        guard let (user, session) = try await lookup(idHash: idHash), session.expireAt > now, session.hardExpireAt > now else {
+            return nil
+        }
+        return (user, session)
+    }
+
+    /// api.md §4.2 binding: same user agent, not expired, same /16 or /96 network.
+    private func isBound(_ session: SessionRecord, client: ClientInfo, now: Int64) -> Bool {
+        session.userAgent == client.userAgent && now < session.expireAt
+            && IPNetwork.sameSessionNetwork(session.userIP, client.ip)
+    }
+
+    /// The session and its user: from the cache, else one database read.
+    private func lookup(idHash: String, useCache: Bool = true) async throws -> (User, SessionRecord)? {
+        if useCache, let session = cache.session(idHash), let user = cache.user(session.userID) {
             return (user, session)
         }
+        let generation = cache.generation()
+        guard let (session, user) = try await store.read({ tx in try await tx.sessionWithUser(idHash: idHash) }) else {
+            return nil
+        }
+        cache.store(session: session, user: user, readAt: generation)
+        return (user, session)
     }
 }

@@ -28,8 +28,16 @@ public enum SecureRandom {
 }
 
 extension Sequence where Element == UInt8 {
+    /// Lower-case hex, without Foundation formatting (it is on hot paths).
     public var hexString: String {
-        map { String(format: "%02x", $0) }.joined()
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -6,14 +6,21 @@ public struct AccountService: Sendable {
     let validator: UserRecordValidator
     let rules: UserStatusRules
     let clock: any Clock
+    let cache: AuthCache
 
-    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules, clock: any Clock) {
-        self.store = store; self.hasher = hasher; self.policy = policy
+    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules,
+                clock: any Clock, cache: AuthCache) {
+        self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache
         self.validator = UserRecordValidator(policy: policy); self.rules = rules; self.clock = clock
     }
 
+    /// `users/me`: served from the cache when this user's data has not changed.
     public func fullInfo(of user: User) async throws -> UserFullInfo {
-        try await store.read { tx in try await tx.fullInfo(of: user) }
+        if let cached = cache.fullInfo(user.id), cached.user == user { return cached }
+        let generation = cache.generation()
+        let info = try await store.read { tx in try await tx.fullInfo(of: user) }
+        cache.store(fullInfo: info, readAt: generation)
+        return info
     }
 
     /// `PUT users/me`: replaces `data` (same model rule as signup).

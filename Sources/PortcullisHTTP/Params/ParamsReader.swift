@@ -45,7 +45,8 @@ struct ParamsReader: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw APIError(.badRequest, ErrorKey.Server.malformedBody)
         }
-        return object.mapValues(convert)
+        // A JSON null counts as an absent parameter.
+        return object.filter { !($0.value is NSNull) }.mapValues(convert)
     }
 
     /// JSON numbers and booleans become their text form (api.md §1).
@@ -56,7 +57,7 @@ struct ParamsReader: Sendable {
             if String(cString: number.objCType) == "c" { return .string(number.boolValue ? "true" : "false") }
             if let exact = Int64(exactly: number.doubleValue), !"\(number)".contains(".") { return .string(String(exact)) }
             return .string("\(number)")
-        case let object as [String: Any]: return .object(object.mapValues(convert))
+        case let object as [String: Any]: return .object(object.filter { !($0.value is NSNull) }.mapValues(convert))
         default: return .unsupported
         }
     }

@@ -49,6 +49,12 @@ public enum JSONValue: Sendable, Equatable {
 
     private static func escape(_ text: String, into out: inout String) {
         out += "\""
+        // Fast path: nothing to escape (the usual case) is copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0xe2 }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

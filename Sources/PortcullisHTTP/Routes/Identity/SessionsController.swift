@@ -15,7 +15,6 @@ struct SessionsController {
         let email = params.required("email")
         let password = params.required("password")
         let otpCode = params.optional("otp_code")
-        _ = params.optional("captcha_response")  // verified once captcha lands (issue 3)
         try params.finish()
         let (info, session) = try await services.login.login(
             email: email, password: password, otpCode: otpCode, client: context.client

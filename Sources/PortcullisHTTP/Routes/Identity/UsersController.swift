@@ -16,7 +16,6 @@ struct UsersController {
         let username = params.optional("username")
         let refid = params.optional("refid")
         let data = params.optional("data")
-        _ = params.optional("captcha_response")  // verified once captcha lands (issue 3)
         try params.finish()
         let input = SignupInput(email: email, password: password, username: username, refid: refid, data: data)
         let (info, session) = try await services.signup.signup(input, client: context.client)

@@ -1,0 +1,27 @@
+import Synchronization
+
+/// What a committed write transaction changed, as far as caches care:
+/// the users whose rows (or labels, sessions, …) changed and the sessions
+/// that were deleted or renewed.
+public struct StoreChanges: Sendable {
+    public var userIDs: Set<Int64> = []
+    public var sessionHashes: Set<String> = []
+    public init() {}
+    public var isEmpty: Bool { userIDs.isEmpty && sessionHashes.isEmpty }
+}
+
+/// Collects `StoreChanges` while a transaction runs; the store hands the
+/// result to its observers after COMMIT (never after a rollback).
+public final class StoreChangeRecorder: Sendable {
+    private let changes = Mutex(StoreChanges())
+    public init() {}
+
+    public func touch(userID: Int64) { changes.withLock { _ = $0.userIDs.insert(userID) } }
+    public func touch(sessionHash: String) { changes.withLock { _ = $0.sessionHashes.insert(sessionHash) } }
+    public var recorded: StoreChanges { changes.withLock { $0 } }
+}
+
+/// Told about every committed change (e.g. to drop cached entries).
+public protocol StoreCommitObserver: Sendable {
+    func committed(_ changes: StoreChanges)
+}

@@ -1,0 +1,112 @@
+import Synchronization
+
+/// An in-process cache of sessions and users for the hot path (every
+/// cookie-authenticated request and `users/me`). Entries live at most `ttl`
+/// seconds and are dropped at once when a local write commits a change to
+/// them (`StoreCommitObserver`); the TTL bounds staleness from writes made
+/// by another process sharing the database. `ttl` 0 disables it.
+public final class AuthCache: StoreCommitObserver {
+    struct Entry<Value> {
+        let value: Value
+        let storedAt: Int64
+    }
+
+    struct State {
+        var sessions: [String: Entry<SessionRecord>] = [:]
+        var sessionsByUser: [Int64: Set<String>] = [:]
+        var users: [Int64: Entry<User>] = [:]
+        var fullInfos: [Int64: Entry<UserFullInfo>] = [:]
+        /// Bumped by every invalidation: a read that started before one
+        /// must not store what it read (it may be stale).
+        var generation: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let ttl: Int64
+    private let capacity: Int
+    private let clock: any Clock
+
+    public init(ttl: Int, capacity: Int = 100_000, clock: any Clock) {
+        self.ttl = Int64(ttl)
+        self.capacity = capacity
+        self.clock = clock
+    }
+
+    var enabled: Bool { ttl > 0 }
+
+    func session(_ idHash: String) -> SessionRecord? {
+        guard enabled else { return nil }
+        let now = clock.now()
+        return state.withLock { s in s.sessions[idHash].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+    }
+
+    func user(_ id: Int64) -> User? {
+        guard enabled else { return nil }
+        let now = clock.now()
+        return state.withLock { s in s.users[id].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+    }
+
+    func fullInfo(_ id: Int64) -> UserFullInfo? {
+        guard enabled else { return nil }
+        let now = clock.now()
+        return state.withLock { s in s.fullInfos[id].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+    }
+
+    /// The generation to pass back to `store`, taken before reading the database.
+    func generation() -> UInt64 { state.withLock { $0.generation } }
+
+    func store(session: SessionRecord, user: User, readAt generation: UInt64) {
+        guard enabled else { return }
+        let now = clock.now()
+        state.withLock { s in
+            guard s.generation == generation else { return }
+            makeRoom(&s)
+            s.sessions[session.idHash] = Entry(value: session, storedAt: now)
+            s.sessionsByUser[user.id, default: []].insert(session.idHash)
+            s.users[user.id] = Entry(value: user, storedAt: now)
+        }
+    }
+
+    func store(fullInfo: UserFullInfo, readAt generation: UInt64) {
+        guard enabled else { return }
+        let now = clock.now()
+        state.withLock { s in
+            guard s.generation == generation else { return }
+            makeRoom(&s)
+            s.fullInfos[fullInfo.user.id] = Entry(value: fullInfo, storedAt: now)
+        }
+    }
+
+    /// A renewal this process just wrote: keep the cached copy in step.
+    func renewed(_ session: SessionRecord) {
+        guard enabled else { return }
+        state.withLock { s in
+            if let entry = s.sessions[session.idHash] {
+                s.sessions[session.idHash] = Entry(value: session, storedAt: entry.storedAt)
+            }
+        }
+    }
+
+    public func committed(_ changes: StoreChanges) {
+        guard enabled, !changes.isEmpty else { return }
+        state.withLock { s in
+            s.generation &+= 1
+            for hash in changes.sessionHashes { s.sessions[hash] = nil }
+            for id in changes.userIDs {
+                s.users[id] = nil
+                s.fullInfos[id] = nil
+                for hash in s.sessionsByUser.removeValue(forKey: id) ?? [] { s.sessions[hash] = nil }
+            }
+        }
+    }
+
+    /// Bounded memory: past `capacity` entries everything is dropped (cheap,
+    /// rare, and only costs a few database reads).
+    private func makeRoom(_ s: inout State) {
+        if s.sessions.count + s.fullInfos.count >= capacity {
+            let generation = s.generation
+            s = State()
+            s.generation = generation
+        }
+    }
+}
