@@ -2,8 +2,8 @@ import Hummingbird
 import Logging
 import PortcullisCore
 
-/// Builds the whole HTTP application: middleware in order (errors, access
-/// log, CORS, client and params) and one controller per route group.
+/// Builds the whole HTTP application: middleware in order (access log,
+/// errors, CORS, client and params) and one controller per route group.
 public func buildApplication(services: Services, logger: Logger) -> some ApplicationProtocol {
     let config = services.config
     let router = buildRouter(services: services, logger: logger)
@@ -20,8 +20,9 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
     let config = services.config
     let catalog = RouteCatalog()
     let router = Router(context: PortcullisContext.self)
-    router.add(middleware: ErrorMiddleware(catalog: catalog))
+    // The access log wraps the error middleware so it sees every final status.
     router.add(middleware: AccessLogMiddleware(logger: logger))
+    router.add(middleware: ErrorMiddleware(catalog: catalog))
     let origins = config.apiCORSOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     if !origins.isEmpty {
         router.add(middleware: CORSPolicyMiddleware(

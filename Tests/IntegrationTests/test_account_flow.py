@@ -77,6 +77,8 @@ def test_logs_hold_no_secret(server):
     logs = server.logs()
     assert "path=/api/v2/auth/identity/users" in logs
     assert "status=201" in logs
+    requests.get(server.url("/identity/nothing"))
+    assert "status=404" in server.logs(), "failures get an access-log line too"
     for secret in (STRONG, cookie, csrf):
         assert secret not in logs
 
