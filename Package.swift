@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The domain: rules and ports, no HTTP, SQL or NIO types.
@@ -49,12 +51,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Adapters to the outside: JWT signing (jwt-kit), SMTP mailer (NIO +
+        // NIOSSL), captcha providers (async-http-client).
+        .target(
+            name: "PortcullisIntegrations",
+            dependencies: [
+                "PortcullisCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Hummingbird application: context, middleware, routes, entities.
         .target(
             name: "PortcullisHTTP",
             dependencies: [
                 "PortcullisCore",
                 "PortcullisStore",
+                "PortcullisIntegrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -69,6 +87,7 @@ let package = Package(
                 "PortcullisCore",
                 "PortcullisStore",
                 "PortcullisHTTP",
+                "PortcullisIntegrations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,9 +105,11 @@ let package = Package(
             name: "PortcullisHTTPTests",
             dependencies: [
                 "PortcullisHTTP",
+                "PortcullisIntegrations",
                 "PortcullisCore",
                 "PortcullisStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]

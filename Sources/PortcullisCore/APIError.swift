@@ -53,7 +53,20 @@ public enum ErrorKey {
     public enum Identity {
         public static let invalidReferralFormat = "identity.user.invalid_referral_format"
         public static let referralDoesntExist = "identity.user.referral_doesnt_exist"
+        public static let activeOrDoesntExist = "identity.user.active_or_doesnt_exist"
+        public static let utilizedToken = "identity.user.utilized_token"
+        public static let passwordsDoesntMatch = "identity.user.passwords_doesnt_match"
+        public static let missingPassToken = "identity.user.missing_pass_token"
     }
+
+    public enum Captcha {
+        public static let required = "identity.captcha.required"
+        public static let mandatoryFields = "identity.captcha.mandatory_fields"
+        public static let verificationFailed = "identity.captcha.verification_failed"
+    }
+
+    /// 422 `jwt.decode_and_verify.<word>` for one-time tokens (api.md §2.12).
+    public static func jwt(_ word: String) -> String { "jwt.decode_and_verify.\(word)" }
 
     public enum Authz {
         public static let invalidSession = "authz.invalid_session"

@@ -11,7 +11,7 @@ public func buildApplication(services: Services, logger: Logger) -> some Applica
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: nil),
-        services: [sweeper],
+        services: [sweeper, OutboxService(worker: services.outbox, store: services.store)],
         logger: logger
     )
 }
@@ -42,6 +42,8 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
     info.addRoutes(to: group("public"), public: true)
     info.addRoutes(to: group("identity"), public: false)
     UsersController(services: services).addRoutes(to: group("identity/users"))
+    EmailController(services: services).addRoutes(to: group("identity/users/email"))
+    PasswordResetController(services: services).addRoutes(to: group("identity/users/password"))
     SessionsController(services: services).addRoutes(to: group("identity/sessions"))
 
     let resource = router.group(RouterPath(base + "/resource"))

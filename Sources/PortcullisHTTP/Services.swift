@@ -1,6 +1,9 @@
+import AsyncHTTPClient
+import Logging
 import PortcullisCore
+import PortcullisIntegrations
 
-/// Every service the routes use, built once by `buildApplication`.
+/// Every service the routes use, built once by `buildApplication`'s caller.
 public struct Services: Sendable {
     let config: Config
     let store: any Store
@@ -11,26 +14,61 @@ public struct Services: Sendable {
     let signup: SignupService
     let accounts: AccountService
     let activities: ActivityService
+    let confirmations: EmailConfirmationService
+    let resets: PasswordResetService
+    let captcha: CaptchaGuard
+    let geetest: GeetestVerifier?
+    let outbox: OutboxWorker
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
+    let logger: Logger
 
-    public init(config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, clock: any Clock = SystemClock()) async throws {
+    /// `mailer` delivers outbox mail (SMTP in production, a recorder in tests).
+    public init(
+        config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, mailer: any Mailer,
+        clock: any Clock = SystemClock(), httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
+    ) async throws {
         self.config = config
         self.store = store
         self.clock = clock
+        self.logger = logger
         policy = try PasswordPolicy(config: config)
         let rules = UserStatusRules(activationRequirements: config.activationRequirements)
+        let events = EventWriter(domain: config.domain)
+        let signer = try await JWTOneTimeTokenSigner.make(privateKeyPEM: privateKeyPEM, clock: clock)
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)
         sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
-        login = LoginService(store: store, hasher: hasher, sessions: sessions, clock: clock)
+        login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, clock: clock)
+        confirmations = EmailConfirmationService(
+            store: store, signer: signer, sessions: sessions, rules: rules, events: events, clock: clock,
+            tokenLifetime: config.jwtExpireTime, logger: logger
+        )
+        resets = PasswordResetService(
+            store: store, signer: signer, hasher: hasher, policy: policy, events: events, clock: clock,
+            tokenLifetime: config.jwtExpireTime, logger: logger
+        )
         signup = SignupService(
             store: store, hasher: hasher, sessions: sessions, policy: policy, uids: UIDGenerator(prefix: config.uidPrefix),
-            rules: rules, clock: clock, firstRegistrationSuperadmin: config.firstRegistrationSuperadmin
+            rules: rules, clock: clock, firstRegistrationSuperadmin: config.firstRegistrationSuperadmin,
+            confirmations: confirmations
         )
-        accounts = AccountService(store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache)
+        accounts = AccountService(store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache, events: events)
         activities = ActivityService(store: store)
+        let geetest = config.captcha == "geetest"
+            ? GeetestVerifier(client: httpClient, apiURL: config.geetestAPIURL, id: config.geetestID, key: config.geetestKey) : nil
+        let verifier: (any CaptchaVerifier)? = switch config.captcha {
+        case "recaptcha": RecaptchaVerifier(client: httpClient, verifyURL: config.recaptchaVerifyURL, secret: config.recaptchaSecretKey)
+        case "geetest": geetest
+        default: nil
+        }
+        self.geetest = geetest
+        captcha = CaptchaGuard(kind: config.captcha, protectedEndpoints: config.captchaProtectedEndpoints, verifier: verifier)
+        let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
+        outbox = OutboxWorker(
+            store: store, handlers: [MailEventHandler(mailer: mailer, templates: templates)], clock: clock, logger: logger
+        )
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)
         cookie = SessionCookie(name: config.sessionName)

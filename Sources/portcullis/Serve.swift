@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PortcullisCore
 import PortcullisHTTP
+import PortcullisIntegrations
 import PortcullisStore
 
 struct Serve: AsyncParsableCommand {
@@ -17,7 +18,13 @@ struct Serve: AsyncParsableCommand {
         let runtime = try await Runtime.open(config: config, logger: logger, migrate: config.autoMigrate)
         let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: ProcessInfo.processInfo.activeProcessorCount)
         do {
-            let services = try await Services(config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM)
+            let mailer = SMTPMailer(settings: SMTPSettings(
+                host: config.smtpHost, port: config.smtpPort, security: SMTPSettings.Security(rawValue: config.smtpTLS) ?? .none,
+                user: config.smtpUser, password: config.smtpPassword, senderEmail: config.senderEmail, senderName: config.senderName
+            ), logger: logger)
+            let services = try await Services(
+                config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM, mailer: mailer, logger: logger
+            )
             let app = buildApplication(services: services, logger: logger)
             // Hummingbird's runService handles SIGTERM/SIGINT gracefully:
             // in-flight requests finish, then we close the database.

@@ -19,6 +19,33 @@ struct Harness {
     let store: SQLiteStore
     let services: Services
     let config: Config
+    let mailer: RecordingMailer
+
+    /// Runs the outbox once and returns the mails sent so far.
+    func deliverMail() async -> [MailMessage] {
+        await services.outbox.runOnce()
+        return mailer.sent
+    }
+
+    /// The token (`confirmation_token` or `reset_token`) of the `index`-th mail.
+    func mailToken(_ index: Int, _ parameter: String) async throws -> String {
+        let mails = try await mails(atLeast: index + 1)
+        guard mails.count > index, let found = token(in: mails[index], parameter: parameter) else {
+            throw TestFailure("no mail #\(index) with \(parameter)")
+        }
+        return found
+    }
+
+    /// Delivers the outbox until `count` mails were sent (generate_code
+    /// answers before its background work is done), or gives up after ~2 s.
+    func mails(atLeast count: Int) async throws -> [MailMessage] {
+        for _ in 0..<100 {
+            let sent = await deliverMail()
+            if sent.count >= count { return sent }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return mailer.sent
+    }
 
     static func run(
         _ tweak: (inout Config) -> Void = { _ in },
@@ -31,10 +58,12 @@ struct Harness {
         let logger = Logger(label: "test")
         let store = try await SQLiteStore.open(path: path, readers: 2, logger: logger)
         _ = try await store.migrate()
+        let mailer = RecordingMailer()
         let services = try await Services(
-            config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM
+            config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
+            mailer: mailer
         )
-        let harness = Harness(store: store, services: services, config: config)
+        let harness = Harness(store: store, services: services, config: config, mailer: mailer)
         let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)
         do {
             try await app.test(.router) { client in try await body(harness, client) }
@@ -105,6 +134,22 @@ extension TestClientProtocol {
         guard response.status == .ok else { throw TestFailure("login \(email): \(response.status) \(response.text)") }
         return try response.login()
     }
+}
+
+/// A mailer that keeps what it was asked to send; `failing` makes it refuse.
+final class RecordingMailer: Mailer, @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [MailMessage] = []
+    var failing = false
+
+    func send(_ message: MailMessage) async throws {
+        try lock.withLock {
+            if failing { throw TestFailure("smtp down") }
+            messages.append(message)
+        }
+    }
+
+    var sent: [MailMessage] { lock.withLock { messages } }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

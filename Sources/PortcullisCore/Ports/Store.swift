@@ -9,7 +9,8 @@ public protocol Store: Sendable {
 }
 
 /// Everything a service may do inside one transaction.
-public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository {}
+public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
+    OutboxRepository, OneTimeTokenRepository {}
 
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {

@@ -6,8 +6,10 @@ import Synchronization
 public struct StoreChanges: Sendable {
     public var userIDs: Set<Int64> = []
     public var sessionHashes: Set<String> = []
+    /// Whether an event entered the outbox (wakes the outbox worker).
+    public var enqueuedEvents = false
     public init() {}
-    public var isEmpty: Bool { userIDs.isEmpty && sessionHashes.isEmpty }
+    public var isEmpty: Bool { userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents }
 }
 
 /// Collects `StoreChanges` while a transaction runs; the store hands the
@@ -18,6 +20,7 @@ public final class StoreChangeRecorder: Sendable {
 
     public func touch(userID: Int64) { changes.withLock { _ = $0.userIDs.insert(userID) } }
     public func touch(sessionHash: String) { changes.withLock { _ = $0.sessionHashes.insert(sessionHash) } }
+    public func enqueuedEvent() { changes.withLock { $0.enqueuedEvents = true } }
     public var recorded: StoreChanges { changes.withLock { $0 } }
 }
 

@@ -4,9 +4,10 @@ public struct LoginService: Sendable {
     let hasher: any PasswordHasher
     let sessions: SessionService
     let clock: any Clock
+    let events: EventWriter
 
-    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, clock: any Clock) {
-        self.store = store; self.hasher = hasher; self.sessions = sessions; self.clock = clock
+    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, clock: any Clock) {
+        self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.clock = clock
     }
 
     public func login(
@@ -43,12 +44,15 @@ public struct LoginService: Sendable {
             throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
         }
         let now = clock.now()
-        let sessions = self.sessions
+        let (sessions, events) = (self.sessions, self.events)
         return try await store.write { tx in
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: "login", result: "succeed", now: now
             ))
             let opened = try await sessions.open(for: user, client: client, in: tx)
+            try await events.emit(EventName.sessionCreate, user: user, extra: [
+                "user_ip": client.ip, "user_agent": client.userAgent,
+            ], withDomain: false, in: tx, now: now)
             return (try await tx.fullInfo(of: user), opened)
         }
     }

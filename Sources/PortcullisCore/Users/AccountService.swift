@@ -7,10 +7,11 @@ public struct AccountService: Sendable {
     let rules: UserStatusRules
     let clock: any Clock
     let cache: AuthCache
+    let events: EventWriter
 
     public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules,
-                clock: any Clock, cache: AuthCache) {
-        self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache
+                clock: any Clock, cache: AuthCache, events: EventWriter) {
+        self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache; self.events = events
         self.validator = UserRecordValidator(policy: policy); self.rules = rules; self.clock = clock
     }
 
@@ -49,9 +50,10 @@ public struct AccountService: Sendable {
             throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidOTP)
         }
         let now = clock.now()
-        let rules = self.rules
+        let (rules, events) = (self.rules, self.events)
         try await store.write { tx in
-            _ = try await rules.setPrivateLabel("delete", "by_user", on: user, in: tx, now: now)
+            let deleted = try await rules.setPrivateLabel("delete", "by_user", on: user, in: tx, now: now)
+            try await events.emit(EventName.accountDeleted, user: deleted, withDomain: false, in: tx, now: now)
             try await tx.deleteSessions(userID: user.id, keeping: nil)
         }
     }
@@ -79,6 +81,7 @@ public struct AccountService: Sendable {
         }
         let digest = await hasher.hash(new)
         let now = clock.now()
+        let events = self.events
         try await store.write { tx in
             guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
             fresh.passwordDigest = digest
@@ -87,6 +90,7 @@ public struct AccountService: Sendable {
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "password", action: "password change", result: "succeed", now: now
             ))
+            try await events.emit(EventName.passwordChange, user: fresh, in: tx, now: now)
             try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
         }
     }

@@ -22,11 +22,14 @@ public struct SignupService: Sendable {
     let rules: UserStatusRules
     let clock: any Clock
     let firstRegistrationSuperadmin: Bool
+    let confirmations: EmailConfirmationService
 
     public init(
         store: any Store, hasher: any PasswordHasher, sessions: SessionService, policy: PasswordPolicy,
-        uids: UIDGenerator, rules: UserStatusRules, clock: any Clock, firstRegistrationSuperadmin: Bool
+        uids: UIDGenerator, rules: UserStatusRules, clock: any Clock, firstRegistrationSuperadmin: Bool,
+        confirmations: EmailConfirmationService
     ) {
+        self.confirmations = confirmations
         self.store = store; self.hasher = hasher; self.sessions = sessions; self.policy = policy
         self.validator = UserRecordValidator(policy: policy); self.uids = uids; self.rules = rules
         self.clock = clock; self.firstRegistrationSuperadmin = firstRegistrationSuperadmin
@@ -58,7 +61,7 @@ public struct SignupService: Sendable {
             uid: uids.next(), email: email, username: username, passwordDigest: digest, role: "member",
             state: .pending, referralID: referral?.id, data: input.data, now: now
         )
-        let (sessions, rules, superadmin) = (self.sessions, self.rules, firstRegistrationSuperadmin)
+        let (sessions, rules, superadmin, confirmations) = (self.sessions, self.rules, firstRegistrationSuperadmin, self.confirmations)
         do {
             return try await store.write { tx in
                 var user = try await tx.insertUser(newUser)
@@ -69,6 +72,8 @@ public struct SignupService: Sendable {
                     user.role = "superadmin"
                     try await tx.updateUser(user)
                     user = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+                } else {
+                    try await confirmations.emitToken(for: user, in: tx, now: now)
                 }
                 let opened = try await sessions.open(for: user, client: client, in: tx)
                 return (try await tx.fullInfo(of: user), opened)

@@ -2,7 +2,8 @@ import Logging
 import PortcullisCore
 import ServiceLifecycle
 
-/// Deletes expired sessions every `interval`; runs with the server and
+/// Deletes expired sessions and one-time token records every `interval`;
+/// runs with the server and
 /// stops at graceful shutdown.
 struct SessionSweeper: Service {
     let store: any Store
@@ -16,7 +17,10 @@ struct SessionSweeper: Service {
             while !Task.isCancelled {
                 do {
                     let now = clock.now()
-                    try await store.write { tx in try await tx.deleteExpiredSessions(now: now) }
+                    try await store.write { tx in
+                        try await tx.deleteExpiredSessions(now: now)
+                        try await tx.deleteExpiredTokens(now: now)
+                    }
                 } catch {
                     logger.warning("session sweep failed", metadata: ["error": "\(type(of: error))"])
                 }

@@ -16,6 +16,7 @@ struct SessionsController {
         let password = params.required("password")
         let otpCode = params.optional("otp_code")
         try params.finish()
+        try await services.captcha.check(.sessionCreate, context.params.captchaResponse)
         let (info, session) = try await services.login.login(
             email: email, password: password, otpCode: otpCode, client: context.client
         )

@@ -1,12 +1,13 @@
 import Hummingbird
 import PortcullisCore
 
-/// `POST identity/users` — sign up (api.md §2.3).
+/// `POST identity/users` — sign up (api.md §2.3) — and `register_geetest` (§2.4).
 struct UsersController {
     let services: Services
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
+        group.get("register_geetest", use: registerGeetest)
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -17,11 +18,18 @@ struct UsersController {
         let refid = params.optional("refid")
         let data = params.optional("data")
         try params.finish()
+        try await services.captcha.check(.userCreate, context.params.captchaResponse)
         let input = SignupInput(email: email, password: password, username: username, refid: refid, data: data)
         let (info, session) = try await services.signup.signup(input, client: context.client)
         return Responses.json(
             services.renderer.fullInfo(info, csrfToken: session.csrfToken), status: .created,
             headers: services.cookie.set(session, secure: context.overHTTPS)
         )
+    }
+
+    /// Always a JSON object; no outbound call unless captcha is geetest (deliberate difference).
+    @Sendable func registerGeetest(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let challenge = await services.geetest?.register() ?? ""
+        return Responses.json(.object([("gt", .string(services.config.geetestID)), ("challenge", .string(challenge))]))
     }
 }

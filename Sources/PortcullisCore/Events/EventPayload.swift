@@ -1,0 +1,60 @@
+import Foundation
+
+/// Builds the `record` of the events api.md §4.6 lists, as JSON text.
+public struct EventPayload: Sendable {
+    public let domain: String
+
+    public init(domain: String) { self.domain = domain }
+
+    /// The event user object.
+    public func user(_ user: User, referralUID: String?) -> [String: Any] {
+        [
+            "uid": user.uid, "username": user.username ?? NSNull(), "email": user.email, "role": user.role,
+            "level": user.level, "otp": user.otp, "state": user.state.rawValue,
+            "referral_uid": referralUID ?? NSNull(),
+            "created_at": Timestamp.iso8601(user.createdAt), "updated_at": Timestamp.iso8601(user.updatedAt),
+        ]
+    }
+
+    /// `{user, domain}` plus any extra fields (`token`, `user_ip` …).
+    public func record(_ user: User, referralUID: String?, extra: [String: String] = [:], withDomain: Bool = true) -> String {
+        var object: [String: Any] = ["user": self.user(user, referralUID: referralUID)]
+        if withDomain { object["domain"] = domain }
+        for (key, value) in extra { object[key] = value }
+        return Self.text(object)
+    }
+
+    static func text(_ object: [String: Any]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Event names of api.md.
+public enum EventName {
+    public static let emailConfirmationToken = "system.user.email.confirmation.token"
+    public static let emailConfirmed = "system.user.email.confirmed"
+    public static let passwordResetToken = "system.user.password.reset.token"
+    public static let passwordReset = "system.user.password.reset"
+    public static let passwordChange = "system.user.password.change"
+    public static let sessionCreate = "system.session.create"
+    public static let accountDeleted = "system.user.account.deleted"
+}
+
+/// Writes an event into the outbox of the current transaction.
+public struct EventWriter: Sendable {
+    public let payloads: EventPayload
+    public init(domain: String) { payloads = EventPayload(domain: domain) }
+
+    public func emit(
+        _ name: String, user: User, extra: [String: String] = [:], withDomain: Bool = true,
+        in tx: any StoreTransaction, now: Int64
+    ) async throws {
+        var referralUID: String?
+        if let referralID = user.referralID { referralUID = try await tx.user(id: referralID)?.uid }
+        let payload = payloads.record(user, referralUID: referralUID, extra: extra, withDomain: withDomain)
+        try await tx.enqueueEvent(name: name, payload: payload, now: now)
+    }
+}

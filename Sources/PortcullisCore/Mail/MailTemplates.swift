@@ -1,0 +1,56 @@
+/// The confirmation and reset mails, with the link formats of
+/// operations.md. Only English wording ships; every `default_language`
+/// gets it, with that language in the link's `lang`.
+public struct MailTemplates: Sendable {
+    public let publicURL: String
+    public let language: String
+    public let appName: String
+
+    public init(publicURL: String, language: String, appName: String) {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.language = language
+        self.appName = appName
+    }
+
+    public func confirmation(to email: String, token: String) -> MailMessage {
+        let link = "\(publicURL)/accounts/confirmation?confirmation_token=\(token)&lang=\(language)"
+        return message(
+            to: email, subject: "\(appName): confirm your email",
+            lines: ["Hello,", "", "Please confirm your email address by opening this link:", link, "",
+                    "If you did not sign up, you can ignore this message."],
+            link: link, action: "Confirm my email"
+        )
+    }
+
+    public func passwordReset(to email: String, token: String) -> MailMessage {
+        let link = "\(publicURL)/accounts/password_reset?reset_token=\(token)&lang=\(language)"
+        return message(
+            to: email, subject: "\(appName): reset your password",
+            lines: ["Hello,", "", "Someone asked to reset the password of your account. To choose a new one, open this link:",
+                    link, "", "If it was not you, ignore this message: your password stays as it is."],
+            link: link, action: "Reset my password"
+        )
+    }
+
+    private func message(to: String, subject: String, lines: [String], link: String, action: String) -> MailMessage {
+        let text = lines.joined(separator: "\r\n") + "\r\n"
+        let paragraphs = lines.filter { !$0.isEmpty && $0 != link }.map { "<p>\(Self.escape($0))</p>" }
+        let html = """
+            <!DOCTYPE html>\r
+            <html><body>\r
+            \(paragraphs.prefix(2).joined(separator: "\r\n"))\r
+            <p><a href="\(Self.escape(link))">\(Self.escape(action))</a></p>\r
+            \(paragraphs.dropFirst(2).joined(separator: "\r\n"))\r
+            </body></html>\r
+
+            """
+        return MailMessage(to: to, subject: subject, text: text, html: html)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+import Foundation

@@ -1,0 +1,67 @@
+import Logging
+
+/// `identity/users/email/generate_code` and `confirm_code` (api.md §2.6, §2.7).
+public struct EmailConfirmationService: Sendable {
+    let store: any Store
+    let signer: any OneTimeTokenSigner
+    let sessions: SessionService
+    let rules: UserStatusRules
+    let events: EventWriter
+    let clock: any Clock
+    let tokenLifetime: Int64
+    let logger: Logger
+
+    public init(store: any Store, signer: any OneTimeTokenSigner, sessions: SessionService, rules: UserStatusRules,
+                events: EventWriter, clock: any Clock, tokenLifetime: Int, logger: Logger) {
+        self.store = store; self.signer = signer; self.sessions = sessions; self.rules = rules
+        self.events = events; self.clock = clock; self.tokenLifetime = Int64(tokenLifetime); self.logger = logger
+    }
+
+    /// A fresh confirmation token event for `user`, inside the caller's transaction.
+    func emitToken(for user: User, in tx: any StoreTransaction, now: Int64) async throws {
+        let claims = OneTimeClaims(
+            subject: "confirmation", email: user.email, uid: user.uid, jti: SecureRandom.hex(bytes: 10),
+            resetToken: nil, issuedAt: now, expiresAt: now + tokenLifetime
+        )
+        let token = try await signer.sign(claims)
+        try await events.emit(EventName.emailConfirmationToken, user: user, extra: ["token": token], in: tx, now: now)
+    }
+
+    /// Always answers the same, at once: the lookup and the event happen in
+    /// the background so timing says nothing about the address (deliberate difference).
+    public func requestCode(email: String) {
+        guard let normalized = EmailAddress.normalize(email) else { return }
+        let service = self
+        Task {
+            do {
+                let now = service.clock.now()
+                try await service.store.write { tx in
+                    guard let user = try await tx.user(email: normalized), user.state != .active else { return }
+                    try await service.emitToken(for: user, in: tx, now: now)
+                }
+            } catch {
+                service.logger.warning("confirmation code request failed", metadata: ["error": "\(type(of: error))"])
+            }
+        }
+    }
+
+    public func confirm(token: String, client: ClientInfo) async throws -> (UserFullInfo, OpenedSession) {
+        let claims = try await signer.verify(token, subject: "confirmation")
+        let now = clock.now()
+        let (sessions, rules, events, lifetime) = (self.sessions, self.rules, self.events, self.tokenLifetime)
+        return try await store.write { tx in
+            guard let user = try await tx.user(email: claims.email), user.state != .active else {
+                throw APIError(.unprocessable, ErrorKey.Identity.activeOrDoesntExist)
+            }
+            guard try await tx.markTokenUsed(
+                hash: sha256Hex(claims.jti), kind: "jti", userID: user.id, expireAt: now + lifetime, now: now
+            ) else {
+                throw APIError(.unprocessable, ErrorKey.Identity.utilizedToken)
+            }
+            let confirmed = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+            let opened = try await sessions.open(for: confirmed, client: client, in: tx)
+            try await events.emit(EventName.emailConfirmed, user: confirmed, in: tx, now: now)
+            return (try await tx.fullInfo(of: confirmed), opened)
+        }
+    }
+}

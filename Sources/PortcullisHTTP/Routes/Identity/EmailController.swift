@@ -1,0 +1,33 @@
+import Hummingbird
+import PortcullisCore
+
+/// `identity/users/email/generate_code` and `confirm_code` (api.md §2.6, §2.7).
+struct EmailController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("generate_code", use: generateCode)
+        group.post("confirm_code", use: confirmCode)
+    }
+
+    /// 201 with an empty body whatever the address (no enumeration).
+    @Sendable func generateCode(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.user")
+        let email = params.required("email")
+        try params.finish()
+        try await services.captcha.check(.emailConfirmation, context.params.captchaResponse)
+        services.confirmations.requestCode(email: email)
+        return Responses.empty(.created)
+    }
+
+    @Sendable func confirmCode(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.user")
+        let token = params.required("token")
+        try params.finish()
+        let (info, session) = try await services.confirmations.confirm(token: token, client: context.client)
+        return Responses.json(
+            services.renderer.fullInfo(info, csrfToken: session.csrfToken), status: .created,
+            headers: services.cookie.set(session, secure: context.overHTTPS)
+        )
+    }
+}

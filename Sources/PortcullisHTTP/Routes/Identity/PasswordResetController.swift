@@ -1,0 +1,33 @@
+import Hummingbird
+import PortcullisCore
+
+/// `identity/users/password/generate_code` and `confirm_code` (api.md §2.8, §2.9).
+struct PasswordResetController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("generate_code", use: generateCode)
+        group.post("confirm_code", use: confirmCode)
+    }
+
+    /// 201 with an empty body whatever the address (no enumeration).
+    @Sendable func generateCode(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.user")
+        let email = params.required("email")
+        try params.finish()
+        try await services.captcha.check(.passwordReset, context.params.captchaResponse)
+        services.resets.requestCode(email: email, client: context.client)
+        return Responses.empty(.created)
+    }
+
+    /// An absent token is `missing_pass_token` (Barong's key); blanks use the generic form.
+    @Sendable func confirmCode(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.user")
+        let token = params.required("reset_password_token", missingKey: ErrorKey.Identity.missingPassToken)
+        let password = params.required("password")
+        let confirmation = params.required("confirm_password")
+        try params.finish()
+        try await services.resets.confirm(token: token, password: password, confirmation: confirmation, client: context.client)
+        return Responses.empty(.created)
+    }
+}
