@@ -7,7 +7,7 @@ PYTHON      ?= python3
 # Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
 BUILD_DEBS  := pkg-config
 TEST_DEBS   := nginx-light
-PY_MODULES  := pytest requests
+PY_MODULES  := pytest requests aiosmtpd
 
 .PHONY: run test build release unit-test integration-test deps test-deps bench clean
 
