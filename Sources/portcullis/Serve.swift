@@ -18,10 +18,12 @@ struct Serve: AsyncParsableCommand {
         let runtime = try await Runtime.open(config: config, logger: logger, migrate: config.autoMigrate)
         let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: ProcessInfo.processInfo.activeProcessorCount)
         do {
-            let mailer = SMTPMailer(settings: SMTPSettings(
+            var smtp = SMTPSettings(
                 host: config.smtpHost, port: config.smtpPort, security: SMTPSettings.Security(rawValue: config.smtpTLS) ?? .none,
                 user: config.smtpUser, password: config.smtpPassword, senderEmail: config.senderEmail, senderName: config.senderName
-            ), logger: logger)
+            )
+            if !config.smtpCAFile.isEmpty { smtp.trustRoots = .file(config.smtpCAFile) }
+            let mailer = SMTPMailer(settings: smtp, logger: logger)
             let services = try await Services(
                 config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM, mailer: mailer, logger: logger
             )

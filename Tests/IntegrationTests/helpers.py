@@ -18,7 +18,10 @@ from conftest import free_port
 class SMTPSink:
     """Collects every message it accepts; can require AUTH."""
 
-    def __init__(self, port=None, credentials=None):
+    def __init__(self, port=None, credentials=None, tls=None, cert=None):
+        """tls: None, "starttls" (required before MAIL) or "tls" (implicit); cert: (crt, key)."""
+        self.tls = tls
+        self.cert = cert
         self.port = port or free_port()
         self.messages = []
         self.auth_logins = []
@@ -46,9 +49,31 @@ class SMTPSink:
         kwargs = {}
         if self.credentials:
             kwargs = dict(authenticator=self._authenticate, auth_require_tls=False, auth_required=True)
+        if self.tls:
+            import ssl
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*self.cert)
+            if self.tls == "starttls":
+                kwargs.update(tls_context=context, require_starttls=True)
+            else:
+                kwargs.update(ssl_context=context)
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **kwargs)
+        if self.tls == "tls":
+            # The Controller's readiness probe would wrap its socket with our
+            # server context; probe as a TLS client instead.
+            self.controller._trigger_server = self._tls_probe
         self.controller.start()
         return self
+
+    def _tls_probe(self):
+        import socket
+        import ssl
+        client = ssl.create_default_context()
+        client.check_hostname = False
+        client.verify_mode = ssl.CERT_NONE
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as raw:
+            with client.wrap_socket(raw) as tls:
+                tls.recv(1024)
 
     def stop(self):
         if self.controller:
@@ -121,3 +146,21 @@ class FakeRecaptcha:
 
     def url(self):
         return f"http://127.0.0.1:{self.port}/recaptcha/api/siteverify"
+
+
+def make_tls_files(directory):
+    """A throwaway CA and a server certificate for localhost, made with openssl."""
+    import os
+    import subprocess
+    ca_key, ca_crt = os.path.join(directory, "ca.key"), os.path.join(directory, "ca.crt")
+    key, csr, crt = (os.path.join(directory, n) for n in ("server.key", "server.csr", "server.crt"))
+    ext = os.path.join(directory, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca_crt, "-days", "2",
+        "-subj", "/CN=Portcullis Test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=localhost")
+    run("x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial", "-out", crt, "-days", "2",
+        "-extfile", ext)
+    return ca_crt, crt, key

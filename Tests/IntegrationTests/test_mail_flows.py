@@ -163,3 +163,37 @@ def test_recaptcha(make_server):
         assert "remoteip" not in fake.requests[-1]
     finally:
         fake.stop()
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_smtp_over_tls(make_server, tmp_path, mode):
+    from helpers import make_tls_files
+    ca, crt, key = make_tls_files(str(tmp_path))
+    sink = SMTPSink(credentials=("mailer", "s3cret"), tls=mode, cert=(crt, key)).start()
+    try:
+        server = make_server(env={"BARONG_SMTP_HOST": "localhost", "BARONG_SMTP_PORT": str(sink.port),
+                                  "BARONG_SMTP_TLS": mode, "BARONG_SMTP_CA_FILE": ca,
+                                  "BARONG_SMTP_USER": "mailer", "BARONG_SMTP_PASSWORD": "s3cret"})
+        signup(server, "admin@example.com")
+        requests.post(server.url("/identity/users/password/generate_code"), json={"email": "admin@example.com"})
+        [mail] = sink.wait_for(1)
+        assert "/accounts/password_reset?reset_token=" in text_part(mail)
+        assert sink.auth_logins == [("PLAIN", "mailer")]
+    finally:
+        sink.stop()
+
+
+def test_smtp_tls_refuses_an_untrusted_certificate(make_server, tmp_path):
+    from helpers import make_tls_files
+    _, crt, key = make_tls_files(str(tmp_path))
+    sink = SMTPSink(tls="starttls", cert=(crt, key)).start()
+    try:
+        server = make_server(env={"BARONG_SMTP_HOST": "localhost", "BARONG_SMTP_PORT": str(sink.port),
+                                  "BARONG_SMTP_TLS": "starttls"})
+        signup(server, "admin@example.com")
+        requests.post(server.url("/identity/users/password/generate_code"), json={"email": "admin@example.com"})
+        time.sleep(2)
+        assert sink.messages == []
+        assert "event delivery failed" in server.logs()
+    finally:
+        sink.stop()

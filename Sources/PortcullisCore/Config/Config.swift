@@ -56,6 +56,8 @@ public struct Config: Sendable {
     public var jwtPrivateKeyPath = ""
     public var encryptionKey = ""
     public var smtpTLS = "none"
+    /// PEM file of CA certificates trusted for SMTP TLS; empty = the system's.
+    public var smtpCAFile = ""
     public var twilioAPIBaseURL = "https://api.twilio.com"
     public var twilioVerifyBaseURL = "https://verify.twilio.com"
     public var recaptchaVerifyURL = "https://www.google.com/recaptcha/api/siteverify"

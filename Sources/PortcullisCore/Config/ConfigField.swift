@@ -62,6 +62,7 @@ enum ConfigField {
             "jwt_private_key_path": .string(\.jwtPrivateKeyPath),
             "encryption_key": .string(\.encryptionKey),
             "smtp_tls": .string(\.smtpTLS),
+            "smtp_ca_file": .string(\.smtpCAFile),
             "twilio_api_base_url": .string(\.twilioAPIBaseURL),
             "twilio_verify_base_url": .string(\.twilioVerifyBaseURL),
             "recaptcha_verify_url": .string(\.recaptchaVerifyURL),
