@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "PortcullisMigrations",
             path: "Migrations",
-            resources: [.embedInCode("sqlite/0001_init.sql")]
+            resources: [.embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql")]
         ),
         // SQLKit implementations of the ports and the migration runner.
         .target(
@@ -51,12 +51,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Debian's libqrencode and libpng (installed by the Makefile).
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // Adapters to the outside: JWT signing (jwt-kit), SMTP mailer (NIO +
         // NIOSSL), captcha providers (async-http-client).
         .target(
             name: "PortcullisIntegrations",
             dependencies: [
                 "PortcullisCore",
+                "CQRencode",
+                "CPNG",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

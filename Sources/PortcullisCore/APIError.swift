@@ -75,6 +75,15 @@ public enum ErrorKey {
         public static let clientSessionMismatch = "authz.client_session_mismatch"
         public static let userNotActive = "authz.user_not_active"
         public static let jwtInvalid = "jwt.decode_and_verify"
+        public static let permissionDenied = "authz.permission_denied"
+        public static let invalidPermission = "authz.invalid_permission"
+        public static let invalidAPIKeyHeaders = "authz.invalid_api_key_headers"
+        public static let nonceNotValidTimestamp = "authz.nonce_not_valid_timestamp"
+        public static let nonceExpired = "authz.nonce_expired"
+        public static let unexistentAPIKey = "authz.unexistent_apikey"
+        public static let invalidSignature = "authz.invalid_signature"
+        public static let apiKeyNotActive = "authz.apikey_not_active"
+        public static let disabled2FA = "authz.disabled_2fa"
     }
 
     public enum ResourceUser {
@@ -87,6 +96,36 @@ public enum ErrorKey {
         public static let nonIntegerTimeFrom = "resource.user.non_integer_time_from"
         public static let nonIntegerTimeTo = "resource.user.non_integer_time_to"
         public static let noActivity = "resource.user.no_activity"
+    }
+
+    public enum OTP {
+        public static let alreadyEnabled = "resource.otp.already_enabled"
+        public static let notEnabled = "resource.otp.not_enabled"
+        public static let invalid = "resource.otp.invalid"
+        public static let backend = "totp.error"
+    }
+
+    public enum APIKey {
+        public static let twoFADisabled = "resource.api_key.2fa_disabled"
+        public static let missingTOTP = "resource.api_key.missing_totp"
+        public static let invalidTOTP = "resource.api_key.invalid_totp"
+        public static let invalidOrdering = "resource.api_key.invalid_ordering"
+        public static let invalidAttribute = "resource.api_key.invalid_attribute"
+        public static let algorithmInclusion = "algorithm.inclusion"
+        public static let stateInclusion = "state.inclusion"
+        public static let stateInvalid = "state.invalid"
+        public static let holderInvalid = "key_holder_account.invalid"
+        public static let couldNotSaveSecret = "api_key.could_not_save_secret"
+    }
+
+    public enum ServiceAccount {
+        public static let twoFADisabled = "resource.service_accounts.2fa_disabled"
+        public static let missingTOTP = "resource.service_accounts.missing_totp"
+        public static let invalidTOTP = "resource.service_accounts.invalid_totp"
+        public static let invalidOrdering = "resource.service_accounts.invalid_ordering"
+        public static let invalidAttribute = "resource.service_accounts.invalid_attribute"
+        public static let doesntExist = "resource.service_account.doesnt_exist"
+        public static let nonStringUID = "resource.service_account.non_string_service_account_uid"
     }
 
     public enum ResourcePassword {

@@ -51,8 +51,13 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
             sessions: services.sessions, users: services.store, tokens: services.tokens,
             cookieName: config.sessionName, csrfProtection: config.csrfProtection
         ))
-    MeController(services: services).addRoutes(to: CatalogedGroup(
-        group: resource.group("users"), prefix: base + "/resource/users", catalog: catalog
-    ))
+    func resourceGroup(_ path: String) -> CatalogedGroup {
+        CatalogedGroup(group: resource.group(RouterPath(path)), prefix: base + "/resource/" + path, catalog: catalog)
+    }
+    MeController(services: services).addRoutes(to: resourceGroup("users"))
+    OTPController(services: services).addRoutes(to: resourceGroup("otp"))
+    APIKeysController(services: services).addRoutes(to: resourceGroup("api_keys"))
+    ServiceAccountsController(services: services).addRoutes(to: resourceGroup("service_accounts"))
+    AuthorizeController(services: services).addRoutes(to: router, base: base)
     return router
 }

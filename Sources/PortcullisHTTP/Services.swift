@@ -19,6 +19,10 @@ public struct Services: Sendable {
     let captcha: CaptchaGuard
     let geetest: GeetestVerifier?
     let outbox: OutboxWorker
+    let otp: OTPService
+    let apiKeys: APIKeyService
+    let authorize: AuthorizeService
+    let jwks: JSONValue
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
@@ -26,8 +30,9 @@ public struct Services: Sendable {
 
     /// `mailer` delivers outbox mail (SMTP in production, a recorder in tests).
     public init(
-        config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, mailer: any Mailer,
-        clock: any Clock = SystemClock(), httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
+        config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, secretBox: SecretBox,
+        mailer: any Mailer, accessRules: AccessRules = .defaults, clock: any Clock = SystemClock(),
+        httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
     ) async throws {
         self.config = config
         self.store = store
@@ -40,7 +45,9 @@ public struct Services: Sendable {
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)
         sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
-        login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, clock: clock)
+        otp = OTPService(store: store, box: secretBox, qr: QRCodePNGRenderer(), rules: rules, clock: clock, issuer: config.appName)
+        apiKeys = APIKeyService(store: store, box: secretBox, otp: otp, clock: clock)
+        login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, otp: otp, clock: clock)
         confirmations = EmailConfirmationService(
             store: store, signer: signer, sessions: sessions, rules: rules, events: events, clock: clock,
             tokenLifetime: config.jwtExpireTime, logger: logger
@@ -54,7 +61,17 @@ public struct Services: Sendable {
             rules: rules, clock: clock, firstRegistrationSuperadmin: config.firstRegistrationSuperadmin,
             confirmations: confirmations
         )
-        accounts = AccountService(store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache, events: events)
+        accounts = AccountService(
+            store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache, events: events, otp: otp
+        )
+        authorize = AuthorizeService(
+            rules: accessRules, sessions: sessions,
+            apiKeys: APIKeyAuthenticator(store: store, box: secretBox, cache: cache, clock: clock, nonceLifetimeMS: config.apikeyNonceLifetime),
+            permissions: PermissionCache(repository: StorePermissions(store: store), clock: clock),
+            issuer: try await JWTAccessTokenIssuer.make(privateKeyPEM: privateKeyPEM, clock: clock, lifetime: config.jwtExpireTime),
+            store: store, clock: clock, csrfProtection: config.csrfProtection, logger: logger
+        )
+        jwks = JSONValue(any: try JWTAccessTokenIssuer.jwks(privateKeyPEM: privateKeyPEM))
         activities = ActivityService(store: store)
         let geetest = config.captcha == "geetest"
             ? GeetestVerifier(client: httpClient, apiURL: config.geetestAPIURL, id: config.geetestID, key: config.geetestKey) : nil

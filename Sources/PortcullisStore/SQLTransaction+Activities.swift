@@ -4,8 +4,8 @@ import SQLKit
 extension SQLTransaction {
     func insertActivity(_ a: NewActivity) async throws {
         try await db.raw("""
-            INSERT INTO activities (user_id, category, user_ip, user_ip_country, user_agent, topic, action, result, data, created_at)
-            VALUES (\(bind: a.userID), \(bind: a.category), \(bind: a.client.ip), \(bind: a.client.country),
+            INSERT INTO activities (user_id, target_uid, category, user_ip, user_ip_country, user_agent, topic, action, result, data, created_at)
+            VALUES (\(bind: a.userID), \(bind: a.targetUID), \(bind: a.category), \(bind: a.client.ip), \(bind: a.client.country),
                     \(bind: a.client.userAgent), \(bind: a.topic), \(bind: a.action), \(bind: a.result), \(bind: a.data),
                     \(bind: a.now))
             """).run()

@@ -26,3 +26,12 @@ extension SQLTransaction {
         }
     }
 }
+
+extension SQLTransaction {
+    func deleteLabel(userID: Int64, key: String, scope: String) async throws {
+        changes.touch(userID: userID)
+        try await db.raw("""
+            DELETE FROM labels WHERE user_id = \(bind: userID) AND key = \(bind: key) AND scope = \(bind: scope)
+            """).run()
+    }
+}

@@ -8,6 +8,8 @@ import PortcullisStore
 struct Runtime {
     let store: SQLiteStore
     let privateKeyPEM: String
+    let secretBox: SecretBox?
+    let accessRules: AccessRules
 
     static func open(config: Config, logger: Logger, migrate: Bool, needsKey: Bool = true) async throws -> Runtime {
         guard let path = config.sqlitePath else {
@@ -26,6 +28,8 @@ struct Runtime {
             throw ExitCode(1)
         }
         var pem = ""
+        var box: SecretBox?
+        var rules = AccessRules.defaults
         if needsKey {
             do {
                 let key = try SigningKeyFiles.loadPrivateKey(config: config)
@@ -33,13 +37,24 @@ struct Runtime {
                     logger.warning("USING A DEVELOPMENT SIGNING KEY under \(config.dataDir)/ — set jwt_private_key_path in production")
                 }
                 pem = key.pem
+                let secrets = try SecretBox.load(config: config)
+                if secrets.isDevelopment {
+                    logger.warning("USING A DEVELOPMENT ENCRYPTION KEY under \(config.dataDir)/ — set encryption_key in production")
+                }
+                box = secrets.box
+                if !config.authzRulesFile.isEmpty {
+                    guard let data = FileManager.default.contents(atPath: config.authzRulesFile) else {
+                        throw ConfigError("authz_rules_file: '\(config.authzRulesFile)' cannot be read")
+                    }
+                    rules = try AccessRules.parseYAML(String(decoding: data, as: UTF8.self))
+                }
             } catch let error as ConfigError {
                 await store.close()
                 FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
                 throw ExitCode(64)
             }
         }
-        return Runtime(store: store, privateKeyPEM: pem)
+        return Runtime(store: store, privateKeyPEM: pem, secretBox: box, accessRules: rules)
     }
 }
 

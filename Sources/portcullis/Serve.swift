@@ -17,6 +17,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "portcullis")
         let runtime = try await Runtime.open(config: config, logger: logger, migrate: config.autoMigrate)
         let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: ProcessInfo.processInfo.activeProcessorCount)
+        guard let secretBox = runtime.secretBox else { throw ExitCode(1) }
         do {
             var smtp = SMTPSettings(
                 host: config.smtpHost, port: config.smtpPort, security: SMTPSettings.Security(rawValue: config.smtpTLS) ?? .none,
@@ -25,7 +26,8 @@ struct Serve: AsyncParsableCommand {
             if !config.smtpCAFile.isEmpty { smtp.trustRoots = .file(config.smtpCAFile) }
             let mailer = SMTPMailer(settings: smtp, logger: logger)
             let services = try await Services(
-                config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM, mailer: mailer, logger: logger
+                config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM,
+                secretBox: secretBox, mailer: mailer, accessRules: runtime.accessRules, logger: logger
             )
             let app = buildApplication(services: services, logger: logger)
             // Hummingbird's runService handles SIGTERM/SIGINT gracefully:

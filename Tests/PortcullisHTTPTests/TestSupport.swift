@@ -61,7 +61,7 @@ struct Harness {
         let mailer = RecordingMailer()
         let services = try await Services(
             config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
-            mailer: mailer
+            secretBox: try SecretBox(key: SecureRandom.bytes(32)), mailer: mailer
         )
         let harness = Harness(store: store, services: services, config: config, mailer: mailer)
         let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)

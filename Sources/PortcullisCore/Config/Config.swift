@@ -72,6 +72,8 @@ public struct Config: Sendable {
     /// Seconds a cached session/user may be served without a database read
     /// (local writes invalidate at once); 0 disables the cache.
     public var authCacheTTL = 2
+    /// Barong's authorize rules file (YAML `rules: {pass: […], block: […]}`); empty = the defaults of api.md §3.1.
+    public var authzRulesFile = ""
     public var dataDir = "data"
 
     public init() {}

@@ -75,6 +75,7 @@ enum ConfigField {
             "trusted_proxies": .list(\.trustedProxies),
             "bcrypt_cost": .int(\.bcryptCost),
             "auth_cache_ttl": .int(\.authCacheTTL),
+            "authz_rules_file": .string(\.authzRulesFile),
             "data_dir": .string(\.dataDir),
         ]
     }

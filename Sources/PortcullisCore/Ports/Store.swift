@@ -10,7 +10,7 @@ public protocol Store: Sendable {
 
 /// Everything a service may do inside one transaction.
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
-    OutboxRepository, OneTimeTokenRepository {}
+    OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository {}
 
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {
@@ -58,6 +58,7 @@ public protocol LabelRepository: Sendable {
     func labels(userID: Int64) async throws -> [Label]
     /// Creates the label or updates its value.
     func upsertLabel(userID: Int64, key: String, value: String, scope: String, now: Int64) async throws
+    func deleteLabel(userID: Int64, key: String, scope: String) async throws
     func levels() async throws -> [Level]
 }
 
@@ -118,12 +119,14 @@ public struct NewActivity: Sendable {
     public var action: String
     public var result: String
     public var data: String?
+    /// Admin audits: the uid the request acted on.
+    public var targetUID: String?
     public var now: Int64
 
     public init(userID: Int64, category: String = "user", client: ClientInfo, topic: String, action: String,
-                result: String, data: String? = nil, now: Int64) {
+                result: String, data: String? = nil, targetUID: String? = nil, now: Int64) {
         self.userID = userID; self.category = category; self.client = client; self.topic = topic
-        self.action = action; self.result = result; self.data = data; self.now = now
+        self.action = action; self.result = result; self.data = data; self.targetUID = targetUID; self.now = now
     }
 }
 

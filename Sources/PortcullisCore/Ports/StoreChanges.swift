@@ -8,8 +8,10 @@ public struct StoreChanges: Sendable {
     public var sessionHashes: Set<String> = []
     /// Whether an event entered the outbox (wakes the outbox worker).
     public var enqueuedEvents = false
+    /// API keys (by kid) whose state, scope or existence changed.
+    public var apiKeyIDs: Set<String> = []
     public init() {}
-    public var isEmpty: Bool { userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents }
+    public var isEmpty: Bool { userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents && apiKeyIDs.isEmpty }
 }
 
 /// Collects `StoreChanges` while a transaction runs; the store hands the
@@ -20,6 +22,7 @@ public final class StoreChangeRecorder: Sendable {
 
     public func touch(userID: Int64) { changes.withLock { _ = $0.userIDs.insert(userID) } }
     public func touch(sessionHash: String) { changes.withLock { _ = $0.sessionHashes.insert(sessionHash) } }
+    public func touch(apiKeyID kid: String) { changes.withLock { _ = $0.apiKeyIDs.insert(kid) } }
     public func enqueuedEvent() { changes.withLock { $0.enqueuedEvents = true } }
     public var recorded: StoreChanges { changes.withLock { $0 } }
 }

@@ -16,6 +16,7 @@ public final class AuthCache: StoreCommitObserver {
         var sessionsByUser: [Int64: Set<String>] = [:]
         var users: [Int64: Entry<User>] = [:]
         var fullInfos: [Int64: Entry<UserFullInfo>] = [:]
+        var apiKeys: [String: Entry<(APIKey, Secret)>] = [:]
         /// Bumped by every invalidation: a read that started before one
         /// must not store what it read (it may be stale).
         var generation: UInt64 = 0
@@ -77,6 +78,22 @@ public final class AuthCache: StoreCommitObserver {
         }
     }
 
+    func apiKey(_ kid: String) -> (APIKey, Secret)? {
+        guard enabled else { return nil }
+        let now = clock.now()
+        return state.withLock { s in s.apiKeys[kid].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+    }
+
+    func store(apiKey: APIKey, secret: Secret, readAt generation: UInt64) {
+        guard enabled else { return }
+        let now = clock.now()
+        state.withLock { s in
+            guard s.generation == generation else { return }
+            makeRoom(&s)
+            s.apiKeys[apiKey.kid] = Entry(value: (apiKey, secret), storedAt: now)
+        }
+    }
+
     /// A renewal this process just wrote: keep the cached copy in step.
     func renewed(_ session: SessionRecord) {
         guard enabled else { return }
@@ -92,6 +109,7 @@ public final class AuthCache: StoreCommitObserver {
         state.withLock { s in
             s.generation &+= 1
             for hash in changes.sessionHashes { s.sessions[hash] = nil }
+            for kid in changes.apiKeyIDs { s.apiKeys[kid] = nil }
             for id in changes.userIDs {
                 s.users[id] = nil
                 s.fullInfos[id] = nil
@@ -103,7 +121,7 @@ public final class AuthCache: StoreCommitObserver {
     /// Bounded memory: past `capacity` entries everything is dropped (cheap,
     /// rare, and only costs a few database reads).
     private func makeRoom(_ s: inout State) {
-        if s.sessions.count + s.fullInfos.count >= capacity {
+        if s.sessions.count + s.fullInfos.count + s.apiKeys.count >= capacity {
             let generation = s.generation
             s = State()
             s.generation = generation

@@ -5,9 +5,10 @@ public struct LoginService: Sendable {
     let sessions: SessionService
     let clock: any Clock
     let events: EventWriter
+    let otp: OTPService
 
-    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, clock: any Clock) {
-        self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.clock = clock
+    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, otp: OTPService, clock: any Clock) {
+        self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.otp = otp; self.clock = clock
     }
 
     public func login(
@@ -36,18 +37,21 @@ public struct LoginService: Sendable {
         case .active, .pending:
             break
         }
-        // 2FA enforcement lands with the OTP issue; without a TOTP verifier a
-        // user with `otp` on cannot be let in.
         if user.otp {
-            guard let otpCode, !otpCode.isEmpty else { throw APIError(.unauthorized, ErrorKey.Session.missingOTP) }
-            try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
-            throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
+            guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
+            }
+            guard try await otp.verify(otpCode, userID: user.id) else {
+                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
+                throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
+            }
         }
+        let action = user.otp ? "login::2fa" : "login"
         let now = clock.now()
         let (sessions, events) = (self.sessions, self.events)
         return try await store.write { tx in
             try await tx.insertActivity(NewActivity(
-                userID: user.id, client: client, topic: "session", action: "login", result: "succeed", now: now
+                userID: user.id, client: client, topic: "session", action: action, result: "succeed", now: now
             ))
             let opened = try await sessions.open(for: user, client: client, in: tx)
             try await events.emit(EventName.sessionCreate, user: user, extra: [

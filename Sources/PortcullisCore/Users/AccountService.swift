@@ -8,10 +8,11 @@ public struct AccountService: Sendable {
     let clock: any Clock
     let cache: AuthCache
     let events: EventWriter
+    let otp: OTPService
 
     public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules,
-                clock: any Clock, cache: AuthCache, events: EventWriter) {
-        self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache; self.events = events
+                clock: any Clock, cache: AuthCache, events: EventWriter, otp: OTPService) {
+        self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache; self.events = events; self.otp = otp
         self.validator = UserRecordValidator(policy: policy); self.rules = rules; self.clock = clock
     }
 
@@ -46,8 +47,9 @@ public struct AccountService: Sendable {
         if user.otp {
             guard let otpCode else { throw APIError(.unprocessable, ErrorKey.ResourceUser.missingOTPCode) }
             guard !otpCode.isEmpty else { throw APIError(.unprocessable, ErrorKey.ResourceUser.emptyOTPCode) }
-            // TOTP verification arrives with the 2FA issue; until then no code passes.
-            throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidOTP)
+            guard try await otp.verify(otpCode, userID: user.id) else {
+                throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidOTP)
+            }
         }
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)

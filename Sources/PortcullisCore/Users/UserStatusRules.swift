@@ -45,6 +45,16 @@ public struct UserStatusRules: Sendable {
         _ key: String, _ value: String, on user: User, in tx: any StoreTransaction, now: Int64
     ) async throws -> User {
         try await tx.upsertLabel(userID: user.id, key: key, value: value, scope: "private", now: now)
+        return try await recompute(user, in: tx, now: now)
+    }
+
+    /// Deletes a private label and recomputes state and level.
+    public func removePrivateLabel(_ key: String, on user: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
+        try await tx.deleteLabel(userID: user.id, key: key, scope: "private")
+        return try await recompute(user, in: tx, now: now)
+    }
+
+    func recompute(_ user: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
         let labels = try await tx.labels(userID: user.id)
         var updated = user
         updated.state = state(for: labels)
@@ -52,6 +62,10 @@ public struct UserStatusRules: Sendable {
         if updated != user {
             updated.updatedAt = now
             try await tx.updateUser(updated)
+        }
+        // api.md §4.4: leaving `active` disables the user's API keys.
+        if user.state == .active && updated.state != .active {
+            try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
         }
         return updated
     }

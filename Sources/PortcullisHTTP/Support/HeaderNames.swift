@@ -8,6 +8,9 @@ extension HTTPField.Name {
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     static let realIP = HTTPField.Name("X-Real-IP")!
     static let trueClientIP = HTTPField.Name("True-Client-Ip")!
+    static let authApiKey = HTTPField.Name("X-Auth-Apikey")!
+    static let authNonce = HTTPField.Name("X-Auth-Nonce")!
+    static let authSignature = HTTPField.Name("X-Auth-Signature")!
     static let total = HTTPField.Name("Total")!
     static let page = HTTPField.Name("Page")!
     static let perPage = HTTPField.Name("Per-Page")!

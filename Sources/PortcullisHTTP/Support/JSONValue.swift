@@ -77,3 +77,20 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 import Foundation
+
+extension JSONValue {
+    /// From a JSONSerialization-style value (keys sorted, for stable output).
+    init(any value: Any) {
+        switch value {
+        case let text as String: self = .string(text)
+        case let flag as Bool: self = .bool(flag)
+        case let number as Int: self = .int(Int64(number))
+        case let number as Int64: self = .int(number)
+        case let number as Double: self = .double(number)
+        case let items as [Any]: self = .array(items.map(JSONValue.init(any:)))
+        case let object as [String: Any]:
+            self = .object(object.keys.sorted().map { ($0, JSONValue(any: object[$0] as Any)) })
+        default: self = .null
+        }
+    }
+}

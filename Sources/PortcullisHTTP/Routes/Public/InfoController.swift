@@ -14,6 +14,8 @@ struct InfoController {
         let scope = isPublic ? "public.general" : "identity.general"
         group.post("password/validate") { _, context in try validatePassword(context, scope: scope) }
         if isPublic {
+            // A deliberate addition: the key that verifies authorize's JWTs.
+            group.get("jwks") { _, _ in Responses.json(services.jwks) }
             group.get("configs/auth0") { _, _ in
                 Responses.json(.object([
                     ("auth0_domain", .string(services.config.auth0Domain)),

@@ -1,0 +1,146 @@
+/// Who holds a key: a user, or a service account (whose owner's 2FA guards it).
+public enum KeyHolder: Sendable {
+    case user(User)
+    case serviceAccount(ServiceAccount)
+
+    var type: String {
+        switch self {
+        case .user: "user"
+        case .serviceAccount: "service_account"
+        }
+    }
+
+    var id: Int64 {
+        switch self {
+        case .user(let user): user.id
+        case .serviceAccount(let account): account.id
+        }
+    }
+
+    var isActive: Bool {
+        switch self {
+        case .user(let user): user.state == .active
+        case .serviceAccount(let account): account.state == .active
+        }
+    }
+}
+
+/// A key as just created: the only time its secret is shown.
+public struct CreatedAPIKey: Sendable {
+    public let key: APIKey
+    public let secret: Secret
+}
+
+/// The TOTP guard's keys differ between `api_keys` and `service_accounts`.
+public struct TOTPGuardKeys: Sendable {
+    let disabled: String, missing: String, invalid: String
+    public static let apiKeys = TOTPGuardKeys(
+        disabled: ErrorKey.APIKey.twoFADisabled, missing: ErrorKey.APIKey.missingTOTP, invalid: ErrorKey.APIKey.invalidTOTP
+    )
+    public static let serviceAccounts = TOTPGuardKeys(
+        disabled: ErrorKey.ServiceAccount.twoFADisabled, missing: ErrorKey.ServiceAccount.missingTOTP,
+        invalid: ErrorKey.ServiceAccount.invalidTOTP
+    )
+}
+
+/// `resource/api_keys` and `resource/service_accounts/api_keys` (api-resource.md §7, §8).
+public struct APIKeyService: Sendable {
+    let store: any Store
+    let box: SecretBox
+    let otp: OTPService
+    let clock: any Clock
+
+    public init(store: any Store, box: SecretBox, otp: OTPService, clock: any Clock) {
+        self.store = store; self.box = box; self.otp = otp; self.clock = clock
+    }
+
+    /// 2FA on (400), `totp_code` given (422), code right (422).
+    public func guardTOTP(owner: User, code: String?, keys: TOTPGuardKeys) async throws {
+        guard owner.otp else { throw APIError(.badRequest, keys.disabled) }
+        guard let code, !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError(.unprocessable, keys.missing) }
+        guard try await otp.verify(code, userID: owner.id) else { throw APIError(.unprocessable, keys.invalid) }
+    }
+
+    public func create(for holder: KeyHolder, algorithm: String, scope: String?, owner: User, client: ClientInfo) async throws -> CreatedAPIKey {
+        guard algorithm == "HS256" else { throw APIError(.unprocessable, ErrorKey.APIKey.algorithmInclusion) }
+        guard holder.isActive else { throw APIError(.unprocessable, ErrorKey.APIKey.holderInvalid) }
+        let secret = SecureRandom.hex(bytes: 16)
+        let sealed: String
+        do { sealed = try box.seal(secret) } catch { throw APIError(.unprocessable, ErrorKey.APIKey.couldNotSaveSecret) }
+        let now = clock.now()
+        let draft = APIKey(
+            id: 0, holderType: holder.type, holderID: holder.id, kid: SecureRandom.hex(bytes: 8), algorithm: algorithm,
+            scope: Self.scopes(scope), state: "active", sealedSecret: sealed, createdAt: now, updatedAt: now
+        )
+        let key = try await store.write { tx in
+            let key = try await tx.insertAPIKey(draft)
+            try await tx.insertActivity(NewActivity(
+                userID: owner.id, client: client, topic: "account", action: "api key create", result: "succeed", now: now
+            ))
+            return key
+        }
+        return CreatedAPIKey(key: key, secret: Secret(secret))
+    }
+
+    public func list(for holder: KeyHolder, page: APIKeyPage) async throws -> (rows: [APIKey], total: Int) {
+        try await store.read { tx in try await tx.apiKeys(holderType: holder.type, holderID: holder.id, page: page) }
+    }
+
+    public func update(for holder: KeyHolder, kid: String, scope: String?, state: String?, owner: User, client: ClientInfo) async throws -> APIKey {
+        var key = try await find(kid, of: holder)
+        if let state {
+            guard ["active", "disabled"].contains(state) else { throw APIError(.unprocessable, ErrorKey.APIKey.stateInclusion) }
+            if state == "active" && !holder.isActive { throw APIError(.unprocessable, ErrorKey.APIKey.stateInvalid) }
+            key.state = state
+        }
+        if let scope { key.scope = Self.scopes(scope) }
+        let now = clock.now()
+        key.updatedAt = now
+        let updated = key
+        try await store.write { tx in
+            try await tx.updateAPIKey(updated)
+            try await tx.insertActivity(NewActivity(
+                userID: owner.id, client: client, topic: "account", action: "api key update", result: "succeed", now: now
+            ))
+        }
+        return updated
+    }
+
+    public func delete(for holder: KeyHolder, kid: String, owner: User, client: ClientInfo) async throws {
+        let key = try await find(kid, of: holder)
+        let now = clock.now()
+        try await store.write { tx in
+            try await tx.deleteAPIKey(id: key.id)
+            try await tx.insertActivity(NewActivity(
+                userID: owner.id, client: client, topic: "account", action: "api key delete", result: "succeed", now: now
+            ))
+        }
+    }
+
+    /// The caller's service account by uid, or 404 `resource.service_account.doesnt_exist`.
+    public func serviceAccount(uid: String, owner: User) async throws -> ServiceAccount {
+        guard let account = try await store.read({ tx in try await tx.serviceAccount(uid: uid) }), account.ownerID == owner.id else {
+            throw APIError(.notFound, ErrorKey.ServiceAccount.doesntExist)
+        }
+        return account
+    }
+
+    public func serviceAccounts(owner: User) async throws -> [ServiceAccount] {
+        try await store.read { tx in try await tx.serviceAccounts(ownerID: owner.id) }
+    }
+
+    private func find(_ kid: String, of holder: KeyHolder) async throws -> APIKey {
+        guard let key = try await store.read({ tx in try await tx.apiKey(kid: kid) }),
+              key.holderType == holder.type, key.holderID == holder.id else {
+            throw APIError(.notFound, ErrorKey.Record.notFound)
+        }
+        return key
+    }
+
+    /// `"trade,withdraw"` → `["trade", "withdraw"]`; absent → `[]`.
+    static func scopes(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+import Foundation

@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// api.md §3.3: HMAC-signed API-key requests. Returns the identity the key
+/// speaks for; each failure is the status and key api.md gives.
+public struct APIKeyAuthenticator: Sendable {
+    let store: any Store
+    let box: SecretBox
+    let cache: AuthCache
+    let replay: NonceReplayGuard
+    let clock: any Clock
+    let nonceLifetimeMS: Int64
+
+    public init(store: any Store, box: SecretBox, cache: AuthCache, clock: any Clock, nonceLifetimeMS: Int) {
+        self.store = store; self.box = box; self.cache = cache; self.clock = clock
+        self.nonceLifetimeMS = Int64(nonceLifetimeMS)
+        self.replay = NonceReplayGuard()
+    }
+
+    func authenticate(kid rawKid: String?, nonce rawNonce: String?, signature rawSignature: String?) async throws -> (AccessIdentity, User?) {
+        guard let kid = rawKid, let nonceText = rawNonce, let signature = rawSignature,
+              !kid.isEmpty, !nonceText.isEmpty, !signature.isEmpty else {
+            throw APIError(.unprocessable, ErrorKey.Authz.invalidAPIKeyHeaders)
+        }
+        guard let nonce = Int64(nonceText), nonce > 0 else { throw APIError(.unauthorized, ErrorKey.Authz.nonceNotValidTimestamp) }
+        let nowMS = clock.nowMilliseconds()
+        guard abs(nowMS - nonce) < nonceLifetimeMS else { throw APIError(.unauthorized, ErrorKey.Authz.nonceExpired) }
+        guard let (key, secret) = try await lookup(kid) else { throw APIError(.unauthorized, ErrorKey.Authz.unexistentAPIKey) }
+        let expected = HMAC<SHA256>.authenticationCode(for: Data((nonceText + kid).utf8), using: SymmetricKey(data: Data(secret.value.utf8)))
+        guard constantTimeEquals(Data(expected).hexString, signature.lowercased()) else {
+            throw APIError(.unauthorized, ErrorKey.Authz.invalidSignature)
+        }
+        guard replay.accept(kid: kid, nonce: nonce, until: nowMS + nonceLifetimeMS, now: nowMS) else {
+            throw APIError(.unauthorized, ErrorKey.Authz.nonceExpired)
+        }
+        guard key.state == "active" else { throw APIError(.unauthorized, ErrorKey.Authz.apiKeyNotActive) }
+        return try await holder(of: key)
+    }
+
+    /// The identity of the key's holder, checked as api.md §3.3 step 8 says.
+    private func holder(of key: APIKey) async throws -> (AccessIdentity, User?) {
+        if key.holderType == "service_account" {
+            guard let account = try await store.read({ tx in try await tx.serviceAccount(id: key.holderID) }),
+                  let owner = try await user(account.ownerID),
+                  account.state.canAuthenticate, owner.state.canAuthenticate else {
+                throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
+            }
+            guard owner.otp else { throw APIError(.unauthorized, ErrorKey.Authz.disabled2FA) }
+            let identity = AccessIdentity(uid: account.uid, email: owner.email, username: nil, referralID: nil,
+                                          role: account.role, level: account.level, state: account.state.rawValue)
+            return (identity, nil)
+        }
+        guard let user = try await user(key.holderID), user.state.canAuthenticate else {
+            throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
+        }
+        guard user.otp else { throw APIError(.unauthorized, ErrorKey.Authz.disabled2FA) }
+        return (AccessIdentity(user: user), user)
+    }
+
+    private func user(_ id: Int64) async throws -> User? {
+        if let cached = cache.user(id) { return cached }
+        return try await store.read { tx in try await tx.user(id: id) }
+    }
+
+    private func lookup(_ kid: String) async throws -> (APIKey, Secret)? {
+        if let cached = cache.apiKey(kid) { return cached }
+        let generation = cache.generation()
+        guard let key = try await store.read({ tx in try await tx.apiKey(kid: kid) }) else { return nil }
+        let secret: Secret
+        do { secret = Secret(try box.open(key.sealedSecret)) } catch { throw APIError(.unauthorized, ErrorKey.Authz.unexistentAPIKey) }
+        cache.store(apiKey: key, secret: secret, readAt: generation)
+        return (key, secret)
+    }
+}
+
+/// Remembers accepted (kid, nonce) pairs for the nonce lifetime, so a
+/// signed request cannot be replayed (deliberate difference). Per process.
+public final class NonceReplayGuard: Sendable {
+    private let seen = Mutex<[String: Int64]>([:])
+
+    func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) -> Bool {
+        let key = "\(kid):\(nonce)"
+        return seen.withLock { table in
+            if table.count > 100_000 { table = table.filter { $0.value > now } }
+            if let existing = table[key], existing > now { return false }
+            table[key] = expiry
+            return true
+        }
+    }
+}
+
+extension Clock {
+    /// Milliseconds since the epoch (nonces are in milliseconds).
+    func nowMilliseconds() -> Int64 {
+        if self is SystemClock { return Int64(Date().timeIntervalSince1970 * 1000) }
+        return now() * 1000
+    }
+}

@@ -1,0 +1,47 @@
+/// A permission row (api.md §3.4).
+public struct Permission: Sendable, Equatable {
+    public var role: String
+    public var verb: String
+    public var path: String
+    public var action: String
+    public var topic: String?
+
+    public init(role: String, verb: String, path: String, action: String, topic: String?) {
+        self.role = role; self.verb = verb; self.path = path; self.action = action; self.topic = topic
+    }
+
+    func matches(role: String, method: String, path: String) -> Bool {
+        self.role == role && (verb == "ALL" || verb == method) && path.hasPrefix(self.path)
+    }
+}
+
+public protocol PermissionRepository: Sendable {
+    func permissions() async throws -> [Permission]
+}
+
+/// What the permission check decided for one request.
+public struct PermissionDecision: Sendable, Equatable {
+    public var allowed: Bool
+    /// The topic of the first AUDIT row, when the request must be audited.
+    public var auditTopic: String?
+}
+
+/// Evaluates permissions: same role, verb or ALL, path prefix; any DROP or
+/// no ACCEPT refuses; any AUDIT asks for an admin activity.
+public enum PermissionRules {
+    public static func decide(_ rows: [Permission], role: String, method: String, path: String) -> PermissionDecision {
+        let matching = rows.filter { $0.matches(role: role, method: method, path: path) }
+        let allowed = !matching.isEmpty && !matching.contains { $0.action == "DROP" } && matching.contains { $0.action == "ACCEPT" }
+        var topic: String?
+        if let audit = matching.first(where: { $0.action == "AUDIT" }) {
+            topic = audit.topic.flatMap { $0.isEmpty ? nil : $0 } ?? defaultTopic(path)
+        }
+        return PermissionDecision(allowed: allowed, auditTopic: topic)
+    }
+
+    /// The segment after `admin/`, else `general`.
+    static func defaultTopic(_ path: String) -> String {
+        guard let range = path.range(of: "admin/") else { return "general" }
+        return path[range.upperBound...].split(separator: "/").first.map(String.init) ?? "general"
+    }
+}

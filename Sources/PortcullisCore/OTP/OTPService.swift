@@ -1,0 +1,127 @@
+import Foundation
+
+/// TOTP 2FA (api-resource.md §9) and the code checks other flows use
+/// (login, account deletion, API keys). Seeds are sealed at rest; a code is
+/// accepted once per step; repeated wrong codes are throttled.
+public struct OTPService: Sendable {
+    let store: any Store
+    let box: SecretBox
+    let qr: any QRCodeRenderer
+    let rules: UserStatusRules
+    let limiter: OTPAttemptLimiter
+    let clock: any Clock
+    let issuer: String
+
+    public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, rules: UserStatusRules,
+                limiter: OTPAttemptLimiter = OTPAttemptLimiter(), clock: any Clock, issuer: String) {
+        self.store = store; self.box = box; self.qr = qr; self.rules = rules
+        self.limiter = limiter; self.clock = clock; self.issuer = issuer
+    }
+
+    /// `generate_qrcode`: a new seed replacing any not-yet-enabled one.
+    public func generate(for user: User, client: ClientInfo) async throws -> (url: String, png: [UInt8]) {
+        let action = "request QR code for 2FA"
+        guard !user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.alreadyEnabled)) }
+        let secret = SecureRandom.bytes(20)
+        let sealed = try box.seal(Base32.encode(secret))
+        let url = otpauthURL(email: user.email, secret: secret)
+        let png = try qr.png(for: url, size: 300)
+        let now = clock.now()
+        try await store.write { tx in
+            try await tx.replaceOTPSecret(userID: user.id, sealed: sealed, now: now)
+            try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
+        }
+        return (url, png)
+    }
+
+    func otpauthURL(email: String, secret: [UInt8]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~@")
+        let label = (issuer + ":" + email).addingPercentEncoding(withAllowedCharacters: allowed) ?? email
+        let escapedIssuer = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? issuer
+        return "otpauth://totp/\(label)?algorithm=SHA1&digits=6&issuer=\(escapedIssuer)&period=30&secret=\(Base32.encode(secret))"
+    }
+
+    /// `enable`: every other session of the user ends; the current one survives.
+    public func enable(for user: User, code: String, keeping session: SessionRecord?, client: ClientInfo) async throws {
+        let action = "enable 2FA"
+        guard !user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.alreadyEnabled)) }
+        guard try await verify(code, userID: user.id) else {
+            try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
+        }
+        let (now, rules) = (clock.now(), self.rules)
+        try await store.write { tx in
+            guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+            fresh.otp = true
+            fresh.updatedAt = now
+            try await tx.updateUser(fresh)
+            _ = try await rules.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
+            try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
+            try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
+        }
+    }
+
+    /// `disable`: the label goes (level recomputed) and so does the seed (deliberate differences).
+    public func disable(for user: User, code: String, client: ClientInfo) async throws {
+        let action = "disable 2FA"
+        guard user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.notEnabled)) }
+        guard try await verify(code, userID: user.id) else {
+            try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
+        }
+        let (now, rules) = (clock.now(), self.rules)
+        try await store.write { tx in
+            guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+            fresh.otp = false
+            fresh.updatedAt = now
+            try await tx.updateUser(fresh)
+            _ = try await rules.removePrivateLabel("otp", on: fresh, in: tx, now: now)
+            try await tx.deleteOTPSecret(userID: user.id)
+            try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
+            try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
+        }
+    }
+
+    /// `verify`: a code check with no side effect but spending the code.
+    public func verifyEndpoint(for user: User, code: String, client: ClientInfo) async throws {
+        guard user.otp else { throw APIError(.badRequest, ErrorKey.OTP.notEnabled) }
+        guard try await verify(code, userID: user.id) else {
+            try await fail(user, client, "verify 2FA code", APIError(.unprocessable, ErrorKey.OTP.invalid))
+        }
+    }
+
+    /// Whether `code` is the user's current TOTP code; an accepted code is
+    /// spent (never accepted again). Unreadable seeds are 422 `totp.error`.
+    public func verify(_ code: String, userID: Int64) async throws -> Bool {
+        let now = clock.now()
+        guard !limiter.isBlocked(userID: userID, now: now) else { return false }
+        guard let record = try await store.read({ tx in try await tx.otpSecret(userID: userID) }) else {
+            limiter.recordFailure(userID: userID, now: now)
+            return false
+        }
+        let seed: [UInt8]
+        do {
+            seed = try Base32.decode(box.open(record.sealedSecret))
+        } catch {
+            throw APIError(.unprocessable, ErrorKey.OTP.backend)
+        }
+        guard let step = TOTP(secret: seed).matchingStep(for: code, now: now, lastUsedStep: record.lastUsedStep),
+              try await store.write({ tx in try await tx.advanceOTPStep(userID: userID, to: step) }) else {
+            limiter.recordFailure(userID: userID, now: now)
+            return false
+        }
+        limiter.reset(userID: userID)
+        return true
+    }
+
+    private func fail(_ user: User, _ client: ClientInfo, _ action: String, _ error: APIError) async throws -> Never {
+        let now = clock.now()
+        let reason = error.keys.first.map { $0.split(separator: ".").last.map(String.init) ?? $0 } ?? "error"
+        try await store.write { tx in
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "otp", action: action, result: "failed",
+                data: ActivityData.reason(reason), now: now
+            ))
+        }
+        throw error
+    }
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+import PortcullisCore
+
+/// The authorize call (api.md §3): every method on `/api/v2/auth/<path>`
+/// that no other route matches. The gateway appends the original path.
+struct AuthorizeController {
+    let services: Services
+    static let ownPrefixes = ["public/", "identity/", "resource/"]
+    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options, .trace]
+
+    func addRoutes(to router: Router<PortcullisContext>, base: String) {
+        for method in Self.methods {
+            router.on(RouterPath(base + "/**"), method: method, use: authorize)
+        }
+    }
+
+    @Sendable func authorize(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let prefix = "/api/v2/auth/"
+        let path = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
+        // Our own route groups never authorize: an unknown path there is 404/405.
+        if Self.ownPrefixes.contains(where: { path.hasPrefix($0) }) { throw HTTPError(.notFound) }
+        var params: [String: String] = [:]
+        for (key, value) in context.params.values { if case .string(let text) = value { params[key] = text } }
+        let outcome = try await services.authorize.authorize(AuthorizeRequest(
+            method: request.method.rawValue, path: path, cookie: services.cookie.read(from: request),
+            csrfHeader: request.headers[.csrfToken], apiKey: request.headers[.authApiKey],
+            nonce: request.headers[.authNonce], signature: request.headers[.authSignature],
+            client: context.client, params: params
+        ))
+        switch outcome {
+        case .pass:
+            return Responses.empty(.ok)
+        case .authorized(let token):
+            return Responses.empty(.ok, headers: [.authorization: "Bearer \(token)"])
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Hummingbird
+import PortcullisCore
+
+/// `resource/api_keys` (api-resource.md §7): 2FA-guarded key management.
+struct APIKeysController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.get("", use: list)
+        group.post("", use: create)
+        group.patch(":kid", use: update)
+        group.delete(":kid", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.apikey")
+        let page = try KeyListParams.read(&params, invalidOrdering: ErrorKey.APIKey.invalidOrdering,
+                                          invalidAttribute: ErrorKey.APIKey.invalidAttribute)
+        let result = try await services.apiKeys.list(for: .user(caller.user), page: page)
+        return Responses.json(.array(result.rows.map { services.renderer.apiKey($0) }),
+                              headers: KeyListParams.headers(total: result.total, page: page))
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.apikey")
+        let algorithm = params.required("algorithm")
+        let scope = params.optionalNonBlank("scope")
+        try params.finish()
+        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
+        let created = try await services.apiKeys.create(
+            for: .user(caller.user), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
+        )
+        return Responses.json(services.renderer.apiKey(created.key, secret: created.secret), status: .created)
+    }
+
+    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.apikey")
+        let scope = params.optionalNonBlank("scope")
+        let state = params.optionalNonBlank("state")
+        try params.finish()
+        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
+        let key = try await services.apiKeys.update(
+            for: .user(caller.user), kid: context.parameters.get("kid") ?? "", scope: scope, state: state,
+            owner: caller.user, client: context.client
+        )
+        return Responses.json(services.renderer.apiKey(key))
+    }
+
+    @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
+        try await services.apiKeys.delete(
+            for: .user(caller.user), kid: context.parameters.get("kid") ?? "", owner: caller.user, client: context.client
+        )
+        return Responses.empty(.noContent)
+    }
+}
+
+/// `ordering`, `order_by`, `page`, `limit` of key lists, and their headers.
+enum KeyListParams {
+    static func read(_ params: inout ParamValidator, invalidOrdering: String, invalidAttribute: String) throws -> APIKeyPage {
+        let ordering = params.optional("ordering", keepBlank: true) ?? "asc"
+        if !["asc", "desc"].contains(ordering.lowercased()) { params.fail(invalidOrdering) }
+        let orderBy = params.optional("order_by", keepBlank: true) ?? "id"
+        if !APIKeyPage.sortableColumns.contains(orderBy) { params.fail(invalidAttribute) }
+        let (page, limit) = Pagination.read(&params, maxLimit: 1000)
+        try params.finish()
+        return APIKeyPage(orderBy: orderBy, ascending: ordering.lowercased() == "asc", page: page, limit: limit)
+    }
+
+    static func headers(total: Int, page: APIKeyPage) -> HTTPFields {
+        [.total: String(total), .page: String(page.page), .perPage: String(page.limit)]
+    }
+}
+
+extension Params {
+    /// A param's text, or nil when absent or not a string.
+    func text(_ name: String) -> String? {
+        if case .string(let value)? = self[name] { return value }
+        return nil
+    }
+}

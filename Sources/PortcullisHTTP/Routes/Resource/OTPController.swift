@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import PortcullisCore
+
+/// `resource/otp/…` — TOTP 2FA (api-resource.md §9).
+struct OTPController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("generate_qrcode", use: generate)
+        group.post("enable", use: enable)
+        group.post("disable", use: disable)
+        group.post("verify", use: verify)
+    }
+
+    /// Barong passes Vault's envelope through; the fields are kept, empty.
+    @Sendable func generate(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let (url, png) = try await services.otp.generate(for: caller.user, client: context.client)
+        return Responses.json(.object([
+            ("request_id", .string("")), ("lease_id", .string("")), ("renewable", .bool(false)), ("lease_duration", .int(0)),
+            ("data", .object([("barcode", .string(Data(png).base64EncodedString())), ("url", .string(url))])),
+            ("wrap_info", .null), ("warnings", .null), ("auth", .null),
+        ]), status: .created)
+    }
+
+    @Sendable func enable(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let code = try Self.code(context)
+        try await services.otp.enable(for: caller.user, code: code, keeping: caller.session, client: context.client)
+        // Barong's body here is the JSON number 200.
+        return Responses.json(.int(200), status: .created)
+    }
+
+    @Sendable func disable(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try await services.otp.disable(for: caller.user, code: try Self.code(context), client: context.client)
+        return Responses.empty(.ok)
+    }
+
+    @Sendable func verify(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try await services.otp.verifyEndpoint(for: caller.user, code: try Self.code(context), client: context.client)
+        return Responses.empty(.created)
+    }
+
+    static func code(_ context: PortcullisContext) throws -> String {
+        var params = ParamValidator(context.params, scope: "resource.otp")
+        let code = params.required("code")
+        try params.finish()
+        return code
+    }
+}

@@ -1,0 +1,82 @@
+import Hummingbird
+import PortcullisCore
+
+/// `resource/service_accounts…` (api-resource.md §8): keys of the caller's
+/// service accounts, guarded by the owner's 2FA.
+struct ServiceAccountsController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.get("", use: list)
+        group.get("api_keys", use: listKeys)
+        group.post("api_keys", use: createKey)
+        group.put("api_keys/:kid", use: updateKey)
+        group.delete("api_keys/:kid", use: deleteKey)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let accounts = try await services.apiKeys.serviceAccounts(owner: caller.user)
+        let referral = try await services.accounts.fullInfo(of: caller.user).referralUID
+        return Responses.json(.array(accounts.map { services.renderer.serviceAccount($0, owner: caller.user, ownerReferralUID: referral) }))
+    }
+
+    /// The account named by `service_account_uid`, which must be the caller's.
+    func account(_ params: inout ParamValidator, owner: User) async throws -> ServiceAccount {
+        if case .object? = params.params["service_account_uid"] {
+            throw APIError(.unprocessable, ErrorKey.ServiceAccount.nonStringUID)
+        }
+        let uid = params.required("service_account_uid")
+        try params.finish()
+        return try await services.apiKeys.serviceAccount(uid: uid, owner: owner)
+    }
+
+    @Sendable func listKeys(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        let page = try KeyListParams.read(&params, invalidOrdering: ErrorKey.ServiceAccount.invalidOrdering,
+                                          invalidAttribute: ErrorKey.ServiceAccount.invalidAttribute)
+        let account = try await account(&params, owner: caller.user)
+        let result = try await services.apiKeys.list(for: .serviceAccount(account), page: page)
+        return Responses.json(.array(result.rows.map { services.renderer.apiKey($0) }),
+                              headers: KeyListParams.headers(total: result.total, page: page))
+    }
+
+    @Sendable func createKey(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        let algorithm = params.required("algorithm")
+        let scope = params.optionalNonBlank("scope")
+        let account = try await account(&params, owner: caller.user)
+        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
+        let created = try await services.apiKeys.create(
+            for: .serviceAccount(account), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
+        )
+        return Responses.json(services.renderer.apiKey(created.key, secret: created.secret), status: .created)
+    }
+
+    @Sendable func updateKey(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        let scope = params.optionalNonBlank("scope")
+        let state = params.optionalNonBlank("state")
+        let account = try await account(&params, owner: caller.user)
+        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
+        let key = try await services.apiKeys.update(
+            for: .serviceAccount(account), kid: context.parameters.get("kid") ?? "", scope: scope, state: state,
+            owner: caller.user, client: context.client
+        )
+        return Responses.json(services.renderer.apiKey(key))
+    }
+
+    @Sendable func deleteKey(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        let account = try await account(&params, owner: caller.user)
+        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
+        try await services.apiKeys.delete(
+            for: .serviceAccount(account), kid: context.parameters.get("kid") ?? "", owner: caller.user, client: context.client
+        )
+        return Responses.empty(.noContent)
+    }
+}
