@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JWTKit
 import PortcullisCore
@@ -82,6 +83,9 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
             data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
         }
-        return ["keys": [["kty": "RSA", "alg": "RS256", "use": "sig", "n": b64url(modulus), "e": b64url(exponent)]]]
+        // The tokens carry no `kid` (api.md §3.7); the JWK names one anyway
+        // (a SHA-256 prefix of the modulus) for JWKS clients that need it.
+        let kid = String(SHA256.hash(data: modulus).hexString.prefix(16))
+        return ["keys": [["kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid, "n": b64url(modulus), "e": b64url(exponent)]]]
     }
 }

@@ -20,6 +20,7 @@ struct Harness {
     let services: Services
     let config: Config
     let mailer: RecordingMailer
+    let clock: TestClock
 
     /// Runs the outbox once and returns the mails sent so far.
     func deliverMail() async -> [MailMessage] {
@@ -59,11 +60,12 @@ struct Harness {
         let store = try await SQLiteStore.open(path: path, readers: 2, logger: logger)
         _ = try await store.migrate()
         let mailer = RecordingMailer()
+        let clock = TestClock()
         let services = try await Services(
             config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
-            secretBox: try SecretBox(key: SecureRandom.bytes(32)), mailer: mailer
+            secretBox: try SecretBox(key: SecureRandom.bytes(32)), mailer: mailer, clock: clock
         )
-        let harness = Harness(store: store, services: services, config: config, mailer: mailer)
+        let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock)
         let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)
         do {
             try await app.test(.router) { client in try await body(harness, client) }
@@ -134,6 +136,15 @@ extension TestClientProtocol {
         guard response.status == .ok else { throw TestFailure("login \(email): \(response.status) \(response.text)") }
         return try response.login()
     }
+}
+
+/// Real time plus an offset tests can move forward (TOTP steps, nonces).
+final class TestClock: Clock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: Int64 = 0
+
+    func now() -> Int64 { Int64(Date().timeIntervalSince1970) + lock.withLock { offset } }
+    func advance(_ seconds: Int64) { lock.withLock { offset += seconds } }
 }
 
 /// A mailer that keeps what it was asked to send; `failing` makes it refuse.

@@ -36,7 +36,7 @@ public struct OTPService: Sendable {
 
     func otpauthURL(email: String, secret: [UInt8]) -> String {
         var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~@")
+        allowed.insert(charactersIn: "-._~@:+")
         let label = (issuer + ":" + email).addingPercentEncoding(withAllowedCharacters: allowed) ?? email
         let escapedIssuer = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? issuer
         return "otpauth://totp/\(label)?algorithm=SHA1&digits=6&issuer=\(escapedIssuer)&period=30&secret=\(Base32.encode(secret))"
