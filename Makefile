@@ -5,9 +5,10 @@ SWIFT       ?= swift
 RELEASE_BIN := .build/release/portcullis
 PYTHON      ?= python3
 # Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
-BUILD_DEBS  := pkg-config
+BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev
 TEST_DEBS   := nginx-light
-PY_MODULES  := pytest requests aiosmtpd
+# Python modules for the integration tests, as import-name:pip-name.
+PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography
 
 .PHONY: run test build release unit-test integration-test deps test-deps bench clean
 
@@ -27,7 +28,8 @@ deps:
 test-deps:
 	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
-	@for m in $(PY_MODULES); do $(PYTHON) -c "import $$m" 2>/dev/null || $(PYTHON) -m pip install -q $$m; done
+	@for pair in $(PY_MODULES); do m=$${pair%%:*}; p=$${pair##*:}; \
+	  $(PYTHON) -c "import $$m" 2>/dev/null || $(PYTHON) -m pip install -q $$p; done
 
 build:
 	$(SWIFT) build
@@ -41,9 +43,10 @@ unit-test:
 integration-test: release
 	PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 
-## make bench: figures for GET resource/users/me against nginx (needs wrk).
+## make bench: figures for users/me and authorize against nginx (installs wrk).
 bench: release
 	bash bench/me.sh
+	bash bench/authorize.sh
 
 clean:
 	rm -rf .build data

@@ -164,3 +164,109 @@ def make_tls_files(directory):
     run("x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial", "-out", crt, "-days", "2",
         "-extfile", ext)
     return ca_crt, crt, key
+
+
+class EchoBackend:
+    """The upstream behind nginx: answers 200 with the method, path and
+    Authorization header it received, as JSON."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.hits = []
+        backend = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _echo(self):
+                length = int(self.headers.get("Content-Length", 0) or 0)
+                if length:
+                    self.rfile.read(length)
+                record = {"method": self.command, "path": self.path, "authorization": self.headers.get("Authorization")}
+                backend.hits.append(record)
+                body = json.dumps(record).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _echo
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+
+
+class Nginx:
+    """A real nginx running deploy/nginx/portcullis.conf with the test's ports."""
+
+    def __init__(self, directory, portcullis_port, backend_port):
+        import os
+        self.dir = directory
+        self.port = free_port()
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", "..", "deploy", "nginx", "portcullis.conf")) as f:
+            site = f.read()
+        site = (site.replace("server 127.0.0.1:8001;", f"server 127.0.0.1:{portcullis_port};")
+                    .replace("server 127.0.0.1:9000;", f"server 127.0.0.1:{backend_port};")
+                    .replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{self.port};"))
+        assert str(self.port) in site and str(portcullis_port) in site
+        with open(os.path.join(directory, "site.conf"), "w") as f:
+            f.write(site)
+        self.conf = os.path.join(directory, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"""
+worker_processes 1;
+daemon off;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log {directory}/access.log;
+    client_body_temp_path {directory}; proxy_temp_path {directory}; fastcgi_temp_path {directory};
+    uwsgi_temp_path {directory}; scgi_temp_path {directory};
+    include {directory}/site.conf;
+}}
+""")
+        self.proc = None
+
+    def start(self):
+        import subprocess
+        self.proc = subprocess.Popen(["nginx", "-c", self.conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import socket
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start: " + open(f"{self.dir}/error.log").read())
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def totp(secret_b32, step):
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+    return "%06d" % (value % 1000000)

@@ -121,3 +121,75 @@ struct HexTests {
         #expect(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+struct AccessRulesTests {
+    @Test func barongsRulesFileParses() throws {
+        let rules = try AccessRules.parseYAML("""
+            rules:
+              pass:
+                - api/v2/barong/public   # comment
+                - "api/v2/peatio/public"
+              block:
+                - api/v2/barong/management
+            """)
+        #expect(rules.pass == ["api/v2/barong/public", "api/v2/peatio/public"])
+        #expect(rules.block == ["api/v2/barong/management"])
+        #expect(rules.passes("api/v2/barong/publicity"), "plain string prefixes")
+        #expect(throws: ConfigError.self) { try AccessRules.parseYAML("rules:\n  allow:\n    - x\n") }
+    }
+
+    @Test func permissionDecisions() {
+        let rows = [
+            Permission(role: "member", verb: "ALL", path: "api/v2/", action: "ACCEPT", topic: nil),
+            Permission(role: "member", verb: "ALL", path: "api/v2/admin", action: "DROP", topic: nil),
+            Permission(role: "admin", verb: "ALL", path: "api/v2/", action: "ACCEPT", topic: nil),
+            Permission(role: "admin", verb: "POST", path: "api/v2/admin", action: "AUDIT", topic: nil),
+            Permission(role: "auditor", verb: "GET", path: "api/v2/x", action: "AUDIT", topic: "books"),
+        ]
+        #expect(PermissionRules.decide(rows, role: "member", method: "GET", path: "api/v2/peatio/orders").allowed)
+        #expect(!PermissionRules.decide(rows, role: "member", method: "GET", path: "api/v2/admin/users").allowed)
+        #expect(!PermissionRules.decide(rows, role: "ghost", method: "GET", path: "api/v2/peatio").allowed)
+        let audited = PermissionRules.decide(rows, role: "admin", method: "POST", path: "api/v2/admin/users/1")
+        #expect(audited.allowed && audited.auditTopic == "users")
+        #expect(PermissionRules.decide(rows, role: "admin", method: "GET", path: "api/v2/admin/users").auditTopic == nil)
+        let auditOnly = PermissionRules.decide(rows, role: "auditor", method: "GET", path: "api/v2/x")
+        #expect(!auditOnly.allowed && auditOnly.auditTopic == "books", "AUDIT without ACCEPT is refused")
+    }
+}
+
+struct TOTPTests {
+    /// RFC 6238 appendix B, SHA-1 seed "12345678901234567890" (last 6 digits).
+    @Test(arguments: [(Int64(59), "287082"), (1_111_111_109, "081804"), (1_234_567_890, "005924"), (2_000_000_000, "279037")])
+    func rfc6238Vectors(_ time: Int64, _ code: String) {
+        #expect(TOTP(secret: Array("12345678901234567890".utf8)).code(step: time / 30) == code)
+    }
+
+    @Test func windowAndReplay() {
+        let totp = TOTP(secret: Array("12345678901234567890".utf8))
+        let now: Int64 = 1_234_567_890
+        let step = now / 30
+        #expect(totp.matchingStep(for: totp.code(step: step - 1), now: now, lastUsedStep: 0) == step - 1)
+        #expect(totp.matchingStep(for: totp.code(step: step + 2), now: now, lastUsedStep: 0) == nil)
+        #expect(totp.matchingStep(for: totp.code(step: step), now: now, lastUsedStep: step) == nil, "a used step never matches again")
+        #expect(totp.matchingStep(for: "12345", now: now, lastUsedStep: 0) == nil)
+        #expect(totp.matchingStep(for: "abcdef", now: now, lastUsedStep: 0) == nil)
+    }
+
+    @Test func base32RoundTrip() throws {
+        let bytes = SecureRandom.bytes(20)
+        #expect(try Base32.decode(Base32.encode(bytes)) == bytes)
+        #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI")
+    }
+
+    @Test func secretBoxSealsAndDetectsTampering() throws {
+        let box = try SecretBox(key: SecureRandom.bytes(32))
+        let sealed = try box.seal("seed")
+        let opened = try box.open(sealed)
+        let again = try box.seal("seed")
+        #expect(sealed != "seed" && opened == "seed")
+        #expect(again != sealed, "a fresh nonce each time")
+        var bytes = Array(Data(base64Encoded: sealed) ?? Data())
+        bytes[bytes.count - 1] ^= 1
+        #expect(throws: (any Error).self) { try box.open(Data(bytes).base64EncodedString()) }
+    }
+}

@@ -60,7 +60,10 @@ public struct APIKeyAuthenticator: Sendable {
 
     private func user(_ id: Int64) async throws -> User? {
         if let cached = cache.user(id) { return cached }
-        return try await store.read { tx in try await tx.user(id: id) }
+        let generation = cache.generation()
+        let user = try await store.read { tx in try await tx.user(id: id) }
+        if let user { cache.store(user: user, readAt: generation) }
+        return user
     }
 
     private func lookup(_ kid: String) async throws -> (APIKey, Secret)? {
@@ -77,14 +80,24 @@ public struct APIKeyAuthenticator: Sendable {
 /// Remembers accepted (kid, nonce) pairs for the nonce lifetime, so a
 /// signed request cannot be replayed (deliberate difference). Per process.
 public final class NonceReplayGuard: Sendable {
-    private let seen = Mutex<[String: Int64]>([:])
+    private struct State {
+        var seen: [String: Int64] = [:]
+        /// Expired pairs are purged when the table reaches this size; the
+        /// bar doubles past what is still live, so purging stays amortised O(1).
+        var purgeAt = 10_000
+    }
+
+    private let state = Mutex(State())
 
     func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) -> Bool {
         let key = "\(kid):\(nonce)"
-        return seen.withLock { table in
-            if table.count > 100_000 { table = table.filter { $0.value > now } }
-            if let existing = table[key], existing > now { return false }
-            table[key] = expiry
+        return state.withLock { s in
+            if s.seen.count >= s.purgeAt {
+                s.seen = s.seen.filter { $0.value > now }
+                s.purgeAt = max(10_000, s.seen.count * 2)
+            }
+            if let existing = s.seen[key], existing > now { return false }
+            s.seen[key] = expiry
             return true
         }
     }

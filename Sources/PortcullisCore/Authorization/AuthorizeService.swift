@@ -39,7 +39,7 @@ public struct AuthorizeService: Sendable {
             reuseKey = "s:" + session.idHash
         }
         let decision = PermissionRules.decide(
-            try await permissions.all(), role: identity.role, method: request.method, path: request.path
+            try await permissions.rows(for: identity.role), role: identity.role, method: request.method, path: request.path
         )
         if !decision.allowed {
             if let user { try await audit(request, user: user, topic: PermissionRules.defaultTopic(request.path), result: "denied") }

@@ -3,7 +3,8 @@ import Synchronization
 /// The permission table, cached up to `ttl` seconds; `invalidate()` makes
 /// the next request read it again (admin changes, deliberate difference).
 public final class PermissionCache: Sendable {
-    private let state = Mutex<(rows: [Permission], loadedAt: Int64)?>(nil)
+    /// Rows grouped by role, so a request only scans its own role's rows.
+    private let state = Mutex<(byRole: [String: [Permission]], loadedAt: Int64)?>(nil)
     let repository: any PermissionRepository
     let ttl: Int64
     let clock: any Clock
@@ -12,12 +13,13 @@ public final class PermissionCache: Sendable {
         self.repository = repository; self.ttl = ttl; self.clock = clock
     }
 
-    public func all() async throws -> [Permission] {
+    /// The rows of one role, in table order.
+    public func rows(for role: String) async throws -> [Permission] {
         let now = clock.now()
-        if let cached = state.withLock({ $0 }), now - cached.loadedAt < ttl { return cached.rows }
-        let rows = try await repository.permissions()
-        state.withLock { $0 = (rows, now) }
-        return rows
+        if let cached = state.withLock({ $0 }), now - cached.loadedAt < ttl { return cached.byRole[role] ?? [] }
+        let byRole = Dictionary(grouping: try await repository.permissions(), by: \.role)
+        state.withLock { $0 = (byRole, now) }
+        return byRole[role] ?? []
     }
 
     public func invalidate() { state.withLock { $0 = nil } }

@@ -68,6 +68,16 @@ public final class AuthCache: StoreCommitObserver {
         }
     }
 
+    func store(user: User, readAt generation: UInt64) {
+        guard enabled else { return }
+        let now = clock.now()
+        state.withLock { s in
+            guard s.generation == generation else { return }
+            makeRoom(&s)
+            s.users[user.id] = Entry(value: user, storedAt: now)
+        }
+    }
+
     func store(fullInfo: UserFullInfo, readAt generation: UInt64) {
         guard enabled else { return }
         let now = clock.now()
