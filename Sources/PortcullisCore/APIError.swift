@@ -10,6 +10,7 @@ public struct APIError: Error, Sendable, Equatable {
         case payloadTooLarge = 413
         case unsupportedMediaType = 415
         case unprocessable = 422
+        case tooManyRequests = 429
         case internalError = 500
     }
 
@@ -126,6 +127,17 @@ public enum ErrorKey {
         public static let invalidAttribute = "resource.service_accounts.invalid_attribute"
         public static let doesntExist = "resource.service_account.doesnt_exist"
         public static let nonStringUID = "resource.service_account.non_string_service_account_uid"
+    }
+
+    public enum Labels {
+        public static let `private` = "resource.labels.private"
+        public static let invalidOrdering = "resource.label.invalid_ordering"
+    }
+
+    public enum Profile {
+        public static let stateExists = "state.exists"
+        public static let notEditable = "resource.profile.doesnt_exist_or_not_editable"
+        public static let invalidDob = "resource.profile.invalid_dob"
     }
 
     public enum ResourcePassword {

@@ -58,6 +58,12 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
     OTPController(services: services).addRoutes(to: resourceGroup("otp"))
     APIKeysController(services: services).addRoutes(to: resourceGroup("api_keys"))
     ServiceAccountsController(services: services).addRoutes(to: resourceGroup("service_accounts"))
+    LabelsController(services: services).addRoutes(to: resourceGroup("labels"))
+    DataStorageController(services: services).addRoutes(to: resourceGroup("data_storage"))
+    ProfilesController(services: services).addRoutes(to: resourceGroup("profiles"))
+    PhonesController(services: services).addRoutes(to: resourceGroup("phones"))
+    DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
+    AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
     AuthorizeController(services: services).addRoutes(to: router, base: base)
     return router
 }

@@ -23,6 +23,11 @@ public struct Services: Sendable {
     let apiKeys: APIKeyService
     let authorize: AuthorizeService
     let jwks: JSONValue
+    let labels: LabelService
+    let dataStorage: DataStorageService
+    let profiles: ProfileService
+    let phones: PhoneService
+    let documents: DocumentService
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
@@ -31,7 +36,8 @@ public struct Services: Sendable {
     /// `mailer` delivers outbox mail (SMTP in production, a recorder in tests).
     public init(
         config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, secretBox: SecretBox,
-        mailer: any Mailer, accessRules: AccessRules = .defaults, clock: any Clock = SystemClock(),
+        mailer: any Mailer, phoneChannel: any PhoneCodeChannel, fileStore: any FileStore,
+        accessRules: AccessRules = .defaults, clock: any Clock = SystemClock(),
         httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
     ) async throws {
         self.config = config
@@ -72,6 +78,14 @@ public struct Services: Sendable {
             store: store, clock: clock, csrfProtection: config.csrfProtection, logger: logger
         )
         jwks = JSONValue(any: try JWTAccessTokenIssuer.jwks(privateKeyPEM: privateKeyPEM))
+        labels = LabelService(store: store, events: events, clock: clock)
+        dataStorage = DataStorageService(store: store, rules: rules, events: events, clock: clock, allowedTitles: config.userStorageTitles)
+        profiles = ProfileService(store: store, rules: rules, events: events, clock: clock)
+        phones = PhoneService(store: store, channel: phoneChannel, rules: rules, clock: clock, salt: config.crc32Salt)
+        documents = DocumentService(
+            store: store, files: fileStore, rules: rules, events: events, clock: clock, limit: config.docNumLimit,
+            requireExpiry: config.requiredDocsExpire, maxBytes: config.uploadMaxBytes, salt: config.crc32Salt
+        )
         activities = ActivityService(store: store)
         let geetest = config.captcha == "geetest"
             ? GeetestVerifier(client: httpClient, apiURL: config.geetestAPIURL, id: config.geetestID, key: config.geetestKey) : nil

@@ -73,12 +73,12 @@ extension SQLTransaction {
             Label(key: r.string(0), value: r.string(1), scope: r.string(2), createdAt: r.int(3), updatedAt: r.int(4))
         }
         let phones = try JSONRows(row.string("phones")).map { r in
-            Phone(country: r.string(0), number: r.string(1), validatedAt: r.optionalInt(2))
+            Phone(country: r.string(0), number: try open(r.string(1)) ?? "", validatedAt: r.optionalInt(2))
         }
         let profiles = try JSONRows(row.string("profiles")).map { r in
             Profile(
-                firstName: r.optionalString(0), lastName: r.optionalString(1), dob: r.optionalString(2),
-                address: r.optionalString(3), postcode: r.optionalString(4), city: r.optionalString(5),
+                firstName: try open(r.optionalString(0)), lastName: try open(r.optionalString(1)), dob: try open(r.optionalString(2)),
+                address: try open(r.optionalString(3)), postcode: r.optionalString(4), city: r.optionalString(5),
                 country: r.optionalString(6), state: r.string(7), metadata: r.optionalString(8),
                 createdAt: r.int(9), updatedAt: r.int(10)
             )

@@ -8,6 +8,8 @@ struct SQLTransaction: StoreTransaction {
     let db: any SQLDatabase
     /// Every mutation records whose data it changed, for cache invalidation.
     let changes: StoreChangeRecorder
+    /// Seals personal fields at rest; nil only for commands that never touch them (migrate).
+    let cipher: SecretBox?
 }
 
 extension SQLRow {

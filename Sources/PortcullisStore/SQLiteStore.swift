@@ -12,16 +12,19 @@ public final class SQLiteStore: Store {
     private let writer: ConnectionPool
     private let readers: ConnectionPool
     private let observers = Mutex<[any StoreCommitObserver]>([])
+    private let cipher: SecretBox?
     let logger: Logger
 
-    private init(writer: ConnectionPool, readers: ConnectionPool, logger: Logger) {
+    private init(writer: ConnectionPool, readers: ConnectionPool, cipher: SecretBox?, logger: Logger) {
         self.writer = writer
         self.readers = readers
+        self.cipher = cipher
         self.logger = logger
     }
 
     /// Opens (creating when needed) the database file at `path`.
-    public static func open(path: String, readers: Int = 4, logger: Logger) async throws -> SQLiteStore {
+    /// `cipher` seals personal fields at rest (phones, profiles, document numbers).
+    public static func open(path: String, readers: Int = 4, cipher: SecretBox? = nil, logger: Logger) async throws -> SQLiteStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -34,7 +37,7 @@ public final class SQLiteStore: Store {
         return SQLiteStore(
             writer: ConnectionPool(connections: [writer]),
             readers: ConnectionPool(connections: readerConnections),
-            logger: logger
+            cipher: cipher, logger: logger
         )
     }
 
@@ -50,8 +53,9 @@ public final class SQLiteStore: Store {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         let changes = StoreChangeRecorder()
+        let cipher = self.cipher
         let result = try await transaction(on: writer, begin: "BEGIN IMMEDIATE") { db in
-            try await body(SQLTransaction(db: db, changes: changes))
+            try await body(SQLTransaction(db: db, changes: changes, cipher: cipher))
         }
         let committed = changes.recorded
         for observer in observers.withLock({ $0 }) { observer.committed(committed) }
@@ -65,8 +69,9 @@ public final class SQLiteStore: Store {
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         // Autocommit: each read statement sees committed data; BEGIN/COMMIT
         // would double the round trips of the hottest path for nothing.
-        try await transaction(on: readers, begin: nil) { db in
-            try await body(SQLTransaction(db: db, changes: StoreChangeRecorder()))
+        let cipher = self.cipher
+        return try await transaction(on: readers, begin: nil) { db in
+            try await body(SQLTransaction(db: db, changes: StoreChangeRecorder(), cipher: cipher))
         }
     }
 

@@ -16,9 +16,22 @@ struct Runtime {
             FileHandle.standardError.write(Data("portcullis: configuration error: database_url: the postgres backend is not built yet\n".utf8))
             throw ExitCode(64)
         }
+        var box: SecretBox?
+        if needsKey {
+            do {
+                let secrets = try SecretBox.load(config: config)
+                if secrets.isDevelopment {
+                    logger.warning("USING A DEVELOPMENT ENCRYPTION KEY under \(config.dataDir)/ — set encryption_key in production")
+                }
+                box = secrets.box
+            } catch let error as ConfigError {
+                FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
+                throw ExitCode(64)
+            }
+        }
         let store: SQLiteStore
         do {
-            store = try await SQLiteStore.open(path: path, logger: logger)
+            store = try await SQLiteStore.open(path: path, cipher: box, logger: logger)
             if migrate {
                 let applied = try await store.migrate()
                 logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
@@ -28,7 +41,6 @@ struct Runtime {
             throw ExitCode(1)
         }
         var pem = ""
-        var box: SecretBox?
         var rules = AccessRules.defaults
         if needsKey {
             do {
@@ -37,11 +49,6 @@ struct Runtime {
                     logger.warning("USING A DEVELOPMENT SIGNING KEY under \(config.dataDir)/ — set jwt_private_key_path in production")
                 }
                 pem = key.pem
-                let secrets = try SecretBox.load(config: config)
-                if secrets.isDevelopment {
-                    logger.warning("USING A DEVELOPMENT ENCRYPTION KEY under \(config.dataDir)/ — set encryption_key in production")
-                }
-                box = secrets.box
                 if !config.authzRulesFile.isEmpty {
                     guard let data = FileManager.default.contents(atPath: config.authzRulesFile) else {
                         throw ConfigError("authz_rules_file: '\(config.authzRulesFile)' cannot be read")

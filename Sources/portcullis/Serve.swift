@@ -25,9 +25,23 @@ struct Serve: AsyncParsableCommand {
             )
             if !config.smtpCAFile.isEmpty { smtp.trustRoots = .file(config.smtpCAFile) }
             let mailer = SMTPMailer(settings: smtp, logger: logger)
+            let phoneChannel: any PhoneCodeChannel = switch config.phoneVerification {
+            case "twilio_sms":
+                TwilioSMSChannel(client: .shared, baseURL: config.twilioAPIBaseURL, sid: config.twilioAccountSID,
+                                 token: config.twilioAuthToken, from: config.twilioPhoneNumber, template: config.smsContentTemplate)
+            case "twilio_verify":
+                TwilioVerifyChannel(client: .shared, baseURL: config.twilioVerifyBaseURL, sid: config.twilioAccountSID,
+                                    token: config.twilioAuthToken, serviceSID: config.twilioServiceSID)
+            default:
+                MockPhoneChannel(template: config.smsContentTemplate, fixedCode: config.phoneMockCode.isEmpty ? nil : config.phoneMockCode)
+            }
+            if config.phoneVerification == "mock" {
+                logger.warning("PHONE VERIFICATION IS MOCK: no SMS leaves this server — for development only")
+            }
             let services = try await Services(
                 config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM,
-                secretBox: secretBox, mailer: mailer, accessRules: runtime.accessRules, logger: logger
+                secretBox: secretBox, mailer: mailer, phoneChannel: phoneChannel,
+                fileStore: try LocalFileStore(directory: config.uploadPath), accessRules: runtime.accessRules, logger: logger
             )
             let app = buildApplication(services: services, logger: logger)
             // Hummingbird's runService handles SIGTERM/SIGINT gracefully:

@@ -6,6 +6,7 @@ import NIOCore
 import PortcullisCore
 @testable import PortcullisHTTP
 import PortcullisStore
+import PortcullisIntegrations
 
 /// One RSA key for the whole test process (generating one takes ~100 ms).
 let testPrivateKeyPEM: String = {
@@ -21,6 +22,12 @@ struct Harness {
     let config: Config
     let mailer: RecordingMailer
     let clock: TestClock
+    let phones: MockPhoneChannel
+
+    /// The last code the mock "sent" to a number.
+    func lastSMSCode(to digits: String) -> String? {
+        phones.sent.last { $0.digits == digits }.map { String($0.text.suffix(5)) }
+    }
 
     /// Runs the outbox once and returns the mails sent so far.
     func deliverMail() async -> [MailMessage] {
@@ -57,15 +64,18 @@ struct Harness {
         tweak(&config)
         let path = NSTemporaryDirectory() + "portcullis-test-\(UUID().uuidString).sqlite3"
         let logger = Logger(label: "test")
-        let store = try await SQLiteStore.open(path: path, readers: 2, logger: logger)
+        let box = try SecretBox(key: SecureRandom.bytes(32))
+        let store = try await SQLiteStore.open(path: path, readers: 2, cipher: box, logger: logger)
         _ = try await store.migrate()
         let mailer = RecordingMailer()
         let clock = TestClock()
+        let phones = MockPhoneChannel(template: config.smsContentTemplate, fixedCode: nil)
         let services = try await Services(
             config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
-            secretBox: try SecretBox(key: SecureRandom.bytes(32)), mailer: mailer, clock: clock
+            secretBox: box, mailer: mailer, phoneChannel: phones,
+            fileStore: try LocalFileStore(directory: NSTemporaryDirectory() + "portcullis-uploads-\(UUID().uuidString)"), clock: clock
         )
-        let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock)
+        let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock, phones: phones)
         let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)
         do {
             try await app.test(.router) { client in try await body(harness, client) }

@@ -74,6 +74,12 @@ public struct Config: Sendable {
     public var authCacheTTL = 2
     /// Barong's authorize rules file (YAML `rules: {pass: […], block: […]}`); empty = the defaults of api.md §3.1.
     public var authzRulesFile = ""
+    /// Titles users may store with `data_storage` (Barong's `user_storage_titles`; empty by default).
+    public var userStorageTitles: [String] = []
+    /// SMS text; `{{code}}` becomes the code.
+    public var smsContentTemplate = "Your verification code for Portcullis: {{code}}"
+    /// With `phone_verification = mock`: a fixed code that also verifies (empty = only the generated one).
+    public var phoneMockCode = ""
     public var dataDir = "data"
 
     public init() {}

@@ -76,6 +76,9 @@ enum ConfigField {
             "bcrypt_cost": .int(\.bcryptCost),
             "auth_cache_ttl": .int(\.authCacheTTL),
             "authz_rules_file": .string(\.authzRulesFile),
+            "user_storage_titles": .list(\.userStorageTitles),
+            "sms_content_template": .string(\.smsContentTemplate),
+            "phone_mock_code": .string(\.phoneMockCode),
             "data_dir": .string(\.dataDir),
         ]
     }

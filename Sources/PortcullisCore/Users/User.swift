@@ -74,6 +74,8 @@ public struct Phone: Sendable {
 }
 
 public struct Profile: Sendable {
+    public var id: Int64 = 0
+    public var userID: Int64 = 0
     public var firstName: String?
     public var lastName: String?
     public var dob: String?

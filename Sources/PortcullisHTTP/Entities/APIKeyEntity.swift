@@ -24,3 +24,15 @@ extension EntityRenderer {
         ])
     }
 }
+
+extension EntityRenderer {
+    /// Document as the user route shows it: `upload` is the stored file's
+    /// random name (files are never served back by path).
+    func document(_ d: DocumentRecord) -> JSONValue {
+        .object([
+            ("upload", .string(d.upload)), ("doc_type", .string(d.docType)),
+            ("doc_number", .string(maskingEnabled ? d.docNumber.map(Masking.documentNumber) : d.docNumber)),
+            ("doc_expire", .string(d.docExpire)),
+        ])
+    }
+}

@@ -12,13 +12,17 @@ enum ParamValue: Sendable, Equatable {
 /// (body wins on a clash). Handlers read them through `ParamValidator`.
 struct Params: Sendable {
     var values: [String: ParamValue]
+    /// Uploaded files of a multipart body, by field name (`upload[]` is read as `upload`).
+    var files: [String: [UploadedFile]] = [:]
 
     init(_ values: [String: ParamValue] = [:]) { self.values = values }
 
     subscript(name: String) -> ParamValue? { values[name] }
 
     func merging(_ other: [String: ParamValue]) -> Params {
-        Params(values.merging(other) { _, body in body })
+        var merged = Params(values.merging(other) { _, body in body })
+        merged.files = files
+        return merged
     }
 }
 

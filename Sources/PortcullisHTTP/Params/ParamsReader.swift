@@ -35,7 +35,10 @@ struct ParamsReader: Sendable {
             guard let boundary = mediaType?.parameter?.value, mediaType?.parameter?.name == "boundary" else {
                 throw APIError(.badRequest, ErrorKey.Server.malformedBody)
             }
-            return params.merging(try MultipartFields.parse(bytes, boundary: boundary))
+            let (fields, files) = try MultipartFields.parse(bytes, boundary: boundary)
+            var merged = params.merging(fields)
+            merged.files = files
+            return merged
         default:
             throw APIError(.unsupportedMediaType, ErrorKey.Server.unsupportedMediaType)
         }
@@ -98,13 +101,14 @@ enum FormFields {
     }
 }
 
-/// The text fields of a `multipart/form-data` body (files come with the KYC issue).
+/// The fields and files of a `multipart/form-data` body.
 enum MultipartFields {
-    static func parse(_ bytes: [UInt8], boundary: String) throws -> [String: ParamValue] {
+    static func parse(_ bytes: [UInt8], boundary: String) throws -> ([String: ParamValue], [String: [UploadedFile]]) {
         final class Collector {
             var fields: [String: ParamValue] = [:]
+            var files: [String: [UploadedFile]] = [:]
             var name: String?
-            var isFile = false
+            var filename: String?
             var body: [UInt8] = []
         }
         let collector = Collector()
@@ -112,15 +116,20 @@ enum MultipartFields {
         parser.onHeader = { field, value in
             guard field.lowercased() == "content-disposition" else { return }
             collector.name = Self.attribute("name", in: value)
-            collector.isFile = Self.attribute("filename", in: value) != nil
+            collector.filename = Self.attribute("filename", in: value)
         }
         parser.onBody = { buffer in collector.body += buffer.readBytes(length: buffer.readableBytes) ?? [] }
         parser.onPartComplete = {
-            if let name = collector.name, !collector.isFile, let text = String(validating: collector.body, as: UTF8.self) {
-                FormFields.insert(name, .string(text), into: &collector.fields)
+            if let name = collector.name {
+                if let filename = collector.filename {
+                    let field = name.hasSuffix("[]") ? String(name.dropLast(2)) : name
+                    collector.files[field, default: []].append(UploadedFile(filename: filename, bytes: collector.body))
+                } else if let text = String(validating: collector.body, as: UTF8.self) {
+                    FormFields.insert(name, .string(text), into: &collector.fields)
+                }
             }
             collector.name = nil
-            collector.isFile = false
+            collector.filename = nil
             collector.body = []
         }
         do {
@@ -128,7 +137,12 @@ enum MultipartFields {
         } catch {
             throw APIError(.badRequest, ErrorKey.Server.malformedBody)
         }
-        return collector.fields
+        // A body cut short (no closing boundary) is refused, not half-read.
+        guard bytes.count >= boundary.utf8.count + 4,
+              String(decoding: bytes.suffix(boundary.utf8.count + 8), as: UTF8.self).contains("--\(boundary)--") else {
+            throw APIError(.badRequest, ErrorKey.Server.malformedBody)
+        }
+        return (collector.fields, collector.files)
     }
 
     private static func attribute(_ name: String, in header: String) -> String? {

@@ -1,0 +1,45 @@
+import Foundation
+
+/// `POST resource/data_storage` (api-resource.md §6).
+public struct DataStorageService: Sendable {
+    let store: any Store
+    let rules: UserStatusRules
+    let events: EventWriter
+    let clock: any Clock
+    let allowedTitles: Set<String>
+    static let reservedTitles: Set<String> = ["document", "label", "profile", "phone", "user"]
+
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock, allowedTitles: [String]) {
+        self.store = store; self.rules = rules; self.events = events; self.clock = clock
+        self.allowedTitles = Set(allowedTitles.map { $0.lowercased() })
+    }
+
+    public func create(title rawTitle: String, data: String, for user: User) async throws {
+        let title = rawTitle.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lowered = title.lowercased()
+        var errors: [String] = []
+        if !allowedTitles.contains(lowered) { errors.append("title.inclusion") }
+        if Self.reservedTitles.contains(lowered) { errors.append("title.exclusion") }
+        // The title becomes a label key, so it must satisfy the label rules (deliberate difference).
+        if LabelRules.violation(LabelRules.normalize(title), attribute: "title") != nil { errors.append("title.invalid") }
+        if (try? JSONSerialization.jsonObject(with: Data(data.utf8), options: [.fragmentsAllowed])) == nil {
+            errors.append(ErrorKey.Record.dataInvalidFormat)
+        }
+        if data.count > 5120 { errors.append(ErrorKey.Record.dataTooLong) }
+        let taken = try await store.read { tx in try await tx.fullInfo(of: user) }.dataStorages
+            .contains { $0.title.lowercased() == lowered }
+        if taken { errors.append("title.taken") }
+        guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
+        let now = clock.now()
+        let (rules, events) = (self.rules, self.events)
+        do {
+            try await store.write { tx in
+                try await tx.insertDataStorage(userID: user.id, title: title, data: data, now: now)
+                _ = try await rules.setPrivateLabel(LabelRules.normalize(title), "recorded", on: user, in: tx, now: now)
+                try await events.emit("data_storage.created", user: user, extra: ["title": title], withDomain: false, in: tx, now: now)
+            }
+        } catch is DuplicateRecord {
+            throw APIError(.unprocessable, "title.taken")
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// One request to `POST resource/documents`.
+public struct DocumentInput: Sendable {
+    public var docType: String
+    public var docNumber: String?
+    public var docExpire: String?
+    public var docCategory: String?
+    public var identificator: String?
+    public var metadata: String?
+    public var files: [UploadedFile]
+
+    public init(docType: String, docNumber: String?, docExpire: String?, docCategory: String?, identificator: String?,
+                metadata: String?, files: [UploadedFile]) {
+        self.docType = docType; self.docNumber = docNumber; self.docExpire = docExpire; self.docCategory = docCategory
+        self.identificator = identificator; self.metadata = metadata; self.files = files
+    }
+}
+
+/// `resource/documents` and `resource/addresses` (api-resource.md §4):
+/// every file is checked (extension, sniffed content, size) before any is
+/// stored, and the batch is saved in one transaction (deliberate difference).
+public struct DocumentService: Sendable {
+    let store: any Store
+    let files: any FileStore
+    let rules: UserStatusRules
+    let events: EventWriter
+    let clock: any Clock
+    let limit: Int
+    let requireExpiry: Bool
+    let maxBytes: Int
+    let salt: String
+
+    public static let types = ["Passport", "Identity card", "Driver license", "Utility Bill", "Residental", "Institutional", "Address"]
+    static let categories: Set<String> = ["front_side", "back_side", "selfie"]
+
+    public init(store: any Store, files: any FileStore, rules: UserStatusRules, events: EventWriter, clock: any Clock,
+                limit: Int, requireExpiry: Bool, maxBytes: Int, salt: String) {
+        self.store = store; self.files = files; self.rules = rules; self.events = events; self.clock = clock
+        self.limit = limit; self.requireExpiry = requireExpiry; self.maxBytes = maxBytes; self.salt = salt
+    }
+
+    public func list(for user: User) async throws -> [DocumentRecord] {
+        try await store.read { tx in try await tx.documents(userID: user.id) }
+    }
+
+    public func create(_ input: DocumentInput, for user: User) async throws {
+        let now = clock.now()
+        if let expire = input.docExpire, !expire.isEmpty {
+            guard ProfileRules.date(expire) != nil else {
+                throw APIError(.unprocessable, requireExpiry ? "resource.documents.invalid_format" : "resource.documents.expire_not_a_date")
+            }
+            if requireExpiry, expire < Timestamp.iso8601(now).prefix(10) { throw APIError(.unprocessable, "resource.documents.already_expired") }
+        } else if requireExpiry {
+            throw APIError(.unprocessable, "resource.documents.invalid_format")
+        }
+        if let category = input.docCategory, !Self.categories.contains(category) {
+            throw APIError(.unprocessable, "resource.documents.doc_category")
+        }
+        var errors: [String] = []
+        if !Self.types.contains(input.docType) { errors.append("doc_type.inclusion") }
+        if let number = input.docNumber {
+            if number.count > 128 { errors.append("doc_number.too_long") }
+            if !number.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == " ") }) {
+                errors.append("doc_number.invalid")
+            }
+        }
+        if let metadata = input.metadata, (try? JSONSerialization.jsonObject(with: Data(metadata.utf8), options: [.fragmentsAllowed])) == nil {
+            errors.append("metadata.invalid_format")
+        }
+        guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
+        try await save(input, label: input.docType == "Address" ? "address" : "document", for: user, now: now)
+    }
+
+    /// `POST resource/addresses`: every file becomes an `Address` document.
+    public func createAddress(country: String, address: String, city: String, postcode: String,
+                              files: [UploadedFile], for user: User) async throws {
+        guard Countries.isValid(country) else { throw APIError(.unprocessable, "country.invalid") }
+        let metadata = EventPayload.text(["country": country, "address": address, "city": city, "postcode": postcode])
+        let input = DocumentInput(docType: "Address", docNumber: nil, docExpire: nil, docCategory: nil, identificator: nil,
+                                  metadata: metadata, files: files)
+        try await save(input, label: "address", for: user, now: clock.now())
+    }
+
+    private func save(_ input: DocumentInput, label: String, for user: User, now: Int64) async throws {
+        let count = try await store.read { tx in try await tx.documents(userID: user.id).count }
+        if count >= limit { throw APIError(.badRequest, "resource.documents.limit_reached") }
+        if count + input.files.count > limit { throw APIError(.badRequest, "resource.documents.limit_will_be_reached") }
+        var extensions: [String] = []
+        for file in input.files { extensions.append(try check(file)) }
+        var saved: [String] = []
+        do {
+            for (file, ext) in zip(input.files, extensions) { saved.append(try files.save(file.bytes, ext: ext)) }
+        } catch {
+            saved.forEach(files.delete)
+            throw APIError(.unprocessable, "resource.documents.connection_error")
+        }
+        let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)
+        let index = input.docNumber.map { SaltedCRC32.index($0, salt: salt) }
+        let (rules, events, names) = (self.rules, self.events, saved)
+        do {
+            try await store.write { tx in
+                for name in names {
+                    try await tx.insertDocument(DocumentRecord(
+                        id: 0, userID: user.id, upload: name, docType: input.docType, docNumber: input.docNumber,
+                        docExpire: input.docExpire, docCategory: input.docCategory, identificator: identificator,
+                        metadata: input.metadata, createdAt: now
+                    ), numberIndex: index, now: now)
+                    try await events.emit("document.created", user: user, extra: ["upload": name, "doc_type": input.docType],
+                                          withDomain: false, in: tx, now: now)
+                }
+                // KYC step with the local provider: the label waits for review.
+                _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+            }
+        } catch {
+            names.forEach(files.delete)
+            throw error
+        }
+    }
+
+    /// The extension must be whitelisted and agree with the bytes; the size within 1…`maxBytes`.
+    func check(_ file: UploadedFile) throws -> String {
+        let ext = (file.filename as NSString).pathExtension.lowercased()
+        guard let sniffed = Self.sniff(file.bytes), Self.extensions[sniffed]?.contains(ext) == true else {
+            if file.bytes.isEmpty { throw APIError(.unprocessable, "upload.min_size_error") }
+            throw APIError(.unprocessable, "upload.extension_whitelist_error")
+        }
+        if file.bytes.count > maxBytes { throw APIError(.unprocessable, "upload.max_size_error") }
+        return sniffed
+    }
+
+    static let extensions = ["jpg": ["jpg", "jpeg"], "png": ["png"], "pdf": ["pdf"]]
+
+    /// The real type from the first bytes: JPEG, PNG or PDF.
+    static func sniff(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
+        if bytes.starts(with: Array("%PDF-".utf8)) { return "pdf" }
+        return nil
+    }
+}

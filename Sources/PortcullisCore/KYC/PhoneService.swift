@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+
+/// `resource/phones…` (api-resource.md §3).
+public struct PhoneService: Sendable {
+    let store: any Store
+    let channel: any PhoneCodeChannel
+    let rules: UserStatusRules
+    let clock: any Clock
+    let salt: String
+    let resend: ResendLimiter
+
+    public init(store: any Store, channel: any PhoneCodeChannel, rules: UserStatusRules, clock: any Clock, salt: String,
+                resendInterval: Int64 = 60) {
+        self.store = store; self.channel = channel; self.rules = rules; self.clock = clock; self.salt = salt
+        self.resend = ResendLimiter(interval: resendInterval)
+    }
+
+    public static func validChannel(_ raw: String?) throws -> String {
+        let value = raw ?? "sms"
+        guard value == "sms" || value == "call" else { throw APIError(.unprocessable, "resource.phone.invalid_channel") }
+        return value
+    }
+
+    /// The shared checks: a valid number no verified phone already holds.
+    func validate(_ raw: String) async throws -> (PhoneNumber, Int64, [PhoneRecord]) {
+        guard let number = PhoneNumber.parse(raw) else { throw APIError(.badRequest, "resource.phone.invalid_num") }
+        let index = SaltedCRC32.index(number.digits, salt: salt)
+        let holders = try await store.read { tx in try await tx.phones(numberIndex: index) }.filter { $0.number == number.digits }
+        if holders.contains(where: { $0.validatedAt != nil }) { throw APIError(.badRequest, "resource.phone.number_exist") }
+        return (number, index, holders)
+    }
+
+    public func list(for user: User) async throws -> [PhoneRecord] {
+        try await store.read { tx in try await tx.phones(userID: user.id) }
+    }
+
+    public func add(_ raw: String, channel name: String, for user: User) async throws {
+        let (number, index, holders) = try await validate(raw)
+        if holders.contains(where: { $0.userID == user.id }) { throw APIError(.badRequest, "resource.phone.exists") }
+        let code = Self.newCode()
+        let now = clock.now()
+        let phone = try await store.write { tx in
+            try await tx.insertPhone(PhoneRecord(id: 0, userID: user.id, country: number.region, number: number.digits,
+                                                 code: code, validatedAt: nil), numberIndex: index, now: now)
+        }
+        resend.record(phone.id, now: now)
+        try await channel.deliver(to: number.digits, code: code, channel: name)
+    }
+
+    /// Re-sends the same code, at most once per `resendInterval` seconds per phone.
+    public func sendCode(_ raw: String, channel name: String, for user: User) async throws {
+        let (number, _, holders) = try await validate(raw)
+        guard let phone = holders.first(where: { $0.userID == user.id }) else {
+            throw APIError(.notFound, "resource.phone.doesnt_exist")
+        }
+        guard resend.allow(phone.id, now: clock.now()) else { throw APIError(.tooManyRequests, "resource.phone.too_many_requests") }
+        try await channel.deliver(to: number.digits, code: phone.code, channel: name)
+    }
+
+    public func verify(_ raw: String, code: String, for user: User) async throws -> User {
+        let (number, _, holders) = try await validate(raw)
+        guard let phone = holders.first(where: { $0.userID == user.id }) else {
+            throw APIError(.notFound, "resource.phone.doesnt_exist")
+        }
+        guard try await channel.check(digits: number.digits, submitted: code, stored: phone.code) else {
+            throw APIError(.notFound, "resource.phone.verification_invalid")
+        }
+        let now = clock.now()
+        let rules = self.rules
+        return try await store.write { tx in
+            try await tx.markPhoneValidated(id: phone.id, now: now)
+            return try await rules.setPrivateLabel("phone", "verified", on: user, in: tx, now: now)
+        }
+    }
+
+    /// 5 random decimal digits (may start with 0), without modulo bias.
+    static func newCode() -> String {
+        var digits: [String] = []
+        while digits.count < 5 {
+            for byte in SecureRandom.bytes(8) where byte < 250 && digits.count < 5 { digits.append(String(byte % 10)) }
+        }
+        return digits.joined()
+    }
+}
+
+/// One send per phone per interval.
+public final class ResendLimiter: Sendable {
+    private let last = Mutex<[Int64: Int64]>([:])
+    let interval: Int64
+    init(interval: Int64) { self.interval = interval }
+
+    func record(_ id: Int64, now: Int64) { last.withLock { $0[id] = now } }
+
+    func allow(_ id: Int64, now: Int64) -> Bool {
+        last.withLock { table in
+            if let previous = table[id], now - previous < interval { return false }
+            table[id] = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// `resource/profiles…` (api-resource.md §2) and the KYC profile step
+/// (private label `profile` = the profile's state).
+public struct ProfileService: Sendable {
+    let store: any Store
+    let rules: UserStatusRules
+    let events: EventWriter
+    let clock: any Clock
+
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock) {
+        self.store = store; self.rules = rules; self.events = events; self.clock = clock
+    }
+
+    public func list(for user: User) async throws -> [Profile] {
+        try await store.read { tx in try await tx.profiles(userID: user.id) }
+    }
+
+    /// A `dob` the parameter layer cannot read as a date (deliberate difference: a real key).
+    public static func checkDateParam(_ dob: String?) throws {
+        if let dob, !dob.isEmpty, ProfileRules.date(dob) == nil {
+            throw APIError(.unprocessable, ErrorKey.Profile.invalidDob)
+        }
+    }
+
+    public func create(_ input: ProfileInput, for user: User) async throws -> Profile {
+        let now = clock.now()
+        var profile = Profile(firstName: nil, lastName: nil, dob: nil, address: nil, postcode: nil, city: nil, country: nil,
+                              state: input.confirm ? "submitted" : "drafted", metadata: nil, createdAt: now, updatedAt: now)
+        apply(input, to: &profile)
+        let errors = ProfileRules.errors(profile, now: now)
+        guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
+        let draft = profile
+        let (rules, events) = (self.rules, self.events)
+        return try await store.write { tx in
+            let existing = try await tx.profiles(userID: user.id)
+            if existing.contains(where: { $0.state == "drafted" || $0.state == "submitted" }) {
+                throw APIError(.unprocessable, ErrorKey.Profile.stateExists)
+            }
+            let saved = try await tx.insertProfile(userID: user.id, draft)
+            try await events.emit("profile.created", user: user, extra: ["state": saved.state], withDomain: false, in: tx, now: now)
+            _ = try await rules.setPrivateLabel("profile", saved.state, on: user, in: tx, now: now)
+            return saved
+        }
+    }
+
+    public func update(_ input: ProfileInput, for user: User) async throws -> Profile {
+        let now = clock.now()
+        let (rules, events) = (self.rules, self.events)
+        return try await store.write { tx in
+            guard var profile = try await tx.profiles(userID: user.id).last(where: { $0.state == "drafted" }) else {
+                throw APIError(.notFound, ErrorKey.Profile.notEditable)
+            }
+            self.apply(input, to: &profile)
+            if input.confirm { profile.state = "submitted" }
+            profile.updatedAt = now
+            let errors = ProfileRules.errors(profile, now: now)
+            guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
+            try await tx.updateProfile(profile)
+            try await events.emit("profile.updated", user: user, extra: ["state": profile.state], withDomain: false, in: tx, now: now)
+            _ = try await rules.setPrivateLabel("profile", profile.state, on: user, in: tx, now: now)
+            return profile
+        }
+    }
+
+    private func apply(_ input: ProfileInput, to profile: inout Profile) {
+        if let v = input.firstName { profile.firstName = ProfileRules.squish(v) }
+        if let v = input.lastName { profile.lastName = ProfileRules.squish(v) }
+        if let v = input.city { profile.city = ProfileRules.squish(v) }
+        if let v = input.postcode { profile.postcode = ProfileRules.squish(v) }
+        if let v = input.address { profile.address = v }
+        if let v = input.country { profile.country = v }
+        if let v = input.dob { profile.dob = v }
+        if let v = input.metadata { profile.metadata = v }
+    }
+}

@@ -1,0 +1,21 @@
+import Hummingbird
+import PortcullisCore
+
+/// `POST resource/data_storage` (api-resource.md §6).
+struct DataStorageController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("", use: create)
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.datastorage")
+        let title = params.required("title")
+        let data = params.required("data")
+        try params.finish()
+        try await services.dataStorage.create(title: title, data: data, for: caller.user)
+        return Responses.empty(.created)
+    }
+}

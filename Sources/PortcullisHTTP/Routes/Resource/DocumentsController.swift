@@ -1,0 +1,59 @@
+import Hummingbird
+import PortcullisCore
+
+/// `resource/documents` (api-resource.md §4): multipart uploads.
+struct DocumentsController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.get("", use: list)
+        group.post("", use: create)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        return Responses.json(.array(try await services.documents.list(for: caller.user).map(services.renderer.document)))
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.document")
+        let docType = params.required("doc_type")
+        let docNumber = params.required("doc_number")
+        let files = context.params.files["upload"] ?? []
+        if files.isEmpty { params.fail(ErrorKey.missing("resource.document", "upload")) }
+        let input = DocumentInput(
+            docType: docType, docNumber: docNumber, docExpire: params.optional("doc_expire"),
+            docCategory: params.optional("doc_category"), identificator: params.optional("identificator"),
+            metadata: params.optional("metadata"), files: files
+        )
+        try params.finish()
+        try await services.documents.create(input, for: caller.user)
+        return Responses.empty(.created)
+    }
+}
+
+/// `POST resource/addresses` (api-resource.md §4): proofs of address.
+struct AddressesController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("", use: create)
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.address")
+        let country = params.required("country")
+        let address = params.required("address")
+        let city = params.required("city", allowBlank: true)
+        let postcode = params.required("postcode", allowBlank: true)
+        let files = context.params.files["upload"] ?? []
+        if files.isEmpty { params.fail(ErrorKey.missing("resource.address", "upload")) }
+        try params.finish()
+        try await services.documents.createAddress(
+            country: country, address: address, city: city, postcode: postcode, files: files, for: caller.user
+        )
+        return Responses.empty(.created)
+    }
+}

@@ -1,0 +1,56 @@
+import Hummingbird
+import PortcullisCore
+
+/// `resource/labels` (api-resource.md §5): public labels only.
+struct LabelsController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.get("", use: list)
+        group.get(":key", use: show)
+        group.post("", use: create)
+        group.patch(":key", use: update)
+        group.delete(":key", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.label")
+        let ordering = params.optional("ordering", keepBlank: true) ?? "asc"
+        if !["asc", "desc"].contains(ordering) { params.fail(ErrorKey.Labels.invalidOrdering) }
+        try params.finish()
+        let labels = try await services.labels.list(for: caller.user, ascending: ordering == "asc")
+        return Responses.json(.array(labels.map(services.renderer.label)))
+    }
+
+    @Sendable func show(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let label = try await services.labels.find(context.parameters.get("key") ?? "", for: caller.user)
+        return Responses.json(services.renderer.label(label))
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.label")
+        let key = params.required("key")
+        let value = params.required("value")
+        try params.finish()
+        let label = try await services.labels.create(key: key, value: value, for: caller.user)
+        return Responses.json(services.renderer.label(label), status: .created)
+    }
+
+    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.label")
+        let value = params.required("value")
+        try params.finish()
+        let label = try await services.labels.update(key: context.parameters.get("key") ?? "", value: value, for: caller.user)
+        return Responses.json(services.renderer.label(label))
+    }
+
+    @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try await services.labels.delete(key: context.parameters.get("key") ?? "", for: caller.user)
+        return Responses.empty(.noContent)
+    }
+}

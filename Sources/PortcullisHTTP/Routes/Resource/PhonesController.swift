@@ -1,0 +1,54 @@
+import Hummingbird
+import PortcullisCore
+
+/// `resource/phones…` (api-resource.md §3).
+struct PhonesController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.get("", use: list)
+        group.post("", use: create)
+        group.post("send_code", use: sendCode)
+        group.post("verify", use: verify)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let phones = try await services.phones.list(for: caller.user)
+        return Responses.json(.array(phones.map {
+            services.renderer.phone(Phone(country: $0.country, number: $0.number, validatedAt: $0.validatedAt))
+        }))
+    }
+
+    func numberAndChannel(_ context: PortcullisContext) throws -> (String, String) {
+        var params = ParamValidator(context.params, scope: "resource.phone")
+        let number = params.required("phone_number")
+        let channel = params.optional("channel")
+        try params.finish()
+        return (number, try PhoneService.validChannel(channel))
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let (number, channel) = try numberAndChannel(context)
+        try await services.phones.add(number, channel: channel, for: caller.user)
+        return Responses.json(.object([("message", .string("Code was sent successfully via \(channel)"))]), status: .created)
+    }
+
+    @Sendable func sendCode(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let (number, channel) = try numberAndChannel(context)
+        try await services.phones.sendCode(number, channel: channel, for: caller.user)
+        return Responses.json(.object([("message", .string("Code was sent successfully via \(channel)"))]), status: .created)
+    }
+
+    @Sendable func verify(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: "resource.phone")
+        let number = params.required("phone_number")
+        let code = params.required("verification_code")
+        try params.finish()
+        let user = try await services.phones.verify(number, code: code, for: caller.user)
+        return Responses.json(services.renderer.fullInfo(try await services.accounts.fullInfo(of: user)), status: .created)
+    }
+}

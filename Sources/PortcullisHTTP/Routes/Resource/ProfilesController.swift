@@ -1,0 +1,42 @@
+import Hummingbird
+import PortcullisCore
+
+/// `resource/profiles…` (api-resource.md §2).
+struct ProfilesController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.get("me", use: list)
+        group.post("", use: create)
+        group.put("", use: update)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        return Responses.json(.array(try await services.profiles.list(for: caller.user).map(services.renderer.profile)))
+    }
+
+    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let profile = try await services.profiles.create(try Self.input(context), for: caller.user)
+        return Responses.json(services.renderer.profile(profile), status: .created)
+    }
+
+    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let profile = try await services.profiles.update(try Self.input(context), for: caller.user)
+        return Responses.json(services.renderer.profile(profile))
+    }
+
+    static func input(_ context: PortcullisContext) throws -> ProfileInput {
+        var params = ParamValidator(context.params, scope: "resource.profile")
+        let fields = ["first_name", "last_name", "dob", "address", "postcode", "city", "country", "metadata"]
+            .map { params.optional($0, keepBlank: true) }
+        let confirmText = params.optional("confirm") ?? "false"
+        if !["true", "false", "1", "0"].contains(confirmText) { params.fail(ErrorKey.invalid("resource.profile", "confirm")) }
+        try params.finish()
+        try ProfileService.checkDateParam(fields[2])
+        return ProfileInput(firstName: fields[0], lastName: fields[1], dob: fields[2], address: fields[3], postcode: fields[4],
+                            city: fields[5], country: fields[6], metadata: fields[7], confirm: confirmText == "true" || confirmText == "1")
+    }
+}
