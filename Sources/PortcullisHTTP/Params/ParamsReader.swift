@@ -111,6 +111,10 @@ enum MultipartFields {
             var filename: String?
             var body: [UInt8] = []
         }
+        // A form with no parts at all is just its closing delimiter.
+        if String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "--\(boundary)--" {
+            return ([:], [:])
+        }
         let collector = Collector()
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { field, value in
