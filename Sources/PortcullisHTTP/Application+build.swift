@@ -40,6 +40,7 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
     }
     let info = InfoController(services: services)
     info.addRoutes(to: group("public"), public: true)
+    KYCController(services: services).addRoutes(to: group("public"))
     info.addRoutes(to: group("identity"), public: false)
     UsersController(services: services).addRoutes(to: group("identity/users"))
     EmailController(services: services).addRoutes(to: group("identity/users/email"))

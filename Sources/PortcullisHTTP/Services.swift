@@ -28,6 +28,7 @@ public struct Services: Sendable {
     let profiles: ProfileService
     let phones: PhoneService
     let documents: DocumentService
+    let kyc: KYCCallbackService
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
@@ -80,7 +81,12 @@ public struct Services: Sendable {
         jwks = JSONValue(any: try JWTAccessTokenIssuer.jwks(privateKeyPEM: privateKeyPEM))
         labels = LabelService(store: store, events: events, clock: clock)
         dataStorage = DataStorageService(store: store, rules: rules, events: events, clock: clock, allowedTitles: config.userStorageTitles)
-        profiles = ProfileService(store: store, rules: rules, events: events, clock: clock)
+        let kycProvider: (any KYCProvider)? = config.kycProvider == "kycaid"
+            ? KYCAIDClient(client: httpClient, endpoint: config.kycaidAPIEndpoint, token: config.kycaidAuthorizationToken,
+                           formID: config.kycaidFormID) : nil
+        kyc = KYCCallbackService(store: store, provider: kycProvider, rules: rules, events: events, clock: clock,
+                                 callbackSecret: config.kycaidCallbackSecret, logger: logger)
+        profiles = ProfileService(store: store, rules: rules, events: events, clock: clock, kyc: kyc)
         phones = PhoneService(store: store, channel: phoneChannel, rules: rules, clock: clock, salt: config.crc32Salt)
         documents = DocumentService(
             store: store, files: fileStore, rules: rules, events: events, clock: clock, limit: config.docNumLimit,

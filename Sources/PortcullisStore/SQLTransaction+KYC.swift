@@ -134,5 +134,16 @@ extension SQLTransaction {
     }
 }
 
+extension SQLTransaction {
+    func setApplicantID(profileID: Int64, applicantID: String) async throws {
+        try await db.raw("UPDATE profiles SET applicant_id = \(bind: applicantID) WHERE id = \(bind: profileID)").run()
+    }
+
+    func profile(applicantID: String) async throws -> Profile? {
+        try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE applicant_id = \(bind: applicantID)")
+            .first().map(profile)
+    }
+}
+
 /// A personal field was written or read with no cipher configured (a wiring bug).
 struct StoreCipherMissing: Error {}

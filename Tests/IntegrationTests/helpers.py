@@ -339,3 +339,55 @@ TINY_JPEG = bytes.fromhex(
 
 TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+class FakeKYCAID:
+    """KYCAID's API on loopback: creates applicants, serves verifications."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.applicants = []
+        self.verifications = {}
+        self.tokens = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _send(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.tokens.append(self.headers.get("Authorization"))
+                if self.path.endswith("/applicants"):
+                    fake.applicants.append(body)
+                    return self._send(201, {"applicant_id": "app-%d" % len(fake.applicants)})
+                self._send(404, {})
+
+            def do_GET(self):
+                fake.tokens.append(self.headers.get("Authorization"))
+                key = self.path.rsplit("/", 1)[-1]
+                if key in fake.verifications:
+                    return self._send(200, fake.verifications[key])
+                self._send(404, {})
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/"

@@ -93,3 +93,56 @@ def test_uploads_are_sniffed_limited_and_survive_a_restart(tmp_path):
         assert requests.get(server.url("/resource/documents/" + stored[0])).status_code in (401, 404)
     finally:
         assert server.stop() == 0
+
+
+def test_kycaid_callback_verifies_and_raises_the_level(make_server):
+    import base64
+    import hashlib
+    import hmac
+    import json
+    import time
+    from helpers import FakeKYCAID
+    kycaid = FakeKYCAID().start()
+    try:
+        server = make_server(env={"BARONG_KYC_PROVIDER": "kycaid", "BARONG_KYCAID_API_ENDPOINT": kycaid.url(),
+                                  "BARONG_KYCAID_AUTHORIZATION_TOKEN": "kyc-token", "BARONG_KYCAID_CALLBACK_SECRET": "cb-secret",
+                                  "BARONG_PHONE_MOCK_CODE": "24680"})
+        assert "PHONE VERIFICATION IS MOCK" in server.logs()
+        user = session_for(server, "kyc@example.com")
+        user.post(server.url("/resource/phones"), json={"phone_number": "+380501234567"})
+        r = user.post(server.url("/resource/phones/verify"), json={"phone_number": "380501234567", "verification_code": "24680"})
+        assert r.status_code == 201 and r.json()["level"] == 2, r.text
+        r = user.post(server.url("/resource/profiles"), json={"first_name": "Ann", "last_name": "Lee", "dob": "1991-02-03",
+                                                              "country": "UA", "confirm": True})
+        assert r.status_code == 201 and r.json()["state"] == "submitted"
+        assert kycaid.applicants == [{"type": "PERSON", "email": "kyc@example.com", "first_name": "Ann", "last_name": "Lee",
+                                      "dob": "1991-02-03", "residence_country": "UA"}]
+        assert kycaid.tokens[-1] == "Token kyc-token"
+        r = user.post(server.url("/resource/documents"), data={"doc_type": "Passport", "doc_number": "P1", "doc_expire": "2099-01-01"},
+                      files=[("upload[]", ("p.pdf", TINY_PDF))])
+        assert r.status_code == 201, r.text
+
+        kycaid.verifications["ver-1"] = {"verification_id": "ver-1", "applicant_id": "app-1", "status": "completed",
+                                         "verifications": {"profile": {"verified": True}, "document": {"verified": True},
+                                                           "facial": {"verified": True}}}
+        body = json.dumps({"verification_id": "ver-1", "applicant_id": "app-1", "verified": True}).encode()
+        good = base64.b64encode(hmac.new(b"cb-secret", body, hashlib.sha256).digest()).decode()
+        r = requests.post(server.url("/public/kyc"), data=body, headers={"Content-Type": "application/json", "X-Data-Integrity": "bad"})
+        assert r.status_code == 401 and r.json() == {"errors": ["kyc.invalid_signature"]}
+        r = requests.post(server.url("/public/kyc"), data=body, headers={"Content-Type": "application/json", "X-Data-Integrity": good})
+        assert r.status_code == 200 and r.text == ""
+        deadline = time.time() + 5
+        while time.time() < deadline and user.get(server.url("/resource/users/me")).json()["level"] < 3:
+            time.sleep(0.1)
+        me = user.get(server.url("/resource/users/me")).json()
+        assert me["level"] == 3
+        labels = {(l["key"], l["value"]) for l in me["labels"]}
+        assert ("document", "verified") in labels and ("profile", "verified") in labels
+        assert me["profiles"][0]["state"] == "verified"
+    finally:
+        kycaid.stop()
+
+
+def test_kyc_callback_with_the_local_provider_is_422(server):
+    r = requests.post(server.url("/public/kyc"), json={"verification_id": "x", "applicant_id": "y"})
+    assert r.status_code == 422 and r.text == ""

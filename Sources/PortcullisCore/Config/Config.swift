@@ -80,6 +80,8 @@ public struct Config: Sendable {
     public var smsContentTemplate = "Your verification code for Portcullis: {{code}}"
     /// With `phone_verification = mock`: a fixed code that also verifies (empty = only the generated one).
     public var phoneMockCode = ""
+    /// Secret for the KYCAID callback's `X-Data-Integrity` HMAC; empty = not checked (the verification is re-fetched anyway).
+    public var kycaidCallbackSecret = ""
     public var dataDir = "data"
 
     public init() {}

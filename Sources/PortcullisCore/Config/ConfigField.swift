@@ -79,6 +79,7 @@ enum ConfigField {
             "user_storage_titles": .list(\.userStorageTitles),
             "sms_content_template": .string(\.smsContentTemplate),
             "phone_mock_code": .string(\.phoneMockCode),
+            "kycaid_callback_secret": .string(\.kycaidCallbackSecret),
             "data_dir": .string(\.dataDir),
         ]
     }

@@ -5,9 +5,10 @@ public struct ProfileService: Sendable {
     let rules: UserStatusRules
     let events: EventWriter
     let clock: any Clock
+    let kyc: KYCCallbackService
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock) {
-        self.store = store; self.rules = rules; self.events = events; self.clock = clock
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock, kyc: KYCCallbackService) {
+        self.store = store; self.rules = rules; self.events = events; self.clock = clock; self.kyc = kyc
     }
 
     public func list(for user: User) async throws -> [Profile] {
@@ -30,7 +31,7 @@ public struct ProfileService: Sendable {
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         let draft = profile
         let (rules, events) = (self.rules, self.events)
-        return try await store.write { tx in
+        let saved: Profile = try await store.write { tx in
             let existing = try await tx.profiles(userID: user.id)
             if existing.contains(where: { $0.state == "drafted" || $0.state == "submitted" }) {
                 throw APIError(.unprocessable, ErrorKey.Profile.stateExists)
@@ -40,12 +41,14 @@ public struct ProfileService: Sendable {
             _ = try await rules.setPrivateLabel("profile", saved.state, on: user, in: tx, now: now)
             return saved
         }
+        await kyc.profileSubmitted(saved, user: user)
+        return saved
     }
 
     public func update(_ input: ProfileInput, for user: User) async throws -> Profile {
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
-        return try await store.write { tx in
+        let updated: Profile = try await store.write { tx in
             guard var profile = try await tx.profiles(userID: user.id).last(where: { $0.state == "drafted" }) else {
                 throw APIError(.notFound, ErrorKey.Profile.notEditable)
             }
@@ -59,6 +62,8 @@ public struct ProfileService: Sendable {
             _ = try await rules.setPrivateLabel("profile", profile.state, on: user, in: tx, now: now)
             return profile
         }
+        await kyc.profileSubmitted(updated, user: user)
+        return updated
     }
 
     private func apply(_ input: ProfileInput, to profile: inout Profile) {

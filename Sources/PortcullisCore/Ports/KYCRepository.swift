@@ -47,4 +47,6 @@ public protocol KYCRepository: Sendable {
     func insertDataStorage(userID: Int64, title: String, data: String, now: Int64) async throws
     func documents(userID: Int64) async throws -> [DocumentRecord]
     func insertDocument(_ document: DocumentRecord, numberIndex: Int64?, now: Int64) async throws
+    func setApplicantID(profileID: Int64, applicantID: String) async throws
+    func profile(applicantID: String) async throws -> Profile?
 }

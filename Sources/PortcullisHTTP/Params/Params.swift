@@ -14,6 +14,8 @@ struct Params: Sendable {
     var values: [String: ParamValue]
     /// Uploaded files of a multipart body, by field name (`upload[]` is read as `upload`).
     var files: [String: [UploadedFile]] = [:]
+    /// The body as received (the KYC callback's signature covers it).
+    var rawBody: [UInt8] = []
 
     init(_ values: [String: ParamValue] = [:]) { self.values = values }
 
@@ -22,6 +24,7 @@ struct Params: Sendable {
     func merging(_ other: [String: ParamValue]) -> Params {
         var merged = Params(values.merging(other) { _, body in body })
         merged.files = files
+        merged.rawBody = rawBody
         return merged
     }
 }

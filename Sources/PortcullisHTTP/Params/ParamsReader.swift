@@ -15,7 +15,7 @@ struct ParamsReader: Sendable {
         for (key, value) in request.uri.queryParameters {
             FormFields.insert(String(key), .string(String(value)), into: &query)
         }
-        let params = Params(query)
+        var params = Params(query)
         var request = request
         let buffer: ByteBuffer
         do {
@@ -25,6 +25,7 @@ struct ParamsReader: Sendable {
         }
         guard buffer.readableBytes > 0 else { return params }
         let bytes = Array(buffer.readableBytesView)
+        if bytes.count <= 64 * 1024 { params.rawBody = bytes }
         let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
         switch (mediaType?.type, mediaType?.subType) {
         case (.application, "json"), (nil, _):

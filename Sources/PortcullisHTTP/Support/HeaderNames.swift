@@ -11,6 +11,7 @@ extension HTTPField.Name {
     static let authApiKey = HTTPField.Name("X-Auth-Apikey")!
     static let authNonce = HTTPField.Name("X-Auth-Nonce")!
     static let authSignature = HTTPField.Name("X-Auth-Signature")!
+    static let dataIntegrity = HTTPField.Name("X-Data-Integrity")!
     static let total = HTTPField.Name("Total")!
     static let page = HTTPField.Name("Page")!
     static let perPage = HTTPField.Name("Per-Page")!

@@ -1,0 +1,24 @@
+import Hummingbird
+import PortcullisCore
+
+/// `POST public/kyc`: the KYCAID callback (api-resource.md §11).
+/// Status only: 422 with the `local` provider, 200 once accepted.
+struct KYCController {
+    let services: Services
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("kyc", use: callback)
+    }
+
+    @Sendable func callback(_ request: Request, context: PortcullisContext) async throws -> Response {
+        do {
+            try services.kyc.callback(
+                rawBody: context.params.rawBody, integrity: request.headers[.dataIntegrity],
+                verificationID: context.params.text("verification_id"), applicantID: context.params.text("applicant_id")
+            )
+        } catch let error as APIError where error.keys.isEmpty {
+            return Responses.empty(HTTPResponse.Status(code: error.status.rawValue))
+        }
+        return Responses.empty(.ok)
+    }
+}
