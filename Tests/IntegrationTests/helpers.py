@@ -288,7 +288,12 @@ class FakeTwilio:
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode())
                 fake.auth.append(self.headers.get("Authorization"))
                 to = form.get("To", [""])[0]
-                if to.endswith("0000"):
+                if "/Verifications" in self.path or "/VerificationCheck" in self.path:
+                    fake.messages.append({"path": self.path, "to": to, "channel": form.get("Channel", [""])[0],
+                                          "code": form.get("Code", [""])[0]})
+                    approved = form.get("Code", [""])[0] == "777777"
+                    status, body = 201, {"status": "approved" if approved else "pending"}
+                elif to.endswith("0000"):
                     status, body = 400, {"code": 21614, "message": "not a mobile number"}
                 else:
                     fake.messages.append({"path": self.path, "from": form.get("From", [""])[0], "to": to,

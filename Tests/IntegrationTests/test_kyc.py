@@ -146,3 +146,22 @@ def test_kycaid_callback_verifies_and_raises_the_level(make_server):
 def test_kyc_callback_with_the_local_provider_is_422(server):
     r = requests.post(server.url("/public/kyc"), json={"verification_id": "x", "applicant_id": "y"})
     assert r.status_code == 422 and r.text == ""
+
+
+def test_twilio_verify_sends_and_checks_through_twilio(make_server):
+    twilio = FakeTwilio().start()
+    try:
+        server = make_server(env={"BARONG_PHONE_VERIFICATION": "twilio_verify", "BARONG_TWILIO_VERIFY_BASE_URL": twilio.url(),
+                                  "BARONG_TWILIO_ACCOUNT_SID": "AC9", "BARONG_TWILIO_AUTH_TOKEN": "t", "BARONG_TWILIO_SERVICE_SID": "VA1"})
+        user = session_for(server, "v@example.com")
+        r = user.post(server.url("/resource/phones"), json={"phone_number": "+12025550123", "channel": "call"})
+        assert r.status_code == 201 and r.json() == {"message": "Code was sent successfully via call"}
+        assert twilio.messages[-1] == {"path": "/v2/Services/VA1/Verifications", "to": "+12025550123", "channel": "call", "code": ""}
+        r = user.post(server.url("/resource/phones/verify"), json={"phone_number": "12025550123", "verification_code": "000000"})
+        assert r.status_code == 404 and r.json() == {"errors": ["resource.phone.verification_invalid"]}
+        r = user.post(server.url("/resource/phones/verify"), json={"phone_number": "12025550123", "verification_code": "777777"})
+        assert r.status_code == 201, r.text
+        assert twilio.messages[-1]["path"] == "/v2/Services/VA1/VerificationCheck"
+        assert r.json()["phones"][0]["validated_at"] is not None
+    finally:
+        twilio.stop()
