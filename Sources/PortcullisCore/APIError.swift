@@ -10,7 +10,10 @@ public struct APIError: Error, Sendable, Equatable {
         case payloadTooLarge = 413
         case unsupportedMediaType = 415
         case unprocessable = 422
+        case locked = 423
         case tooManyRequests = 429
+        /// Barong's maintenance status.
+        case maintenance = 471
         case internalError = 500
     }
 

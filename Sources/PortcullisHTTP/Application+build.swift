@@ -33,6 +33,7 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
         trustedProxies: config.trustedProxies, akamai: config.gateway == "akamai",
         reader: ParamsReader(bodyLimit: 64 * 1024), uploadReader: ParamsReader(bodyLimit: 10 * 1024 * 1024)
     ))
+    router.add(middleware: RestrictionMiddleware(restrictions: services.restrictions))
 
     let base = "/api/v2/auth"
     func group(_ path: String) -> CatalogedGroup {

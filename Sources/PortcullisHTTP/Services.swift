@@ -29,6 +29,8 @@ public struct Services: Sendable {
     let phones: PhoneService
     let documents: DocumentService
     let kyc: KYCCallbackService
+    let restrictions: RestrictionGuard
+    let whitelist: WhitelistAccessService
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
@@ -79,6 +81,8 @@ public struct Services: Sendable {
             store: store, clock: clock, csrfProtection: config.csrfProtection, logger: logger
         )
         jwks = JSONValue(any: try JWTAccessTokenIssuer.jwks(privateKeyPEM: privateKeyPEM))
+        restrictions = RestrictionGuard(store: store, clock: clock)
+        whitelist = WhitelistAccessService(store: store, restrictions: restrictions, clock: clock)
         labels = LabelService(store: store, events: events, clock: clock)
         dataStorage = DataStorageService(store: store, rules: rules, events: events, clock: clock, allowedTitles: config.userStorageTitles)
         let kycProvider: (any KYCProvider)? = config.kycProvider == "kycaid"

@@ -40,3 +40,12 @@ extension SQLTransaction {
         try await db.raw("DELETE FROM one_time_tokens WHERE expire_at <= \(bind: now)").run()
     }
 }
+
+extension SQLTransaction {
+    func consumeToken(hash: String, kind: String, now: Int64) async throws -> Bool {
+        try await db.raw("""
+            DELETE FROM one_time_tokens WHERE token_hash = \(bind: hash) AND kind = \(bind: kind) AND expire_at > \(bind: now)
+            RETURNING token_hash
+            """).first() != nil
+    }
+}

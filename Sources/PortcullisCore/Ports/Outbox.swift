@@ -32,4 +32,6 @@ public protocol OneTimeTokenRepository: Sendable {
     func currentResetSecret(userID: Int64, now: Int64) async throws -> String?
     func deleteResetSecret(userID: Int64) async throws
     func deleteExpiredTokens(now: Int64) async throws
+    /// Deletes an unexpired token of that kind; false when there was none.
+    func consumeToken(hash: String, kind: String, now: Int64) async throws -> Bool
 }

@@ -10,7 +10,8 @@ public protocol Store: Sendable {
 
 /// Everything a service may do inside one transaction.
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
-    OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository {}
+    OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
+    RestrictionRepository {}
 
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {

@@ -8,6 +8,16 @@ struct UsersController {
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
         group.get("register_geetest", use: registerGeetest)
+        group.post("access", use: access)
+    }
+
+    /// api.md §2.5: 201 with an empty body (Barong's boolean is incidental).
+    @Sendable func access(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.user")
+        let token = params.required("whitelink_token")
+        try params.finish()
+        try await services.whitelist.access(token: token, ip: context.client.ip)
+        return Responses.empty(.created)
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {

@@ -1,0 +1,85 @@
+import Synchronization
+
+/// A restriction row (api.md §3.6).
+public struct Restriction: Sendable, Equatable {
+    public var category: String
+    public var scope: String
+    public var value: String
+    public var code: Int
+
+    public init(category: String, scope: String, value: String, code: Int) {
+        self.category = category; self.scope = scope; self.value = value; self.code = code
+    }
+
+    /// The default status of a scope; maintenance is always 471.
+    public static func defaultCode(category: String, scope: String) -> Int {
+        if category == "maintenance" { return 471 }
+        switch scope {
+        case "ip_subnet": return 403
+        case "continent", "country": return 423
+        default: return 401
+        }
+    }
+
+    /// Country and continent need a GeoIP database, which is not configured:
+    /// such rows never match (api.md: unknown → no match).
+    func matches(ip: String) -> Bool {
+        switch scope {
+        case "all": return true
+        case "ip": return value == ip
+        case "ip_subnet": return IPNetwork.contains(cidr: value, address: ip)
+        default: return false
+        }
+    }
+}
+
+public protocol RestrictionRepository: Sendable {
+    func enabledRestrictions() async throws -> [Restriction]
+    /// Adds an enabled restriction; `DuplicateRecord` when (category, scope, value) exists.
+    func insertRestriction(_ restriction: Restriction, now: Int64) async throws
+}
+
+/// Evaluates restrictions for a client IP: whitelist, maintenance,
+/// blacklist, blocklogin in that order; within a category the first match
+/// in scope order all, ip, ip_subnet, continent, country decides. The set
+/// is cached up to 5 minutes and dropped by `invalidate()`.
+public final class RestrictionGuard: Sendable {
+    private let cache = Mutex<(rows: [Restriction], loadedAt: Int64)?>(nil)
+    let store: any Store
+    let clock: any Clock
+    static let scopeOrder = ["all", "ip", "ip_subnet", "continent", "country"]
+
+    public init(store: any Store, clock: any Clock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func invalidate() { cache.withLock { $0 = nil } }
+
+    /// Throws `authz.restrict.<category>` with the row's status; `isLogin`
+    /// makes blocklogin rows apply.
+    public func check(ip: String, isLogin: Bool) async throws {
+        let rows = try await load()
+        guard !rows.isEmpty else { return }
+        func first(_ category: String) -> Restriction? {
+            for scope in Self.scopeOrder {
+                if let row = rows.first(where: { $0.category == category && $0.scope == scope && $0.matches(ip: ip) }) { return row }
+            }
+            return nil
+        }
+        if first("whitelist") != nil { return }
+        for category in ["maintenance", "blacklist"] + (isLogin ? ["blocklogin"] : []) {
+            if let row = first(category) {
+                throw APIError(APIError.Status(rawValue: row.code) ?? .forbidden, "authz.restrict.\(category)")
+            }
+        }
+    }
+
+    private func load() async throws -> [Restriction] {
+        let now = clock.now()
+        if let cached = cache.withLock({ $0 }), now - cached.loadedAt < 300 { return cached.rows }
+        let rows = try await store.read { tx in try await tx.enabledRestrictions() }
+        cache.withLock { $0 = (rows, now) }
+        return rows
+    }
+}

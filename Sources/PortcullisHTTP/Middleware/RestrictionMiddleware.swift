@@ -1,0 +1,22 @@
+import Hummingbird
+import PortcullisCore
+
+/// api.md §3.6: restrictions guard every route of this server and the
+/// authorize call, except the whitelist-link routes; blocklogin rows refuse
+/// only logins.
+struct RestrictionMiddleware: RouterMiddleware {
+    typealias Context = PortcullisContext
+    let restrictions: RestrictionGuard
+    static let prefix = "/api/v2/auth/"
+    static let exempt: Set<String> = ["identity/users/access", "api/v2/barong/identity/users/access"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let full = request.uri.path
+        let path = full.hasPrefix(Self.prefix) ? String(full.dropFirst(Self.prefix.count)) : full
+        if !Self.exempt.contains(path) {
+            let isLogin = request.method == .post && (path == "identity/sessions" || path == "api/v2/barong/identity/sessions")
+            try await restrictions.check(ip: context.client.ip, isLogin: isLogin)
+        }
+        return try await next(request, context)
+    }
+}
