@@ -31,6 +31,7 @@ public struct Services: Sendable {
     let kyc: KYCCallbackService
     let restrictions: RestrictionGuard
     let whitelist: WhitelistAccessService
+    let auth0: Auth0LoginService
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
@@ -81,6 +82,11 @@ public struct Services: Sendable {
             store: store, clock: clock, csrfProtection: config.csrfProtection, logger: logger
         )
         jwks = JSONValue(any: try JWTAccessTokenIssuer.jwks(privateKeyPEM: privateKeyPEM))
+        let auth0Verifier: (any IDTokenVerifier)? = config.auth0Domain.isEmpty ? nil : Auth0TokenVerifier(
+            client: httpClient, domain: config.auth0Domain, jwksURL: config.auth0JWKSURL, clientID: config.auth0ClientID, clock: clock
+        )
+        auth0 = Auth0LoginService(store: store, verifier: auth0Verifier, hasher: hasher, login: login,
+                                  uids: UIDGenerator(prefix: config.uidPrefix), rules: rules, clock: clock)
         restrictions = RestrictionGuard(store: store, clock: clock)
         whitelist = WhitelistAccessService(store: store, restrictions: restrictions, clock: clock)
         labels = LabelService(store: store, events: events, clock: clock)

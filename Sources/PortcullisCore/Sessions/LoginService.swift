@@ -24,6 +24,21 @@ public struct LoginService: Sendable {
             try await fail(user, "login", reason: "Invalid Email or Password", client: client)
             throw APIError(.unauthorized, ErrorKey.Session.invalidParams)
         }
+        try await checkState(user, client: client)
+        if user.otp {
+            guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
+            }
+            guard try await otp.verify(otpCode, userID: user.id) else {
+                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
+                throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
+            }
+        }
+        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login")
+    }
+
+    /// Refuses states that may not sign in, recording why.
+    public func checkState(_ user: User, client: ClientInfo) async throws {
         switch user.state {
         case .banned:
             try await fail(user, "login", reason: "Your account is banned", client: client)
@@ -37,16 +52,11 @@ public struct LoginService: Sendable {
         case .active, .pending:
             break
         }
-        if user.otp {
-            guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
-            }
-            guard try await otp.verify(otpCode, userID: user.id) else {
-                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
-                throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
-            }
-        }
-        let action = user.otp ? "login::2fa" : "login"
+    }
+
+    /// Opens the session of a user already authenticated and state-checked:
+    /// activity, session, event.
+    public func signIn(_ user: User, client: ClientInfo, action: String) async throws -> (UserFullInfo, OpenedSession) {
         let now = clock.now()
         let (sessions, events) = (self.sessions, self.events)
         return try await store.write { tx in

@@ -8,6 +8,18 @@ struct SessionsController {
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
         group.delete("", use: destroy)
+        group.post("auth0", use: auth0)
+    }
+
+    @Sendable func auth0(_ request: Request, context: PortcullisContext) async throws -> Response {
+        var params = ParamValidator(context.params, scope: "identity.session")
+        let idToken = params.required("id_token")
+        try params.finish()
+        let (info, session) = try await services.auth0.login(idToken: idToken, client: context.client)
+        return Responses.json(
+            services.renderer.fullInfo(info, csrfToken: session.csrfToken),
+            headers: services.cookie.set(session, secure: context.overHTTPS)
+        )
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {

@@ -1,0 +1,58 @@
+/// `POST identity/sessions/auth0` (api.md §2.10): a verified Auth0 identity
+/// signs in its user, or creates it when Auth0 vouches for the address. The
+/// state checks of password login apply (deliberate difference).
+public struct Auth0LoginService: Sendable {
+    let store: any Store
+    let verifier: (any IDTokenVerifier)?
+    let hasher: any PasswordHasher
+    let login: LoginService
+    let uids: UIDGenerator
+    let rules: UserStatusRules
+    let clock: any Clock
+
+    public init(store: any Store, verifier: (any IDTokenVerifier)?, hasher: any PasswordHasher, login: LoginService,
+                uids: UIDGenerator, rules: UserStatusRules, clock: any Clock) {
+        self.store = store; self.verifier = verifier; self.hasher = hasher; self.login = login
+        self.uids = uids; self.rules = rules; self.clock = clock
+    }
+
+    static let invalid = "identity.session.auth0.invalid_params"
+
+    public func login(idToken: String, client: ClientInfo) async throws -> (UserFullInfo, OpenedSession) {
+        guard let verifier else { throw APIError(.unprocessable, Self.invalid) }
+        let identity: VerifiedIdentity
+        do { identity = try await verifier.verify(idToken) } catch { throw APIError(.unprocessable, Self.invalid) }
+        guard let raw = identity.email, let email = EmailAddress.normalize(raw) else {
+            throw APIError(.unauthorized, Self.invalid)
+        }
+        let user: User
+        if let existing = try await store.read({ tx in try await tx.user(email: email) }) {
+            user = existing
+        } else {
+            guard identity.emailVerified else { throw APIError(.unauthorized, Self.invalid) }
+            user = try await create(email: email)
+        }
+        try await login.checkState(user, client: client)
+        return try await login.signIn(user, client: client, action: "login")
+    }
+
+    /// An active user with a random password and `email: verified`; no
+    /// signup activity (Barong records none).
+    private func create(email: String) async throws -> User {
+        let digest = await hasher.hash(SecureRandom.hex(bytes: 32))
+        let now = clock.now()
+        let (uid, rules) = (uids.next(), self.rules)
+        do {
+            return try await store.write { tx in
+                let user = try await tx.insertUser(NewUser(
+                    uid: uid, email: email, username: nil, passwordDigest: digest, role: "member", state: .pending,
+                    referralID: nil, data: nil, now: now
+                ))
+                return try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+            }
+        } catch is DuplicateRecord {
+            guard let user = try await store.read({ tx in try await tx.user(email: email) }) else { throw APIError(.unprocessable, Self.invalid) }
+            return user
+        }
+    }
+}
