@@ -8,9 +8,10 @@ PYTHON      ?= python3
 BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev
 TEST_DEBS   := nginx-light
 # Python modules for the integration tests, as import-name:pip-name.
-PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography
+PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
+               schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator
 
-.PHONY: run test build release unit-test integration-test deps test-deps bench clean
+.PHONY: run test build release unit-test integration-test deps test-deps bench fuzz clean
 
 ## make run: release build, migrations, dev key if none, serve on 127.0.0.1:8001.
 run: deps release
@@ -47,6 +48,11 @@ integration-test: release
 bench: release
 	bash bench/me.sh
 	bash bench/authorize.sh
+
+## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
+fuzz: test-deps release
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) \
+	  $(PYTHON) -m pytest -q -s Tests/IntegrationTests/test_fuzz.py
 
 clean:
 	rm -rf .build data

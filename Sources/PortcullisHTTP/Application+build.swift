@@ -17,8 +17,11 @@ public func buildApplication(services: Services, logger: Logger) -> some Applica
 }
 
 public func buildRouter(services: Services, logger: Logger) -> Router<PortcullisContext> {
+    buildRouter(services: services, logger: logger, catalog: RouteCatalog())
+}
+
+func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog) -> Router<PortcullisContext> {
     let config = services.config
-    let catalog = RouteCatalog()
     let router = Router(context: PortcullisContext.self)
     // The access log wraps the error middleware so it sees every final status.
     router.add(middleware: AccessLogMiddleware(logger: logger))
@@ -66,6 +69,7 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
     PhonesController(services: services).addRoutes(to: resourceGroup("phones"))
     DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
     AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
+    SwaggerController().addRoutes(to: router, catalog: catalog)
     AuthorizeController(services: services).addRoutes(to: router, base: base)
     return router
 }

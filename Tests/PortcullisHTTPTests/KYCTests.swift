@@ -224,3 +224,24 @@ struct DocumentsTests {
         }
     }
 }
+
+struct MultipartHardeningTests {
+    /// Found by schemathesis: multipart-kit 4.7.1 traps on a non-ASCII header
+    /// name; the server must answer 400 instead of crashing.
+    @Test func nonASCIIHeaderNamesAreRefusedNotCrashing() async throws {
+        try await Harness.run { _, client in
+            let body: [UInt8] = Array("--B\r\nContent-Disposition: form-data; name=\"email\"\r\n".utf8) + [0xC3, 0xA9]
+                + Array(": x\r\n\r\nvalue\r\n--B--\r\n".utf8)
+            let response = try await client.execute(
+                uri: base + "/identity/users/email/generate_code", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=B"], body: ByteBuffer(bytes: body)
+            )
+            #expect(response.status == .badRequest)
+            #expect(response.errors == ["server.request.malformed_body"])
+            let utf8Filename = multipart([("doc_type", "Passport")], files: [("upload", "паспорт.png", pngBytes)])
+            let ok = try await client.execute(uri: base + "/identity/users/email/generate_code", method: .post,
+                                              headers: [.contentType: utf8Filename.0], body: utf8Filename.1)
+            #expect(ok.errors == ["identity.user.missing_email"], "non-ASCII header values are fine")
+        }
+    }
+}

@@ -15,8 +15,11 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return Responses.errors(error)
         } catch let error as HTTPError where error.status == .notFound {
-            if catalog.hasOtherMethod(for: request.uri.path, than: request.method) {
-                return Responses.errors(APIError(.methodNotAllowed, ErrorKey.Server.methodNotAllowed))
+            let allowed = catalog.methods(for: request.uri.path).filter { $0 != request.method }
+            if !allowed.isEmpty {
+                var response = Responses.errors(APIError(.methodNotAllowed, ErrorKey.Server.methodNotAllowed))
+                response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                return response
             }
             return Responses.errors(APIError(.notFound, ErrorKey.Server.routeNotFound))
         } catch let error as HTTPError where error.status == .contentTooLarge {

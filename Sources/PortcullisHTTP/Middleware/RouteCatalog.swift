@@ -11,13 +11,22 @@ final class RouteCatalog: Sendable {
         entries.withLock { $0.append((method, segments)) }
     }
 
-    func hasOtherMethod(for path: String, than method: HTTPRequest.Method) -> Bool {
+    /// Every registered route as `METHOD /path` with `{param}` placeholders.
+    var routes: Set<String> {
+        entries.withLock { list in
+            Set(list.map { entry in
+                "\(entry.method.rawValue) /" + entry.segments.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            })
+        }
+    }
+
+    /// The methods registered for a concrete path (empty when none matches).
+    func methods(for path: String) -> [HTTPRequest.Method] {
         let target = path.split(separator: "/")
         return entries.withLock { list in
-            list.contains { entry in
-                entry.method != method && entry.segments.count == target.count
-                    && zip(entry.segments, target).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
-            }
+            list.filter { entry in
+                entry.segments.count == target.count && zip(entry.segments, target).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+            }.map(\.method)
         }
     }
 }

@@ -116,6 +116,9 @@ enum MultipartFields {
         if String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "--\(boundary)--" {
             return ([:], [:])
         }
+        // multipart-kit 4.7.1 traps on a non-ASCII byte in a part's header
+        // name; such bodies are refused before it sees them.
+        guard headerNamesAreASCII(bytes, boundary: boundary) else { throw APIError(.badRequest, ErrorKey.Server.malformedBody) }
         let collector = Collector()
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { field, value in
@@ -148,6 +151,44 @@ enum MultipartFields {
             throw APIError(.badRequest, ErrorKey.Server.malformedBody)
         }
         return (collector.fields, collector.files)
+    }
+
+    /// Every header line of every part has only ASCII before its first `:`.
+    static func headerNamesAreASCII(_ bytes: [UInt8], boundary: String) -> Bool {
+        let delimiter = Array("--\(boundary)".utf8)
+        var index = 0
+        var inHeaders = false
+        var lineStart = 0
+        var sawColon = false
+        while index < bytes.count {
+            if !inHeaders {
+                if bytes[index...].starts(with: delimiter) {
+                    index += delimiter.count
+                    // skip to the end of the delimiter line
+                    while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                    index += 1
+                    inHeaders = true
+                    lineStart = index
+                    sawColon = false
+                    continue
+                }
+                index += 1
+                continue
+            }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                let line = bytes[lineStart..<index]
+                if line.isEmpty || line == [UInt8(ascii: "\r")] { inHeaders = false }
+                lineStart = index + 1
+                sawColon = false
+            } else if byte == UInt8(ascii: ":") {
+                sawColon = true
+            } else if byte >= 0x80 && !sawColon {
+                return false
+            }
+            index += 1
+        }
+        return true
     }
 
     private static func attribute(_ name: String, in header: String) -> String? {

@@ -9,9 +9,12 @@ enum Responses {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
     }
 
-    /// An empty body with the given status (Barong's incidental bodies are not kept).
+    /// An empty body with the given status (Barong's incidental bodies are
+    /// not kept); still labelled JSON, as every answer of this API is.
     static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-        Response(status: status, headers: headers, body: .init())
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init())
     }
 
     static func errors(_ error: APIError) -> Response {

@@ -1,0 +1,83 @@
+import Hummingbird
+import PortcullisCore
+
+/// `GET resource/swagger_doc` and `swagger_doc/{name}`: a Swagger 2.0
+/// description of the API, built from `APIDescription`. No authentication
+/// at this layer (api-resource.md §10).
+struct SwaggerController {
+    static let base = "/api/v2/auth"
+
+    func addRoutes(to router: Router<PortcullisContext>, catalog: RouteCatalog) {
+        for path in ["/resource/swagger_doc", "/resource/swagger_doc.json"] {
+            catalog.add(.get, Self.base + path)
+            router.get(RouterPath(Self.base + path)) { _, _ in Responses.json(Self.document(family: nil)) }
+        }
+        catalog.add(.get, Self.base + "/resource/swagger_doc/:name")
+        router.get(RouterPath(Self.base + "/resource/swagger_doc/:name")) { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard APIDescription.operations.contains(where: { $0.path.split(separator: "/").dropFirst().first.map(String.init) == name }) else {
+                throw APIError(.notFound, ErrorKey.Record.notFound)
+            }
+            return Responses.json(Self.document(family: name))
+        }
+    }
+
+    /// `family` keeps the operations of one route family (`users`, `labels` …).
+    static func document(family: String?) -> JSONValue {
+        let operations = APIDescription.operations.filter { op in
+            family == nil || op.path.split(separator: "/").dropFirst().first.map(String.init) == family
+        }
+        var paths: [(String, JSONValue)] = []
+        for path in uniquePaths(operations) {
+            let ops = operations.filter { $0.path == path }.map { op in (op.method.lowercased(), operation(op)) }
+            paths.append((path, .object(ops)))
+        }
+        return .object([
+            ("swagger", .string("2.0")),
+            ("info", .object([("title", .string("Portcullis")), ("version", .string(BuildInfo.version)),
+                              ("description", .string("Barong-compatible authentication API"))])),
+            ("basePath", .string(base)),
+            ("produces", .array([.string("application/json")])),
+            ("securityDefinitions", .object([("BearerToken", .object([
+                ("type", .string("apiKey")), ("name", .string("Authorization")), ("in", .string("header")),
+            ]))])),
+            ("paths", .object(paths)),
+        ])
+    }
+
+    static func uniquePaths(_ operations: [APIDescription.Operation]) -> [String] {
+        var seen: [String] = []
+        for op in operations where !seen.contains(op.path) { seen.append(op.path) }
+        return seen
+    }
+
+    static func operation(_ op: APIDescription.Operation) -> JSONValue {
+        let pathParams = Set(op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+        let bodyIn = op.method == "GET" || op.method == "DELETE" ? "query" : "formData"
+        let params: [JSONValue] = op.params.map { p in
+            let location = pathParams.contains(p.name) ? "path" : bodyIn
+            return .object([
+                ("name", .string(p.name)), ("in", .string(location)),
+                ("required", .bool(location == "path" ? true : p.required)), ("type", .string(p.type)),
+            ])
+        }
+        var fields: [(String, JSONValue)] = [
+            ("summary", .string(op.summary)),
+            ("operationId", .string(op.method.lowercased() + op.path.replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))),
+        ]
+        if bodyIn == "formData" && !op.params.isEmpty {
+            fields.append(("consumes", .array([.string("application/x-www-form-urlencoded"), .string("multipart/form-data")])))
+        }
+        fields.append(("parameters", .array(params)))
+        if op.authenticated { fields.append(("security", .array([.object([("BearerToken", .array([]))])]))) }
+        var responses: [(String, JSONValue)] = []
+        // Deleting one record by key answers 204 with no body.
+        if op.method == "DELETE" && op.path.hasSuffix("}") {
+            responses.append(("204", .object([("description", .string("Deleted"))])))
+        }
+        responses.append(("default", .object([("description", .string("Success, or {\"errors\": [keys]}"))])))
+        fields.append(("responses", .object(responses)))
+        return .object(fields)
+    }
+}

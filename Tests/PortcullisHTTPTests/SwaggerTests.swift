@@ -1,0 +1,31 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import PortcullisCore
+@testable import PortcullisHTTP
+
+struct SwaggerTests {
+    @Test func theDescriptionListsExactlyTheRegisteredRoutes() async throws {
+        try await Harness.run { harness, _ in
+            let catalog = RouteCatalog()
+            _ = buildRouter(services: harness.services, logger: Logger(label: "test"), catalog: catalog)
+            let registered = catalog.routes.filter { !$0.hasSuffix("swagger_doc.json") }
+            let described = Set(APIDescription.operations.map { "\($0.method) /api/v2/auth\($0.path)" })
+            #expect(registered.subtracting(described).isEmpty, "routes missing from the document: \(registered.subtracting(described))")
+            #expect(described.subtracting(registered).isEmpty, "documented routes that do not exist: \(described.subtracting(registered))")
+        }
+    }
+
+    @Test func servedWithoutAuthentication() async throws {
+        try await Harness.run { _, client in
+            let doc = try await client.send(.get, "/resource/swagger_doc")
+            #expect(doc.status == .ok)
+            #expect(doc.json["swagger"] as? String == "2.0")
+            #expect((doc.json["paths"] as? [String: Any])?["/identity/sessions"] != nil)
+            let family = try await client.send(.get, "/resource/swagger_doc/labels")
+            #expect((family.json["paths"] as? [String: Any])?.keys.allSatisfy { $0.contains("labels") } == true)
+            #expect(try await client.send(.get, "/resource/swagger_doc/nothing").errors == ["record.not_found"])
+        }
+    }
+}
