@@ -15,6 +15,34 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import free_port
 
 
+class LoopbackServer:
+    """A small HTTP server on a free loopback port, run in a thread."""
+
+    def __init__(self, handler):
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+
+def send_json(handler, status, body):
+    data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class SMTPSink:
     """Collects every message it accepts; can require AUTH."""
 
@@ -106,11 +134,10 @@ def token_from(message, parameter):
     return match.group(1)
 
 
-class FakeRecaptcha:
+class FakeRecaptcha(LoopbackServer):
     """siteverify: success when the response is 'good'; 'slow' sleeps 8 s."""
 
     def __init__(self):
-        self.port = free_port()
         self.requests = []
         sink = self
 
@@ -125,24 +152,12 @@ class FakeRecaptcha:
                 body = json.dumps({"success": response == "good"}).encode()
                 if response == "garbage":
                     body = b"<html>"
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, 200, body)
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
+        LoopbackServer.__init__(self, Handler)
 
     def url(self):
         return f"http://127.0.0.1:{self.port}/recaptcha/api/siteverify"
@@ -166,12 +181,11 @@ def make_tls_files(directory):
     return ca_crt, crt, key
 
 
-class EchoBackend:
+class EchoBackend(LoopbackServer):
     """The upstream behind nginx: answers 200 with the method, path and
     Authorization header it received, as JSON."""
 
     def __init__(self):
-        self.port = free_port()
         self.hits = []
         backend = self
 
@@ -183,26 +197,14 @@ class EchoBackend:
                 record = {"method": self.command, "path": self.path, "authorization": self.headers.get("Authorization")}
                 backend.hits.append(record)
                 body = json.dumps(record).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, 200, body)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _echo
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
+        LoopbackServer.__init__(self, Handler)
 
 
 class Nginx:
@@ -272,12 +274,11 @@ def totp(secret_b32, step):
     return "%06d" % (value % 1000000)
 
 
-class FakeTwilio:
+class FakeTwilio(LoopbackServer):
     """Twilio's Messages API on loopback: records each SMS; a number ending
     in 0000 gets Twilio's error 21614 (not a valid mobile number)."""
 
     def __init__(self):
-        self.port = free_port()
         self.messages = []
         self.auth = []
         fake = self
@@ -299,28 +300,13 @@ class FakeTwilio:
                     fake.messages.append({"path": self.path, "from": form.get("From", [""])[0], "to": to,
                                           "body": form.get("Body", [""])[0]})
                     status, body = 201, {"sid": "SM1", "status": "queued"}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        LoopbackServer.__init__(self, Handler)
 
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
 
 
 def tiny_png():
@@ -346,53 +332,36 @@ TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-class FakeKYCAID:
+class FakeKYCAID(LoopbackServer):
     """KYCAID's API on loopback: creates applicants, serves verifications."""
 
     def __init__(self):
-        self.port = free_port()
         self.applicants = []
         self.verifications = {}
         self.tokens = []
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.tokens.append(self.headers.get("Authorization"))
                 if self.path.endswith("/applicants"):
                     fake.applicants.append(body)
-                    return self._send(201, {"applicant_id": "app-%d" % len(fake.applicants)})
-                self._send(404, {})
+                    return send_json(self, 201, {"applicant_id": "app-%d" % len(fake.applicants)})
+                send_json(self, 404, {})
 
             def do_GET(self):
                 fake.tokens.append(self.headers.get("Authorization"))
                 key = self.path.rsplit("/", 1)[-1]
                 if key in fake.verifications:
-                    return self._send(200, fake.verifications[key])
-                self._send(404, {})
+                    return send_json(self, 200, fake.verifications[key])
+                send_json(self, 404, {})
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
+        LoopbackServer.__init__(self, Handler)
 
     def url(self):
         return f"http://127.0.0.1:{self.port}/"

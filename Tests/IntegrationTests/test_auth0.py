@@ -1,7 +1,6 @@
 """Auth0 login against a fake JWKS endpoint on loopback; tokens signed with PyJWT."""
 import http.server
 import json
-import threading
 import time
 
 import jwt
@@ -9,31 +8,26 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conftest import free_port
+from helpers import LoopbackServer, send_json
 
 
-class FakeAuth0:
+class FakeAuth0(LoopbackServer):
     def __init__(self):
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
         jwk.update({"kid": "k1", "alg": "RS256", "use": "sig"})
         self.jwks = json.dumps({"keys": [jwk]}).encode()
-        self.port = free_port()
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(fake.jwks)))
-                self.end_headers()
-                self.wfile.write(fake.jwks)
+                send_json(self, 200, fake.jwks)
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        LoopbackServer.__init__(self, Handler)
+        self.start()
 
     def token(self, key=None, kid="k1", alg="RS256", **claims):
         body = {"iss": "https://tenant.example/", "aud": "client-1", "exp": int(time.time()) + 300, **claims}
