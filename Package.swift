@@ -100,7 +100,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PortcullisCoreTests",
-            dependencies: ["PortcullisCore"]
+            dependencies: ["PortcullisCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PortcullisStoreTests",
