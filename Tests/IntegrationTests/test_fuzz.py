@@ -32,7 +32,7 @@ def test_document_validates_and_fuzzing_finds_no_server_error(server, tmp_path):
         ["st", "run", str(spec), "--url", server.base, "-H", f"Authorization: {token}", "-n", examples,
          "--exclude-operation-id", "delete_identity_sessions", "--exclude-operation-id", "delete_resource_users_me",
          "-c", CHECKS, "--seed", os.environ.get("FUZZ_SEED", "1")],
-        capture_output=True, text=True, timeout=1800)
+        capture_output=True, text=True, timeout=1800, cwd=str(tmp_path))
     summary = result.stdout[-12000:]
     print(summary)
     assert result.returncode == 0, summary
