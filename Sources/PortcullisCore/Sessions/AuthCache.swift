@@ -35,33 +35,46 @@ public final class AuthCache: StoreCommitObserver {
 
     var enabled: Bool { ttl > 0 }
 
+    /// A cached value younger than the TTL.
+    private func fresh<Value>(_ entry: Entry<Value>?, now: Int64) -> Value? {
+        entry.flatMap { now - $0.storedAt < ttl ? $0.value : nil }
+    }
+
     func session(_ idHash: String) -> SessionRecord? {
         guard enabled else { return nil }
         let now = clock.now()
-        return state.withLock { s in s.sessions[idHash].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+        return fresh(state.withLock { $0.sessions[idHash] }, now: now)
     }
 
     func user(_ id: Int64) -> User? {
         guard enabled else { return nil }
         let now = clock.now()
-        return state.withLock { s in s.users[id].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+        return fresh(state.withLock { $0.users[id] }, now: now)
     }
 
     func fullInfo(_ id: Int64) -> UserFullInfo? {
         guard enabled else { return nil }
         let now = clock.now()
-        return state.withLock { s in s.fullInfos[id].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+        return fresh(state.withLock { $0.fullInfos[id] }, now: now)
     }
 
     /// The generation to pass back to `store`, taken before reading the database.
     func generation() -> UInt64 { state.withLock { $0.generation } }
 
-    func store(session: SessionRecord, user: User, readAt generation: UInt64) {
+    /// Runs `write` on the state unless the cache is off or an invalidation
+    /// happened since `generation` was taken (the value read may be stale).
+    private func put(readAt generation: UInt64, _ write: (inout State, Int64) -> Void) {
         guard enabled else { return }
         let now = clock.now()
         state.withLock { s in
             guard s.generation == generation else { return }
             makeRoom(&s)
+            write(&s, now)
+        }
+    }
+
+    func store(session: SessionRecord, user: User, readAt generation: UInt64) {
+        put(readAt: generation) { s, now in
             s.sessions[session.idHash] = Entry(value: session, storedAt: now)
             s.sessionsByUser[user.id, default: []].insert(session.idHash)
             s.users[user.id] = Entry(value: user, storedAt: now)
@@ -69,39 +82,21 @@ public final class AuthCache: StoreCommitObserver {
     }
 
     func store(user: User, readAt generation: UInt64) {
-        guard enabled else { return }
-        let now = clock.now()
-        state.withLock { s in
-            guard s.generation == generation else { return }
-            makeRoom(&s)
-            s.users[user.id] = Entry(value: user, storedAt: now)
-        }
+        put(readAt: generation) { s, now in s.users[user.id] = Entry(value: user, storedAt: now) }
     }
 
     func store(fullInfo: UserFullInfo, readAt generation: UInt64) {
-        guard enabled else { return }
-        let now = clock.now()
-        state.withLock { s in
-            guard s.generation == generation else { return }
-            makeRoom(&s)
-            s.fullInfos[fullInfo.user.id] = Entry(value: fullInfo, storedAt: now)
-        }
+        put(readAt: generation) { s, now in s.fullInfos[fullInfo.user.id] = Entry(value: fullInfo, storedAt: now) }
     }
 
     func apiKey(_ kid: String) -> (APIKey, Secret)? {
         guard enabled else { return nil }
         let now = clock.now()
-        return state.withLock { s in s.apiKeys[kid].flatMap { now - $0.storedAt < ttl ? $0.value : nil } }
+        return fresh(state.withLock { $0.apiKeys[kid] }, now: now)
     }
 
     func store(apiKey: APIKey, secret: Secret, readAt generation: UInt64) {
-        guard enabled else { return }
-        let now = clock.now()
-        state.withLock { s in
-            guard s.generation == generation else { return }
-            makeRoom(&s)
-            s.apiKeys[apiKey.kid] = Entry(value: (apiKey, secret), storedAt: now)
-        }
+        put(readAt: generation) { s, now in s.apiKeys[apiKey.kid] = Entry(value: (apiKey, secret), storedAt: now) }
     }
 
     /// A renewal this process just wrote: keep the cached copy in step.
