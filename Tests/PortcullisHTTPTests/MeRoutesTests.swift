@@ -101,7 +101,7 @@ struct MeRoutesTests {
             ], login: login)
             #expect(ok.status == .created)
             #expect(ok.text.isEmpty)
-            #expect(try await client.send(.get, "/resource/users/me", login: login).status == .ok)
+            #expect(try await client.send(.get, "/resource/users/me", login: login).json["email"] as? String == "user@example.com")
             #expect(try await client.send(.get, "/resource/users/me", login: other).errors == ["authz.invalid_session"])
             let oldPassword = try await client.send(.post, "/identity/sessions", json: ["email": "user@example.com", "password": strongPassword])
             #expect(oldPassword.errors == ["identity.session.invalid_params"])

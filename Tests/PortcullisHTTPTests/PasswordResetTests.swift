@@ -128,6 +128,7 @@ struct CaptchaTests {
         try await Harness.run({ $0.captcha = "recaptcha"; $0.captchaProtectedEndpoints = ["session_create"] }) { _, client in
             let signup = try await client.send(.post, "/identity/users", json: ["email": "a@example.com", "password": strongPassword])
             #expect(signup.status == .created)
+            #expect(signup.json["email"] as? String == "a@example.com")
         }
     }
 

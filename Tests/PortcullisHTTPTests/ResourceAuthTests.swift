@@ -28,6 +28,7 @@ struct ResourceAuthTests {
             #expect(noCookie.errors == ["authz.missing_csrf_token"])
             let right = try await client.send(.put, "/resource/users/me", json: ["data": "{}"], login: login)
             #expect(right.status == .ok)
+            #expect(right.json["data"] as? String == "{}")
         }
     }
 
@@ -36,6 +37,7 @@ struct ResourceAuthTests {
             let login = try await client.signup("user@example.com")
             let response = try await client.send(.put, "/resource/users/me", json: ["data": "{}"], login: login, csrf: "")
             #expect(response.status == .ok)
+            #expect(response.json["data"] as? String == "{}")
         }
     }
 
@@ -87,6 +89,7 @@ struct ResourceAuthTests {
             // A bearer call needs no CSRF token: it is not a browser cookie.
             let update = try await client.send(.put, "/resource/users/me", json: ["data": "{}"], headers: [.authorization: "Bearer \(token)"])
             #expect(update.status == .ok)
+            #expect(update.json["uid"] as? String == login.uid)
 
             let tampered = try await client.send(.get, "/resource/users/me", headers: [.authorization: "Bearer \(token.dropLast(3))abc"])
             #expect(tampered.status == .unauthorized)

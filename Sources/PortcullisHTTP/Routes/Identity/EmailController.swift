@@ -12,10 +12,7 @@ struct EmailController {
 
     /// 201 with an empty body whatever the address (no enumeration).
     @Sendable func generateCode(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.user")
-        let email = params.required("email")
-        try params.finish()
-        try await services.captcha.check(.emailConfirmation, context.params.captchaResponse)
+        let email = try await CodeRequest.email(context, captcha: .emailConfirmation, services: services)
         services.confirmations.requestCode(email: email)
         return Responses.empty(.created)
     }

@@ -1,0 +1,13 @@
+import PortcullisCore
+
+/// The shared front of both `generate_code` routes: a required `email`,
+/// then the captcha of that endpoint, before anything touches the database.
+enum CodeRequest {
+    static func email(_ context: PortcullisContext, captcha endpoint: CaptchaGuard.Endpoint, services: Services) async throws -> String {
+        var params = ParamValidator(context.params, scope: "identity.user")
+        let email = params.required("email")
+        try params.finish()
+        try await services.captcha.check(endpoint, context.params.captchaResponse)
+        return email
+    }
+}
