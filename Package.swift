@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -38,7 +39,19 @@ let package = Package(
         .target(
             name: "PortcullisMigrations",
             path: "Migrations",
-            resources: [.embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql")]
+            exclude: ["postgres"],
+            resources: [
+                .embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql"),
+                .embedInCode("sqlite/0003_shared_limits.sql"),
+            ]
+        ),
+        .target(
+            name: "PortcullisPostgresMigrations",
+            path: "Migrations/postgres",
+            resources: [
+                .embedInCode("0001_init.sql"), .embedInCode("0002_default_permissions.sql"),
+                .embedInCode("0003_shared_limits.sql"),
+            ]
         ),
         // SQLKit implementations of the ports and the migration runner.
         .target(
@@ -46,8 +59,10 @@ let package = Package(
             dependencies: [
                 "PortcullisCore",
                 "PortcullisMigrations",
+                "PortcullisPostgresMigrations",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -88,6 +88,7 @@ public struct Services: Sendable {
         auth0 = Auth0LoginService(store: store, verifier: auth0Verifier, hasher: hasher, login: login,
                                   uids: UIDGenerator(prefix: config.uidPrefix), rules: rules, clock: clock)
         restrictions = RestrictionGuard(store: store, clock: clock)
+        store.addCommitObserver(restrictions)
         whitelist = WhitelistAccessService(store: store, restrictions: restrictions, clock: clock)
         labels = LabelService(store: store, events: events, clock: clock)
         dataStorage = DataStorageService(store: store, rules: rules, events: events, clock: clock, allowedTitles: config.userStorageTitles)

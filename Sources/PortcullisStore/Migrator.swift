@@ -1,22 +1,26 @@
+import Foundation
 import Logging
-import PortcullisMigrations
-import SQLiteKit
+import SQLKit
 
-/// Applies the embedded SQL migrations in order, each in its own
-/// transaction, and records them in `schema_migrations`.
+/// Applies embedded SQL migrations in order, each in its own transaction,
+/// and records them in `schema_migrations`. Each transaction first runs
+/// `preamble` (PostgreSQL: an advisory lock, so instances starting together
+/// apply each migration once).
 struct Migrator {
+    typealias Transaction = @Sendable (@escaping @Sendable (any SQLDatabase) async throws -> Bool) async throws -> Bool
+
+    let migrations: [(name: String, sql: String)]
+    let preamble: [String]
     let logger: Logger
 
-    func migrate(_ store: SQLiteStore, on pool: ConnectionPool) async throws -> [String] {
-        let create = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)"
-        _ = try await store.transaction(on: pool, begin: "BEGIN IMMEDIATE") { db in
-            try await db.raw(SQLQueryString(create)).run()
-        }
+    func migrate(inTransaction transaction: Transaction) async throws -> [String] {
+        let setup = preamble + ["CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"]
         var applied: [String] = []
-        for migration in SQLiteMigrations.all {
+        for migration in migrations {
             let name = migration.name
             let statements = SQLStatementSplitter.split(migration.sql)
-            let done: Bool = try await store.transaction(on: pool, begin: "BEGIN IMMEDIATE") { db in
+            let done = try await transaction { db in
+                for statement in setup { try await db.raw(SQLQueryString(statement)).run() }
                 let rows = try await db.raw("SELECT name FROM schema_migrations WHERE name = \(bind: name)").all()
                 guard rows.isEmpty else { return false }
                 for statement in statements {
@@ -34,5 +38,3 @@ struct Migrator {
         return applied
     }
 }
-
-import Foundation

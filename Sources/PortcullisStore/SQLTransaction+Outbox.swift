@@ -11,11 +11,15 @@ extension SQLTransaction {
             """).run()
     }
 
+    /// Leases due events until `leaseUntil`. On PostgreSQL the rows are locked
+    /// and rows another instance is claiming are skipped; on SQLite the
+    /// single writer already serializes claims.
     func claimDueEvents(now: Int64, limit: Int, leaseUntil: Int64) async throws -> [OutboxMessage] {
+        let lock = flavor == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
         let rows = try await db.raw("""
             SELECT id, name, payload, attempts FROM outbox
             WHERE delivered_at IS NULL AND next_attempt_at <= \(bind: now)
-            ORDER BY id LIMIT \(bind: limit)
+            ORDER BY id LIMIT \(bind: limit) \(unsafeRaw: lock)
             """).all().map { row in
             OutboxMessage(id: try row.int64("id"), name: try row.string("name"), payload: try row.string("payload"),
                           attempts: try row.decode(column: "attempts", as: Int.self))

@@ -10,6 +10,7 @@ extension SQLTransaction {
     }
 
     func insertRestriction(_ r: Restriction, now: Int64) async throws {
+        changes.touchRestrictions()
         try await mapDuplicate {
             try await db.raw("""
                 INSERT INTO restrictions (category, scope, value, code, state, created_at, updated_at)

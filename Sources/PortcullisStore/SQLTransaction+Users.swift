@@ -55,18 +55,15 @@ extension SQLTransaction {
     /// Everything `UserWithFullInfo` shows, in one statement (JSON
     /// aggregates), since `users/me` is the hottest read.
     func fullInfo(of user: User) async throws -> UserFullInfo {
+        let labelsSQL = jsonRows("key, value, scope, created_at, updated_at", from: "labels", userID: user.id)
+        let phonesSQL = jsonRows("country, number_encrypted, validated_at", from: "phones", userID: user.id)
+        let profilesSQL = jsonRows("""
+            first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at
+            """, from: "profiles", userID: user.id)
+        let storagesSQL = jsonRows("title, data, created_at, updated_at", from: "data_storages", userID: user.id)
         let row = try await db.raw("""
-            SELECT
-              (SELECT uid FROM users WHERE id = \(bind: user.referralID)) AS referral_uid,
-              (SELECT json_group_array(json_array(key, value, scope, created_at, updated_at))
-                 FROM (SELECT * FROM labels WHERE user_id = \(bind: user.id) ORDER BY id)) AS labels,
-              (SELECT json_group_array(json_array(country, number_encrypted, validated_at))
-                 FROM (SELECT * FROM phones WHERE user_id = \(bind: user.id) ORDER BY id)) AS phones,
-              (SELECT json_group_array(json_array(first_name, last_name, dob, address, postcode, city, country, state,
-                                                  metadata, created_at, updated_at))
-                 FROM (SELECT * FROM profiles WHERE user_id = \(bind: user.id) ORDER BY id)) AS profiles,
-              (SELECT json_group_array(json_array(title, data, created_at, updated_at))
-                 FROM (SELECT * FROM data_storages WHERE user_id = \(bind: user.id) ORDER BY id)) AS data_storages
+            SELECT (SELECT uid FROM users WHERE id = \(bind: user.referralID)) AS referral_uid,
+                   \(labelsSQL) AS labels, \(phonesSQL) AS phones, \(profilesSQL) AS profiles, \(storagesSQL) AS data_storages
             """).first()
         guard let row else { throw DuplicateRecord(field: "user") }
         let labels = try JSONRows(row.string("labels")).map { r in
@@ -90,6 +87,22 @@ extension SQLTransaction {
             user: user, referralUID: try row.optionalString("referral_uid"), labels: labels,
             phones: phones, profiles: profiles, dataStorages: storages
         )
+    }
+
+    /// A user's rows of `table` as one JSON array of arrays of `columns`, by id.
+    private func jsonRows(_ columns: String, from table: String, userID: Int64) -> SQLQueryString {
+        switch flavor {
+        case .sqlite:
+            return """
+                (SELECT json_group_array(json_array(\(unsafeRaw: columns)))
+                   FROM (SELECT * FROM \(unsafeRaw: table) WHERE user_id = \(bind: userID) ORDER BY id))
+                """
+        case .postgres:
+            return """
+                (SELECT coalesce(json_agg(json_build_array(\(unsafeRaw: columns)) ORDER BY id), '[]')::text
+                   FROM \(unsafeRaw: table) WHERE user_id = \(bind: userID))
+                """
+        }
     }
 
     static func user(from row: any SQLRow) throws -> User {

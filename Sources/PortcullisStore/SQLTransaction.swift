@@ -1,5 +1,11 @@
 import PortcullisCore
+import PostgresNIO
 import SQLKit
+
+/// The SQL flavour a transaction speaks, for the few statements that differ.
+enum SQLFlavor: Sendable {
+    case sqlite, postgres
+}
 
 /// The SQL implementation of every repository port, bound to one
 /// connection inside one transaction. Each port lives in its own extension
@@ -10,6 +16,7 @@ struct SQLTransaction: StoreTransaction {
     let changes: StoreChangeRecorder
     /// Seals personal fields at rest; nil only for commands that never touch them (migrate).
     let cipher: SecretBox?
+    let flavor: SQLFlavor
 }
 
 extension SQLRow {
@@ -23,9 +30,12 @@ extension SQLRow {
 func mapDuplicate<T>(_ work: () async throws -> T) async throws -> T {
     do {
         return try await work()
+    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        let constraint = error.serverInfo?[.constraintName] ?? ""
+        throw DuplicateRecord(field: constraint.contains("username") ? "username" : "email")
     } catch {
         let text = String(describing: error)
-        if text.contains("UNIQUE constraint failed") || text.contains("duplicate key") {
+        if text.contains("UNIQUE constraint failed") {
             throw DuplicateRecord(field: text.contains("username") ? "username" : "email")
         }
         throw error

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PortcullisMigrations
 import NIOCore
 import NIOPosix
 import PortcullisCore
@@ -55,12 +56,15 @@ public final class SQLiteStore: Store {
         let changes = StoreChangeRecorder()
         let cipher = self.cipher
         let result = try await transaction(on: writer, begin: "BEGIN IMMEDIATE") { db in
-            try await body(SQLTransaction(db: db, changes: changes, cipher: cipher))
+            try await body(SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .sqlite))
         }
         let committed = changes.recorded
         for observer in observers.withLock({ $0 }) { observer.committed(committed) }
         return result
     }
+
+    /// One process owns the file.
+    public var isShared: Bool { false }
 
     public func addCommitObserver(_ observer: any StoreCommitObserver) {
         observers.withLock { $0.append(observer) }
@@ -71,7 +75,7 @@ public final class SQLiteStore: Store {
         // would double the round trips of the hottest path for nothing.
         let cipher = self.cipher
         return try await transaction(on: readers, begin: nil) { db in
-            try await body(SQLTransaction(db: db, changes: StoreChangeRecorder(), cipher: cipher))
+            try await body(SQLTransaction(db: db, changes: StoreChangeRecorder(), cipher: cipher, flavor: .sqlite))
         }
     }
 
@@ -96,7 +100,9 @@ public final class SQLiteStore: Store {
 
     /// Applies pending migrations; returns the names applied.
     public func migrate() async throws -> [String] {
-        try await Migrator(logger: logger).migrate(self, on: writer)
+        try await Migrator(migrations: SQLiteMigrations.all, preamble: [], logger: logger).migrate { body in
+            try await self.transaction(on: self.writer, begin: "BEGIN IMMEDIATE", body)
+        }
     }
 
     public func close() async {

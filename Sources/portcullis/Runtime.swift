@@ -6,16 +6,12 @@ import PortcullisStore
 
 /// The opened database and signing key shared by the commands.
 struct Runtime {
-    let store: SQLiteStore
+    let store: any DatabaseStore
     let privateKeyPEM: String
     let secretBox: SecretBox?
     let accessRules: AccessRules
 
     static func open(config: Config, logger: Logger, migrate: Bool, needsKey: Bool = true) async throws -> Runtime {
-        guard let path = config.sqlitePath else {
-            FileHandle.standardError.write(Data("portcullis: configuration error: database_url: the postgres backend is not built yet\n".utf8))
-            throw ExitCode(64)
-        }
         var box: SecretBox?
         if needsKey {
             do {
@@ -29,15 +25,21 @@ struct Runtime {
                 throw ExitCode(64)
             }
         }
-        let store: SQLiteStore
+        let store: any DatabaseStore
         do {
-            store = try await SQLiteStore.open(path: path, cipher: box, logger: logger)
+            store = try await DatabaseStores.open(url: config.databaseURL, cipher: box, logger: logger)
             if migrate {
                 let applied = try await store.migrate()
                 logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
             }
+        } catch let error as DatabaseURLError {
+            FileHandle.standardError.write(Data("portcullis: configuration error: database_url: \(error.description)\n".utf8))
+            throw ExitCode(64)
         } catch {
-            logger.error("cannot open the database", metadata: ["path": "\(path)", "error": "\(error)"])
+            // The URL may hold a password: name only the backend, and the error as PostgresNIO/SQLite reflect it.
+            logger.error("cannot open the database", metadata: [
+                "backend": "\(config.sqlitePath == nil ? "postgres" : "sqlite")", "error": "\(String(reflecting: error))",
+            ])
             throw ExitCode(1)
         }
         var pem = ""

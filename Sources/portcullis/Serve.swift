@@ -43,6 +43,8 @@ struct Serve: AsyncParsableCommand {
                 secretBox: secretBox, mailer: mailer, phoneChannel: phoneChannel,
                 fileStore: try LocalFileStore(directory: config.uploadPath), accessRules: runtime.accessRules, logger: logger
             )
+            // Other instances' commits reach the caches from here on.
+            runtime.store.startChangeFeed()
             let app = buildApplication(services: services, logger: logger)
             // Hummingbird's runService handles SIGTERM/SIGINT gracefully:
             // in-flight requests finish, then we close the database.

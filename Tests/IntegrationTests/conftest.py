@@ -1,5 +1,7 @@
 """Integration fixtures: the real release binary on a free loopback port,
-with a temporary SQLite database and data directory per server."""
+with a temporary data directory and a database of its own per server:
+a SQLite file, or with PORTCULLIS_TEST_BACKEND=postgres a new database in a
+PostgreSQL cluster this run starts (and stops) itself."""
 import os
 import signal
 import socket
@@ -10,8 +12,35 @@ import time
 import pytest
 import requests
 
+from pgcluster import PostgresCluster
+
 BIN = os.environ.get("PORTCULLIS_BIN", os.path.abspath(".build/release/portcullis"))
 STRONG = "Xq9!mzPw#Lk2"
+BACKEND = os.environ.get("PORTCULLIS_TEST_BACKEND", "sqlite")
+assert BACKEND in ("sqlite", "postgres"), BACKEND
+_cluster = None
+
+
+def postgres_cluster():
+    """The run's PostgreSQL cluster, started on first use (fsync off: a test run needs no durability)."""
+    global _cluster
+    if _cluster is None:
+        _cluster = PostgresCluster(settings={"fsync": "off", "synchronous_commit": "off"}).start()
+    return _cluster
+
+
+def new_database_url(directory):
+    if BACKEND == "postgres":
+        cluster = postgres_cluster()
+        return cluster.url(cluster.create_database())
+    return f"sqlite://{directory}/portcullis.sqlite3"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_postgres():
+    yield
+    if _cluster is not None:
+        _cluster.stop()
 
 
 def free_port():
@@ -21,7 +50,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, env=None, config=None):
+    def __init__(self, env=None, config=None, database_url=None):
         self.dir = tempfile.mkdtemp(prefix="portcullis-it-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v2/auth"
@@ -29,7 +58,7 @@ class Server:
         self.env = dict(os.environ)
         self.env.update({
             "BARONG_LISTEN_PORT": str(self.port),
-            "BARONG_DATABASE_URL": f"sqlite://{self.dir}/portcullis.sqlite3",
+            "BARONG_DATABASE_URL": database_url or new_database_url(self.dir),
             "BARONG_DATA_DIR": os.path.join(self.dir, "data"),
             "BARONG_BCRYPT_COST": "4",
         })

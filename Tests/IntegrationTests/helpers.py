@@ -208,7 +208,8 @@ class EchoBackend(LoopbackServer):
 
 
 class Nginx:
-    """A real nginx running deploy/nginx/portcullis.conf with the test's ports."""
+    """A real nginx running deploy/nginx/portcullis.conf with the test's ports;
+    `portcullis_port` may be a list: one upstream server line per instance."""
 
     def __init__(self, directory, portcullis_port, backend_port):
         import os
@@ -217,10 +218,12 @@ class Nginx:
         here = os.path.dirname(os.path.abspath(__file__))
         with open(os.path.join(here, "..", "..", "deploy", "nginx", "portcullis.conf")) as f:
             site = f.read()
-        site = (site.replace("server 127.0.0.1:8001;", f"server 127.0.0.1:{portcullis_port};")
+        ports = portcullis_port if isinstance(portcullis_port, list) else [portcullis_port]
+        servers = "\n    ".join(f"server 127.0.0.1:{p};" for p in ports)
+        site = (site.replace("server 127.0.0.1:8001;", servers)
                     .replace("server 127.0.0.1:9000;", f"server 127.0.0.1:{backend_port};")
                     .replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{self.port};"))
-        assert str(self.port) in site and str(portcullis_port) in site
+        assert str(self.port) in site and all(str(p) in site for p in ports)
         with open(os.path.join(directory, "site.conf"), "w") as f:
             f.write(site)
         self.conf = os.path.join(directory, "nginx.conf")

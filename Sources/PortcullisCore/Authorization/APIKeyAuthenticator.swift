@@ -8,14 +8,16 @@ public struct APIKeyAuthenticator: Sendable {
     let store: any Store
     let box: SecretBox
     let cache: AuthCache
-    let replay: NonceReplayGuard
+    let replay: any NonceLedger
     let clock: any Clock
     let nonceLifetimeMS: Int64
 
     public init(store: any Store, box: SecretBox, cache: AuthCache, clock: any Clock, nonceLifetimeMS: Int) {
         self.store = store; self.box = box; self.cache = cache; self.clock = clock
         self.nonceLifetimeMS = Int64(nonceLifetimeMS)
-        self.replay = NonceReplayGuard()
+        // One process owns an embedded database, so its memory is enough (and
+        // spares a write per request); a shared database keeps them in a table.
+        self.replay = store.isShared ? StoreNonceLedger(store: store) : NonceReplayGuard()
     }
 
     func authenticate(kid rawKid: String?, nonce rawNonce: String?, signature rawSignature: String?) async throws -> (AccessIdentity, User?) {
@@ -31,7 +33,7 @@ public struct APIKeyAuthenticator: Sendable {
         guard constantTimeEquals(Data(expected).hexString, signature.lowercased()) else {
             throw APIError(.unauthorized, ErrorKey.Authz.invalidSignature)
         }
-        guard replay.accept(kid: kid, nonce: nonce, until: nowMS + nonceLifetimeMS, now: nowMS) else {
+        guard try await replay.accept(kid: kid, nonce: nonce, until: nowMS + nonceLifetimeMS, now: nowMS) else {
             throw APIError(.unauthorized, ErrorKey.Authz.nonceExpired)
         }
         guard key.state == "active" else { throw APIError(.unauthorized, ErrorKey.Authz.apiKeyNotActive) }
@@ -78,8 +80,23 @@ public struct APIKeyAuthenticator: Sendable {
 }
 
 /// Remembers accepted (kid, nonce) pairs for the nonce lifetime, so a
-/// signed request cannot be replayed (deliberate difference). Per process.
-public final class NonceReplayGuard: Sendable {
+/// signed request cannot be replayed (deliberate difference).
+protocol NonceLedger: Sendable {
+    /// False when the pair was already accepted and has not expired.
+    func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) async throws -> Bool
+}
+
+/// The ledger of a database several instances share: one insert per request.
+struct StoreNonceLedger: NonceLedger {
+    let store: any Store
+
+    func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) async throws -> Bool {
+        try await store.write { tx in try await tx.acceptNonce(kid: kid, nonce: nonce, expireAt: expiry) }
+    }
+}
+
+/// The ledger of a process that owns its database, in memory.
+final class NonceReplayGuard: NonceLedger {
     private struct State {
         var seen: [String: Int64] = [:]
         /// Expired pairs are purged when the table reaches this size; the

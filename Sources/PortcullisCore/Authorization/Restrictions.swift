@@ -42,8 +42,9 @@ public protocol RestrictionRepository: Sendable {
 /// Evaluates restrictions for a client IP: whitelist, maintenance,
 /// blacklist, blocklogin in that order; within a category the first match
 /// in scope order all, ip, ip_subnet, continent, country decides. The set
-/// is cached up to 5 minutes and dropped by `invalidate()`.
-public final class RestrictionGuard: Sendable {
+/// is cached up to 5 minutes and dropped by `invalidate()` or when any
+/// instance commits a change to the rows (it observes the store).
+public final class RestrictionGuard: StoreCommitObserver {
     private let cache = Mutex<(rows: [Restriction], loadedAt: Int64)?>(nil)
     let store: any Store
     let clock: any Clock
@@ -55,6 +56,10 @@ public final class RestrictionGuard: Sendable {
     }
 
     public func invalidate() { cache.withLock { $0 = nil } }
+
+    public func committed(_ changes: StoreChanges) {
+        if changes.restrictions { invalidate() }
+    }
 
     /// Throws `authz.restrict.<category>` with the row's status; `isLogin`
     /// makes blocklogin rows apply.

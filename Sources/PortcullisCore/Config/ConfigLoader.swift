@@ -63,7 +63,8 @@ public struct ConfigLoader {
         for (name, value, allowed) in choices where !allowed.contains(value) {
             throw ConfigError("\(name): '\(value)' is not one of \(allowed.joined(separator: ", "))")
         }
-        guard config.sqlitePath != nil || config.databaseURL.hasPrefix("postgres://") else {
+        guard config.sqlitePath != nil || config.databaseURL.hasPrefix("postgres://")
+                || config.databaseURL.hasPrefix("postgresql://") else {
             throw ConfigError("database_url: must start with sqlite:// or postgres://")
         }
         guard (1...65535).contains(config.listenPort) || config.listenPort == 0 else {

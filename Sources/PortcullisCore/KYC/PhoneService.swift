@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// `resource/phones…` (api-resource.md §3).
 public struct PhoneService: Sendable {
@@ -8,12 +7,12 @@ public struct PhoneService: Sendable {
     let rules: UserStatusRules
     let clock: any Clock
     let salt: String
-    let resend: ResendLimiter
+    let resendInterval: Int64
 
     public init(store: any Store, channel: any PhoneCodeChannel, rules: UserStatusRules, clock: any Clock, salt: String,
                 resendInterval: Int64 = 60) {
         self.store = store; self.channel = channel; self.rules = rules; self.clock = clock; self.salt = salt
-        self.resend = ResendLimiter(interval: resendInterval)
+        self.resendInterval = resendInterval
     }
 
     public static func validChannel(_ raw: String?) throws -> String {
@@ -40,11 +39,12 @@ public struct PhoneService: Sendable {
         if holders.contains(where: { $0.userID == user.id }) { throw APIError(.badRequest, "resource.phone.exists") }
         let code = Self.newCode()
         let now = clock.now()
-        let phone = try await store.write { tx in
-            try await tx.insertPhone(PhoneRecord(id: 0, userID: user.id, country: number.region, number: number.digits,
-                                                 code: code, validatedAt: nil), numberIndex: index, now: now)
+        let interval = resendInterval
+        try await store.write { tx in
+            let phone = try await tx.insertPhone(PhoneRecord(id: 0, userID: user.id, country: number.region, number: number.digits,
+                                                             code: code, validatedAt: nil), numberIndex: index, now: now)
+            _ = try await tx.claimSlot(key: Self.resendKey(phone.id), interval: interval, now: now)
         }
-        resend.record(phone.id, now: now)
         try await channel.deliver(to: number.digits, code: code, channel: name)
     }
 
@@ -54,7 +54,7 @@ public struct PhoneService: Sendable {
         guard let phone = holders.first(where: { $0.userID == user.id }) else {
             throw APIError(.notFound, "resource.phone.doesnt_exist")
         }
-        guard resend.allow(phone.id, now: clock.now()) else { throw APIError(.tooManyRequests, "resource.phone.too_many_requests") }
+        guard try await claimResend(phone.id, now: clock.now()) else { throw APIError(.tooManyRequests, "resource.phone.too_many_requests") }
         try await channel.deliver(to: number.digits, code: phone.code, channel: name)
     }
 
@@ -74,6 +74,14 @@ public struct PhoneService: Sendable {
         }
     }
 
+    /// One send per phone per `resendInterval`, counted in the store so every instance agrees.
+    private func claimResend(_ phoneID: Int64, now: Int64) async throws -> Bool {
+        let interval = resendInterval
+        return try await store.write { tx in try await tx.claimSlot(key: Self.resendKey(phoneID), interval: interval, now: now) }
+    }
+
+    static func resendKey(_ phoneID: Int64) -> String { "sms:\(phoneID)" }
+
     /// 5 random decimal digits (may start with 0), without modulo bias.
     static func newCode() -> String {
         var digits: [String] = []
@@ -81,22 +89,5 @@ public struct PhoneService: Sendable {
             for byte in SecureRandom.bytes(8) where byte < 250 && digits.count < 5 { digits.append(String(byte % 10)) }
         }
         return digits.joined()
-    }
-}
-
-/// One send per phone per interval.
-public final class ResendLimiter: Sendable {
-    private let last = Mutex<[Int64: Int64]>([:])
-    let interval: Int64
-    init(interval: Int64) { self.interval = interval }
-
-    func record(_ id: Int64, now: Int64) { last.withLock { $0[id] = now } }
-
-    func allow(_ id: Int64, now: Int64) -> Bool {
-        last.withLock { table in
-            if let previous = table[id], now - previous < interval { return false }
-            table[id] = now
-            return true
-        }
     }
 }

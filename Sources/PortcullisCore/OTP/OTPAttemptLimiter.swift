@@ -1,36 +1,28 @@
-import Synchronization
-
-/// Limits TOTP guessing: after `maxFailures` wrong codes within `window`
-/// seconds, every code for that user is refused until the window ends.
-public final class OTPAttemptLimiter: Sendable {
-    private let failures = Mutex<[Int64: (count: Int, since: Int64)]>([:])
+/// Limits TOTP guessing: at most `maxFailures` codes are checked per user
+/// within `window` seconds; an accepted code clears the count. Each attempt
+/// is counted in the store before the code is checked, so parallel guesses,
+/// on one instance or several, cannot get past the limit.
+public struct OTPAttemptLimiter: Sendable {
+    let store: any Store
     let maxFailures: Int
     let window: Int64
 
-    public init(maxFailures: Int = 5, window: Int64 = 300) {
+    public init(store: any Store, maxFailures: Int = 5, window: Int64 = 300) {
+        self.store = store
         self.maxFailures = maxFailures
         self.window = window
     }
 
-    func isBlocked(userID: Int64, now: Int64) -> Bool {
-        failures.withLock { table in
-            guard let entry = table[userID] else { return false }
-            if now - entry.since >= window { table[userID] = nil; return false }
-            return entry.count >= maxFailures
-        }
+    /// Counts an attempt; false when the user has used up the window.
+    func attempt(userID: Int64, now: Int64) async throws -> Bool {
+        let (key, window) = (Self.key(userID), self.window)
+        return try await store.write { tx in try await tx.hit(key: key, window: window, now: now) } <= maxFailures
     }
 
-    func recordFailure(userID: Int64, now: Int64) {
-        failures.withLock { table in
-            if let entry = table[userID], now - entry.since < window {
-                table[userID] = (entry.count + 1, entry.since)
-            } else {
-                table[userID] = (1, now)
-            }
-        }
+    func succeeded(userID: Int64) async throws {
+        let key = Self.key(userID)
+        try await store.write { tx in try await tx.clearHits(key: key) }
     }
 
-    func reset(userID: Int64) {
-        failures.withLock { _ = $0.removeValue(forKey: userID) }
-    }
+    static func key(_ userID: Int64) -> String { "otp:\(userID)" }
 }

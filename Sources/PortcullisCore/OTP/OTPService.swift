@@ -13,9 +13,9 @@ public struct OTPService: Sendable {
     let issuer: String
 
     public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, rules: UserStatusRules,
-                limiter: OTPAttemptLimiter = OTPAttemptLimiter(), clock: any Clock, issuer: String) {
+                limiter: OTPAttemptLimiter? = nil, clock: any Clock, issuer: String) {
         self.store = store; self.box = box; self.qr = qr; self.rules = rules
-        self.limiter = limiter; self.clock = clock; self.issuer = issuer
+        self.limiter = limiter ?? OTPAttemptLimiter(store: store); self.clock = clock; self.issuer = issuer
     }
 
     /// `generate_qrcode`: a new seed replacing any not-yet-enabled one.
@@ -93,11 +93,8 @@ public struct OTPService: Sendable {
     /// spent (never accepted again). Unreadable seeds are 422 `totp.error`.
     public func verify(_ code: String, userID: Int64) async throws -> Bool {
         let now = clock.now()
-        guard !limiter.isBlocked(userID: userID, now: now) else { return false }
-        guard let record = try await store.read({ tx in try await tx.otpSecret(userID: userID) }) else {
-            limiter.recordFailure(userID: userID, now: now)
-            return false
-        }
+        guard try await limiter.attempt(userID: userID, now: now),
+              let record = try await store.read({ tx in try await tx.otpSecret(userID: userID) }) else { return false }
         let seed: [UInt8]
         do {
             seed = try Base32.decode(box.open(record.sealedSecret))
@@ -106,10 +103,9 @@ public struct OTPService: Sendable {
         }
         guard let step = TOTP(secret: seed).matchingStep(for: code, now: now, lastUsedStep: record.lastUsedStep),
               try await store.write({ tx in try await tx.advanceOTPStep(userID: userID, to: step) }) else {
-            limiter.recordFailure(userID: userID, now: now)
             return false
         }
-        limiter.reset(userID: userID)
+        try await limiter.succeeded(userID: userID)
         return true
     }
 

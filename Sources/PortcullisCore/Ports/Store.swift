@@ -4,14 +4,18 @@
 public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
-    /// Registers an observer told about every committed write's changes.
+    /// Registers an observer told about every committed write's changes,
+    /// this process's and, when the database is shared, every other's.
     func addCommitObserver(_ observer: any StoreCommitObserver)
+    /// Whether other processes may share this database (then nothing that
+    /// must hold across requests may live only in this process's memory).
+    var isShared: Bool { get }
 }
 
 /// Everything a service may do inside one transaction.
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
     OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
-    RestrictionRepository {}
+    RestrictionRepository, RateLimitRepository {}
 
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {

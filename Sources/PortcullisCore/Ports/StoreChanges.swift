@@ -10,8 +10,24 @@ public struct StoreChanges: Sendable {
     public var enqueuedEvents = false
     /// API keys (by kid) whose state, scope or existence changed.
     public var apiKeyIDs: Set<String> = []
+    /// Whether the restriction rows changed.
+    public var restrictions = false
+    /// Set when changes may have been missed (another instance's, while the
+    /// link to the database was down): every cached entry must go.
+    public var everything = false
     public init() {}
-    public var isEmpty: Bool { userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents && apiKeyIDs.isEmpty }
+    public var isEmpty: Bool {
+        userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents && apiKeyIDs.isEmpty && !restrictions && !everything
+    }
+
+    /// All changes, as told when no one knows which.
+    public static var all: StoreChanges {
+        var changes = StoreChanges()
+        changes.everything = true
+        changes.restrictions = true
+        changes.enqueuedEvents = true
+        return changes
+    }
 }
 
 /// Collects `StoreChanges` while a transaction runs; the store hands the
@@ -24,6 +40,7 @@ public final class StoreChangeRecorder: Sendable {
     public func touch(sessionHash: String) { changes.withLock { _ = $0.sessionHashes.insert(sessionHash) } }
     public func touch(apiKeyID kid: String) { changes.withLock { _ = $0.apiKeyIDs.insert(kid) } }
     public func enqueuedEvent() { changes.withLock { $0.enqueuedEvents = true } }
+    public func touchRestrictions() { changes.withLock { $0.restrictions = true } }
     public var recorded: StoreChanges { changes.withLock { $0 } }
 }
 

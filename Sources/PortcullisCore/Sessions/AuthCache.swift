@@ -113,6 +113,12 @@ public final class AuthCache: StoreCommitObserver {
         guard enabled, !changes.isEmpty else { return }
         state.withLock { s in
             s.generation &+= 1
+            if changes.everything {
+                let generation = s.generation
+                s = State()
+                s.generation = generation
+                return
+            }
             for hash in changes.sessionHashes { s.sessions[hash] = nil }
             for kid in changes.apiKeyIDs { s.apiKeys[kid] = nil }
             for id in changes.userIDs {

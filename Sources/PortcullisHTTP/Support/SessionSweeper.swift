@@ -2,9 +2,9 @@ import Logging
 import PortcullisCore
 import ServiceLifecycle
 
-/// Deletes expired sessions and one-time token records every `interval`;
-/// runs with the server and
-/// stops at graceful shutdown.
+/// Deletes expired sessions, one-time token records, API-key nonces and idle
+/// rate-limit counters every `interval`; runs with the server and stops at
+/// graceful shutdown.
 struct SessionSweeper: Service {
     let store: any Store
     let clock: any Clock
@@ -20,6 +20,8 @@ struct SessionSweeper: Service {
                     try await store.write { tx in
                         try await tx.deleteExpiredSessions(now: now)
                         try await tx.deleteExpiredTokens(now: now)
+                        // Counters older than a day outlive every window (5 min at most).
+                        try await tx.deleteExpiredLimits(nowMS: now * 1000, idleBefore: now - 86_400)
                     }
                 } catch {
                     logger.warning("session sweep failed", metadata: ["error": "\(type(of: error))"])

@@ -1,0 +1,10 @@
+/// The PostgreSQL migrations, embedded in the binary in the order they apply.
+/// Each file mirrors the SQLite file of the same name in `Migrations/sqlite/`.
+/// Add a new file here, to `Package.swift` and to this list.
+public enum PostgresMigrations {
+    public static let all: [(name: String, sql: String)] = [
+        ("0001_init", String(decoding: PackageResources._001_init_sql, as: UTF8.self)),
+        ("0002_default_permissions", String(decoding: PackageResources._002_default_permissions_sql, as: UTF8.self)),
+        ("0003_shared_limits", String(decoding: PackageResources._003_shared_limits_sql, as: UTF8.self)),
+    ]
+}

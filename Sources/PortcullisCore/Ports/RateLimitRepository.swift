@@ -1,0 +1,15 @@
+/// Counters and replay records that must hold across every process sharing
+/// the database: each call is one atomic statement.
+public protocol RateLimitRepository: Sendable {
+    /// Counts one hit on `key` in a fixed window of `window` seconds that
+    /// starts at the first hit; returns the hits in the current window.
+    func hit(key: String, window: Int64, now: Int64) async throws -> Int
+    func clearHits(key: String) async throws
+    /// Takes the slot `key` when it was last taken `interval` or more seconds
+    /// ago (or never); false when it is still taken.
+    func claimSlot(key: String, interval: Int64, now: Int64) async throws -> Bool
+    /// Records an API-key nonce until `expireAt` (ms); false when it was already recorded.
+    func acceptNonce(kid: String, nonce: Int64, expireAt: Int64) async throws -> Bool
+    /// Drops nonces past their expiry (ms) and counters idle for more than `idleBefore` (s).
+    func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws
+}

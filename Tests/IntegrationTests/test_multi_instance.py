@@ -1,0 +1,209 @@
+"""Two Portcullis instances sharing one PostgreSQL database behind a real
+nginx upstream: state written on one is seen on the other at once, mail is
+sent once, and killing an instance loses no acknowledged signup."""
+import base64
+import hashlib
+import hmac
+import os
+import signal
+import tempfile
+import threading
+import time
+import urllib.parse
+
+import jwt
+import pytest
+import requests
+
+from conftest import BACKEND, STRONG, Server, new_database_url, run_cli
+from helpers import EchoBackend, Nginx, SMTPSink, token_from, totp
+
+pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="several instances need the shared PostgreSQL backend")
+
+AUTHORIZE_PREFIX = "/api/v2/auth/api/v2/peatio/"
+
+
+@pytest.fixture
+def pair():
+    """Instances A and B: one database, one signing key, one encryption key, one SMTP sink."""
+    keys = tempfile.mkdtemp(prefix="portcullis-keys-")
+    r = run_cli("keys", "generate", "--out", keys)
+    assert r.returncode == 0, r.stderr
+    sink = SMTPSink().start()
+    shared = {
+        **sink.env(),
+        "BARONG_JWT_PRIVATE_KEY_PATH": os.path.join(keys, "jwt-private.pem"),
+        "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode(),
+    }
+    url = new_database_url(None)
+    a = Server(env=shared, database_url=url)
+    b = Server(env=shared, database_url=url)
+    a.start()
+    b.start()
+    backend = EchoBackend().start()
+    nginx = Nginx(tempfile.mkdtemp(prefix="portcullis-nginx-"), [a.port, b.port], backend.port).start()
+    yield a, b, nginx, sink
+    nginx.stop()
+    backend.stop()
+    for s in (a, b):
+        s.stop()
+    sink.stop()
+
+
+def signup(base_url, email, session=None):
+    return (session or requests).post(base_url + "/identity/users", json={"email": email, "password": STRONG}, timeout=10)
+
+
+def authorize_lines(server):
+    return server.logs().count(AUTHORIZE_PREFIX)
+
+
+def verify(token, server):
+    key = jwt.PyJWK(requests.get(server.url("/public/jwks")).json()["keys"][0]).key
+    return jwt.decode(token, key, algorithms=["RS256"], audience="barong", issuer="barong")
+
+
+def test_signup_on_one_confirm_and_login_on_the_other(pair):
+    a, b, nginx, sink = pair
+    assert signup(a.base, "first@example.com").status_code == 201  # the first account is the superadmin
+    r = signup(a.base, "alice@example.com")
+    assert r.status_code == 201 and r.json()["state"] == "pending"
+    [mail] = sink.wait_for(1)
+    assert mail["to"] == ["alice@example.com"]
+
+    r = requests.post(b.url("/identity/users/email/confirm_code"), json={"token": token_from(mail, "confirmation_token")})
+    assert r.status_code == 201, r.text
+    assert r.json()["email"] == "alice@example.com" and r.json()["state"] == "active" and r.json()["level"] == 1
+
+    # The token was spent on B: A refuses it too.
+    r = requests.post(a.url("/identity/users/email/confirm_code"), json={"token": token_from(mail, "confirmation_token")})
+    assert r.status_code == 422 and r.json() == {"errors": ["identity.user.active_or_doesnt_exist"]}
+
+    browser = requests.Session()
+    r = browser.post(b.url("/identity/sessions"), json={"email": "alice@example.com", "password": STRONG})
+    assert r.status_code == 200 and r.json()["state"] == "active"
+    # The session cookie B set works on A (sessions live in the database).
+    r = browser.get(a.url("/resource/users/me"))
+    assert r.status_code == 200 and r.json()["email"] == "alice@example.com"
+
+
+def test_authorize_through_nginx_alternates_and_logout_shows_everywhere(pair):
+    a, b, nginx, sink = pair
+    browser = requests.Session()
+    r = signup(nginx.url("/api/v2/auth"), "bob@example.com", browser)
+    assert r.status_code == 201, r.text
+    before = (authorize_lines(a), authorize_lines(b))
+    for i in range(20):
+        r = browser.get(nginx.url(f"/api/v2/peatio/account/balances?i={i}"))
+        assert r.status_code == 200, r.text
+        assert verify(r.json()["authorization"][7:], a)["email"] == "bob@example.com"
+    served = (authorize_lines(a) - before[0], authorize_lines(b) - before[1])
+    assert served[0] + served[1] == 20 and min(served) >= 5, f"nginx should spread authorize calls: {served}"
+
+    # Log out on A with B's cache warm: B refuses the cookie from then on,
+    # directly and through nginx, on the very next request.
+    for round in range(10):
+        s = requests.Session()
+        r = s.post(a.url("/identity/sessions"), json={"email": "bob@example.com", "password": STRONG})
+        assert r.status_code == 200
+        assert s.get(b.url("/resource/users/me")).status_code == 200
+        assert s.get(b.url("/api/v2/peatio/account/balances")).status_code == 200
+        cookie = {"_barong_session": s.cookies["_barong_session"]}
+        r = s.delete(a.url("/identity/sessions"))
+        assert r.status_code == 200, r.text
+        r = requests.get(b.url("/resource/users/me"), cookies=cookie)
+        assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_session"]}, f"round {round}: {r.text}"
+        r = requests.get(b.url("/api/v2/peatio/account/balances"), cookies=cookie)
+        assert r.status_code == 401, f"round {round}"
+
+
+def test_user_changes_and_api_key_nonces_hold_across_instances(pair):
+    a, b, nginx, sink = pair
+    s = requests.Session()
+    assert signup(a.base, "carol@example.com", s).status_code == 201
+    csrf = s.post(a.url("/identity/sessions"), json={"email": "carol@example.com", "password": STRONG}).json()["csrf_token"]
+    assert s.get(b.url("/resource/users/me")).json()["otp"] is False  # B caches the user
+    r = s.post(a.url("/resource/otp/generate_qrcode"), headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(r.json()["data"]["url"]).query)["secret"][0]
+    step = int(time.time()) // 30
+    r = s.post(a.url("/resource/otp/enable"), json={"code": totp(secret, step - 1)}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    assert s.get(b.url("/resource/users/me")).json()["otp"] is True, "B sees A's change on the next request"
+
+    # A code spent on A is refused on B (the used step is in the database).
+    r = s.post(b.url("/resource/api_keys"), json={"algorithm": "HS256", "totp_code": totp(secret, step)},
+               headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    kid, key_secret = r.json()["kid"], r.json()["secret"]
+    r = s.post(a.url("/resource/api_keys"), json={"algorithm": "HS256", "totp_code": totp(secret, step)},
+               headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422 and r.json() == {"errors": ["resource.api_key.invalid_totp"]}
+
+    def signed(nonce):
+        signature = hmac.new(key_secret.encode(), (nonce + kid).encode(), hashlib.sha256).hexdigest()
+        return {"X-Auth-Apikey": kid, "X-Auth-Nonce": nonce, "X-Auth-Signature": signature}
+
+    nonce = str(int(time.time() * 1000))
+    r = requests.get(a.url("/api/v2/peatio/account/balances"), headers=signed(nonce))
+    assert r.status_code == 200, r.text
+    r = requests.get(b.url("/api/v2/peatio/account/balances"), headers=signed(nonce))
+    assert r.status_code == 401 and r.json() == {"errors": ["authz.nonce_expired"]}, "a nonce replayed on another instance"
+
+
+def test_each_mail_is_sent_once_by_two_workers(pair):
+    a, b, nginx, sink = pair
+    assert signup(a.base, "root@example.com").status_code == 201
+    emails = [f"m{i}@example.com" for i in range(30)]
+    for i, email in enumerate(emails):
+        assert signup((a if i % 2 else b).base, email).status_code == 201
+    sink.wait_for(len(emails))
+    time.sleep(3)  # both workers poll every second: any duplicate would have arrived
+    sent = sorted(m["to"][0] for m in sink.messages)
+    assert sent == sorted(emails)
+
+
+def test_killing_an_instance_loses_no_acknowledged_signup(pair):
+    a, b, nginx, sink = pair
+    assert signup(a.base, "root@example.com").status_code == 201
+    acknowledged, failures, stop = [], [], threading.Event()
+    lock = threading.Lock()
+
+    def load(worker):
+        n = 0
+        while not stop.is_set():
+            email = f"load{worker}-{n}@example.com"
+            n += 1
+            try:
+                r = signup(nginx.url("/api/v2/auth"), email)
+            except requests.RequestException as error:
+                with lock:
+                    failures.append(type(error).__name__)
+                continue
+            with lock:
+                (acknowledged if r.status_code == 201 else failures).append(email if r.status_code == 201 else r.status_code)
+
+    threads = [threading.Thread(target=load, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(1.5)
+    with lock:
+        before_kill = len(acknowledged)
+    a.proc.send_signal(signal.SIGKILL)
+    a.proc.wait()
+    time.sleep(2.5)
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    with lock:
+        after_kill = len(acknowledged) - before_kill
+    assert before_kill > 20 and after_kill > 20, f"load kept running on B: {before_kill} before, {after_kill} after"
+    assert all(f in (502, 504) or isinstance(f, str) for f in failures), f"only gateway errors may fail: {set(failures)}"
+
+    # Every acknowledged signup is in the database and can log in (on B).
+    for email in acknowledged:
+        r = requests.post(b.url("/identity/sessions"), json={"email": email, "password": STRONG}, timeout=10)
+        assert r.status_code in (200, 401), r.text
+        if r.status_code == 401:  # pending accounts may not log in; they must exist
+            assert r.json() == {"errors": ["identity.session.not_active"]}, f"{email}: {r.text}"
+    print(f"\nsignups acknowledged: {before_kill} before the kill, {after_kill} after; failed: {len(failures)}")
