@@ -6,7 +6,9 @@ RELEASE_BIN := .build/release/portcullis
 PYTHON      ?= python3
 # Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
 BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev
-TEST_DEBS   := nginx-light
+# postgresql: the integration suite runs a second time against a throwaway
+# cluster it starts itself (initdb/pg_ctl from /usr/lib/postgresql/*/bin).
+TEST_DEBS   := nginx-light postgresql
 # Python modules for the integration tests, as import-name:pip-name.
 PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
                schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator
@@ -19,7 +21,8 @@ run: deps release
 	$(RELEASE_BIN) migrate
 	$(RELEASE_BIN) serve
 
-## make test: unit + router tests (swift test), then integration tests against the release binary.
+## make test: unit + router tests (swift test), then the integration tests against the
+## release binary twice: on SQLite, then on PostgreSQL (incl. the multi-instance test).
 test: deps test-deps unit-test release integration-test
 
 deps:
@@ -42,12 +45,15 @@ unit-test:
 	$(SWIFT) test
 
 integration-test: release
-	PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
+	PORTCULLIS_TEST_BACKEND=sqlite PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
+	PORTCULLIS_TEST_BACKEND=postgres PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 
-## make bench: figures for users/me and authorize against nginx (installs wrk).
-bench: release
+## make bench: figures for users/me and authorize against nginx (installs wrk), on SQLite,
+## then on PostgreSQL with one and two instances (bench/postgres.sh).
+bench: release test-deps
 	bash bench/me.sh
 	bash bench/authorize.sh
+	bash bench/postgres.sh
 
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
 fuzz: test-deps release
