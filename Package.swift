@@ -42,7 +42,7 @@ let package = Package(
             exclude: ["postgres"],
             resources: [
                 .embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql"),
-                .embedInCode("sqlite/0003_shared_limits.sql"),
+                .embedInCode("sqlite/0003_shared_limits.sql"), .embedInCode("sqlite/0004_uploads.sql"),
             ]
         ),
         .target(
@@ -50,7 +50,7 @@ let package = Package(
             path: "Migrations/postgres",
             resources: [
                 .embedInCode("0001_init.sql"), .embedInCode("0002_default_permissions.sql"),
-                .embedInCode("0003_shared_limits.sql"),
+                .embedInCode("0003_shared_limits.sql"), .embedInCode("0004_uploads.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.

@@ -20,25 +20,87 @@ nginx_port=$(free_port)
 APP="http://127.0.0.1:$app_port/api/v2/auth"
 
 cleanup() {
-  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  stop_instances
+  for pid in "$work"/*.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true; done
+  [ -n "${pg_bin:-}" ] && $as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# start_app [KEY=VALUE …]: the release binary with a temp database.
-start_app() {
-  (cd "$work" && env BARONG_LISTEN_PORT=$app_port BARONG_DATABASE_URL="sqlite://$work/bench.sqlite3" \
-    BARONG_DATA_DIR="$work/data" BARONG_LOG_LEVEL=warning BARONG_BCRYPT_COST=4 "$@" "$BIN" serve >"$work/server.log" 2>&1) &
-  app_pid=$!
-  for _ in $(seq 100); do curl -sf "$APP/public/ping" >/dev/null && return 0; sleep 0.1; done
-  echo "server did not start: $(cat "$work/server.log")"; exit 1
+# start_instance PORT DATABASE_URL [KEY=VALUE …]: one more release binary.
+# Instances share $work/data, so they share the development keys (the first creates them).
+start_instance() {
+  local port=$1 url=$2; shift 2
+  (cd "$work" && exec env BARONG_LISTEN_PORT="$port" BARONG_DATABASE_URL="$url" BARONG_DATA_DIR="$work/data" \
+    BARONG_LOG_LEVEL=warning BARONG_BCRYPT_COST=4 "$@" "$BIN" serve >>"$work/server-$port.log" 2>&1) &
+  app_pids="${app_pids:-} $!"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/v2/auth/public/ping" >/dev/null && return 0; sleep 0.1; done
+  echo "server did not start: $(cat "$work/server-$port.log")"; exit 1
 }
 
-# signup EMAIL: prints the session cookie (user agent "bench").
+stop_instances() {
+  for pid in ${app_pids:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${app_pids:-}; do wait "$pid" 2>/dev/null || true; done
+  app_pids=""
+}
+
+# start_app [KEY=VALUE …]: the release binary with a temp SQLite database on $app_port.
+start_app() { start_instance "$app_port" "sqlite://$work/bench.sqlite3" "$@"; }
+
+# start_postgres: a PostgreSQL cluster (Debian's package, default durability
+# settings) on a free loopback port; `new_database NAME` prints a database_url.
+start_postgres() {
+  command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pg_port=$(free_port)
+  mkdir -p "$work/pg"
+  as_pg=""
+  if [ "$(id -u)" = 0 ]; then chmod 755 "$work"; chown postgres "$work/pg"; as_pg="runuser -u postgres --"; fi
+  $as_pg "$pg_bin/initdb" -D "$work/pg/data" -U postgres -A trust >/dev/null
+  $as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -o "-p $pg_port -k $work/pg -h 127.0.0.1 -c max_connections=200" \
+    -l "$work/pg/log" -w start >/dev/null
+}
+
+new_database() {
+  psql -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE $1" >/dev/null
+  echo "postgres://postgres@127.0.0.1:$pg_port/$1?sslmode=disable"
+}
+
+# start_balancer PORT APP_PORT…: nginx as a round-robin reverse proxy (keepalive) to the instances.
+start_balancer() {
+  local port=$1; shift
+  local servers=""
+  for p in "$@"; do servers="$servers server 127.0.0.1:$p;"; done
+  cat >"$work/lb-$port.conf" <<NGINX
+worker_processes 1;
+pid $work/lb-$port.pid;
+error_log $work/lb-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
+  upstream portcullis { $servers keepalive 64; }
+  server {
+    listen 127.0.0.1:$port;
+    location / { proxy_pass http://portcullis; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+  nginx -c "$work/lb-$port.conf"
+  sleep 0.3
+}
+
+stop_balancer() { kill "$(cat "$work/lb-$1.pid")" 2>/dev/null || true; rm -f "$work/lb-$1.pid"; sleep 0.3; }
+
+# apikey_script BASE_URL EMAIL OUT: logs EMAIL in, enables 2FA, creates an
+# HMAC API key and writes a wrk Lua script sending a fresh signed nonce per request.
+apikey_script() { python3 "$(dirname "${BASH_SOURCE[0]}")/apikey_script.py" "$@"; }
+
+# signup EMAIL [BASE_URL]: prints the session cookie (user agent "bench").
 signup() {
   curl -s -A bench -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$1\",\"password\":\"Xq9!mzPw#Lk2\"}" "$APP/identity/users" \
+    -d "{\"email\":\"$1\",\"password\":\"Xq9!mzPw#Lk2\"}" "${2:-$APP}/identity/users" \
     | tr -d '\r' | sed -n 's/^Set-Cookie: \(_barong_session=[^;]*\).*/\1/Ip'
 }
 

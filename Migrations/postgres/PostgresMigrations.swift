@@ -6,5 +6,6 @@ public enum PostgresMigrations {
         ("0001_init", String(decoding: PackageResources._001_init_sql, as: UTF8.self)),
         ("0002_default_permissions", String(decoding: PackageResources._002_default_permissions_sql, as: UTF8.self)),
         ("0003_shared_limits", String(decoding: PackageResources._003_shared_limits_sql, as: UTF8.self)),
+        ("0004_uploads", String(decoding: PackageResources._004_uploads_sql, as: UTF8.self)),
     ]
 }

@@ -11,14 +11,14 @@ public struct LocalFileStore: FileStore {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    public func save(_ bytes: [UInt8], ext: String) throws -> String {
+    public func save(_ bytes: [UInt8], ext: String) async throws -> String {
         let name = SecureRandom.hex(bytes: 16) + "." + ext
         let path = (directory as NSString).appendingPathComponent(name)
         try Data(bytes).write(to: URL(fileURLWithPath: path), options: [.atomic])
         return name
     }
 
-    public func delete(_ name: String) {
+    public func delete(_ name: String) async {
         try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
     }
 }

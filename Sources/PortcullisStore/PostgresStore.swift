@@ -80,6 +80,24 @@ public final class PostgresStore: Store {
         return result
     }
 
+    /// Autocommit: one round trip for a one-statement write.
+    public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        let changes = StoreChangeRecorder()
+        let (cipher, feed) = (self.cipher, self.feed)
+        let result = try await client.withConnection { connection in
+            let db = connection.sql(queryLogLevel: nil)
+            let result = try await body(SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres))
+            let recorded = changes.recorded
+            if !recorded.isEmpty {  // already committed: tell the others right after
+                try await db.raw("SELECT pg_notify(\(bind: PostgresChangeFeed.channel), \(bind: feed.encode(recorded)))").run()
+            }
+            return result
+        }
+        let committed = changes.recorded
+        if !committed.isEmpty { tell(committed) }
+        return result
+    }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         let cipher = self.cipher
         return try await client.withConnection { connection in

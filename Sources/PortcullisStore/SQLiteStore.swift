@@ -63,6 +63,11 @@ public final class SQLiteStore: Store {
         return result
     }
 
+    /// The single writer connection serializes it like any other write.
+    public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await write(body)
+    }
+
     /// One process owns the file.
     public var isShared: Bool { false }
 

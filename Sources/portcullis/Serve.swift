@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
             let services = try await Services(
                 config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM,
                 secretBox: secretBox, mailer: mailer, phoneChannel: phoneChannel,
-                fileStore: try LocalFileStore(directory: config.uploadPath), accessRules: runtime.accessRules, logger: logger
+                fileStore: try fileStore(config: config, store: runtime.store), accessRules: runtime.accessRules, logger: logger
             )
             // Other instances' commits reach the caches from here on.
             runtime.store.startChangeFeed()
@@ -56,6 +56,12 @@ struct Serve: AsyncParsableCommand {
         }
         await runtime.store.close()
     }
+}
+
+/// Uploads live with the data: in the shared database when several instances
+/// may serve (PostgreSQL), under `upload_path` for the embedded backend.
+private func fileStore(config: Config, store: any DatabaseStore) throws -> any FileStore {
+    store.isShared ? DatabaseFileStore(store: store) : try LocalFileStore(directory: config.uploadPath)
 }
 
 struct Migrate: AsyncParsableCommand {

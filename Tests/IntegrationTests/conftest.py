@@ -2,6 +2,7 @@
 with a temporary data directory and a database of its own per server:
 a SQLite file, or with PORTCULLIS_TEST_BACKEND=postgres a new database in a
 PostgreSQL cluster this run starts (and stops) itself."""
+import hashlib
 import os
 import signal
 import socket
@@ -103,6 +104,20 @@ class Server:
 
     def url(self, path):
         return self.base + path
+
+    def uploads(self):
+        """{name: md5 of the bytes} of every uploaded file this server stored:
+        rows of `uploads` on PostgreSQL, files under upload_path on SQLite."""
+        url = self.env["BARONG_DATABASE_URL"]
+        if url.startswith("postgres://"):
+            database = url.rsplit("/", 1)[1].split("?")[0]
+            rows = postgres_cluster().psql("SELECT name || ' ' || md5(bytes) FROM uploads", database)
+            return dict(line.split(" ") for line in rows.splitlines() if line)
+        directory = os.path.join(self.dir, self.env.get("BARONG_UPLOAD_PATH", "uploads"))
+        if not os.path.isdir(directory):
+            return {}
+        return {name: hashlib.md5(open(os.path.join(directory, name), "rb").read()).hexdigest()
+                for name in os.listdir(directory)}
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """KYC data over real HTTP: SMS through a fake Twilio, real uploads, restarts, levels."""
-import os
+import hashlib
 
 import requests
 
@@ -75,8 +75,8 @@ def test_uploads_are_sniffed_limited_and_survive_a_restart(tmp_path):
                       headers={"Content-Type": "multipart/form-data; boundary=B"})
         assert r.status_code == 413
 
-        stored = sorted(os.listdir(uploads))
-        assert len(stored) == 3
+        stored = server.uploads()
+        assert sorted(stored.values()) == sorted(hashlib.md5(b).hexdigest() for b in (tiny_png(), TINY_JPEG, TINY_PDF))
         assert all(len(name.split(".")[0]) == 32 for name in stored), "random names, not the client's"
         before = user.get(server.url("/resource/documents")).json()
     finally:
@@ -89,8 +89,8 @@ def test_uploads_are_sniffed_limited_and_survive_a_restart(tmp_path):
         after = again.get(server.url("/resource/documents")).json()
         assert after == before and len(after) == 3
         assert [d["doc_number"] for d in after] == ["AB****56"] * 3
-        assert sorted(os.listdir(uploads)) == stored
-        assert requests.get(server.url("/resource/documents/" + stored[0])).status_code in (401, 404)
+        assert server.uploads() == stored
+        assert requests.get(server.url("/resource/documents/" + sorted(stored)[0])).status_code in (401, 404)
     finally:
         assert server.stop() == 0
 

@@ -91,7 +91,7 @@ struct StoreNonceLedger: NonceLedger {
     let store: any Store
 
     func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) async throws -> Bool {
-        try await store.write { tx in try await tx.acceptNonce(kid: kid, nonce: nonce, expireAt: expiry) }
+        try await store.writeStatement { tx in try await tx.acceptNonce(kid: kid, nonce: nonce, expireAt: expiry) }
     }
 }
 

@@ -90,9 +90,9 @@ public struct DocumentService: Sendable {
         for file in input.files { extensions.append(try check(file)) }
         var saved: [String] = []
         do {
-            for (file, ext) in zip(input.files, extensions) { saved.append(try files.save(file.bytes, ext: ext)) }
+            for (file, ext) in zip(input.files, extensions) { saved.append(try await files.save(file.bytes, ext: ext)) }
         } catch {
-            saved.forEach(files.delete)
+            for name in saved { await files.delete(name) }
             throw APIError(.unprocessable, "resource.documents.connection_error")
         }
         let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)
@@ -113,7 +113,7 @@ public struct DocumentService: Sendable {
                 _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
             }
         } catch {
-            names.forEach(files.delete)
+            for name in names { await files.delete(name) }
             throw error
         }
     }

@@ -4,6 +4,9 @@
 public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
+    /// Runs a body that issues exactly one (atomic) write statement, without
+    /// BEGIN/COMMIT round trips where the backend allows: for writes on hot paths.
+    func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     /// Registers an observer told about every committed write's changes,
     /// this process's and, when the database is shared, every other's.
     func addCommitObserver(_ observer: any StoreCommitObserver)
@@ -15,7 +18,7 @@ public protocol Store: Sendable {
 /// Everything a service may do inside one transaction.
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
     OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
-    RestrictionRepository, RateLimitRepository {}
+    RestrictionRepository, RateLimitRepository, UploadRepository {}
 
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {

@@ -1,0 +1,54 @@
+"""Logs a user in, enables 2FA, creates an HS256 API key and writes a wrk
+Lua script that sends a fresh nonce and its HMAC on every request (nonces
+are precomputed, one per millisecond from now; replays are refused).
+Usage: apikey_script.py BASE_URL EMAIL OUT.lua"""
+import base64
+import hashlib
+import hmac
+import json
+import struct
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+app, email, out = sys.argv[1], sys.argv[2], sys.argv[3]
+login = urllib.request.Request(app + "/identity/sessions", data=json.dumps({"email": email, "password": "Xq9!mzPw#Lk2"}).encode(),
+                               headers={"Content-Type": "application/json", "User-Agent": "bench"})
+resp = urllib.request.urlopen(login)
+cookie = resp.headers["Set-Cookie"].split(";")[0]
+csrf = json.loads(resp.read())["csrf_token"]
+
+
+def call(path, body):
+    req = urllib.request.Request(app + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", "Cookie": cookie, "User-Agent": "bench",
+                                          "X-CSRF-Token": csrf})
+    return json.loads(urllib.request.urlopen(req).read() or b"null")
+
+
+secret = urllib.parse.parse_qs(urllib.parse.urlparse(call("/resource/otp/generate_qrcode", {})["data"]["url"]).query)["secret"][0]
+
+
+def totp(step):
+    mac = hmac.new(base64.b32decode(secret + "=" * (-len(secret) % 8)), struct.pack(">Q", step), hashlib.sha1).digest()
+    o = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+step = int(time.time()) // 30
+call("/resource/otp/enable", {"code": totp(step - 1)})
+key = call("/resource/api_keys", {"algorithm": "HS256", "totp_code": totp(step)})
+kid, sec = key["kid"], key["secret"]
+start = int(time.time() * 1000)
+with open(out + ".txt", "w") as f:
+    for i in range(1000000):
+        n = str(start + i)
+        f.write("%s %s\n" % (n, hmac.new(sec.encode(), (n + kid).encode(), hashlib.sha256).hexdigest()))
+with open(out, "w") as f:
+    f.write('local nonces, signatures, n = {}, {}, 0\n')
+    f.write('for line in io.lines("%s") do\n  n = n + 1\n' % (out + ".txt"))
+    f.write('  nonces[n], signatures[n] = line:match("(%d+) (%x+)")\nend\n')
+    f.write('local i = 0\nwrk.headers["X-Auth-Apikey"] = "%s"\n' % kid)
+    f.write('request = function()\n  i = i + 1\n  wrk.headers["X-Auth-Nonce"] = nonces[i]\n'
+            '  wrk.headers["X-Auth-Signature"] = signatures[i]\n  return wrk.format("GET")\nend\n')
