@@ -15,6 +15,7 @@ public struct APIError: Error, Sendable, Equatable {
         /// Barong's maintenance status.
         case maintenance = 471
         case internalError = 500
+        case serviceUnavailable = 503
     }
 
     public let status: Status
@@ -35,6 +36,8 @@ public struct APIError: Error, Sendable, Equatable {
 public enum ErrorKey {
     public enum Server {
         public static let internalError = "server.internal_error"
+        /// Our own key: the database gave no connection in time (503; retry later).
+        public static let databaseUnavailable = "server.database_unavailable"
         public static let routeNotFound = "server.route_not_found"
         public static let methodNotAllowed = "server.method_not_allowed"
         public static let tooLarge = "server.request.too_large"

@@ -29,19 +29,57 @@ public final class PostgresStore: Store {
     /// Connects to `url` (`postgres://user:password@host:port/db`); the first
     /// query proves the database answers. `connections` caps this process's pool.
     public static func open(url: String, connections: Int = 16, cipher: SecretBox? = nil, logger: Logger) async throws -> PostgresStore {
-        var configuration = try PostgresURL.configuration(url)
+        let parsed = try PostgresURL(url)
+        // One direct connection first: the pool retries forever, this fails at
+        // once and says why (refused, unknown host, wrong password, no database).
+        let probe = try await PostgresConnection.connect(configuration: try parsed.connection(), id: 0, logger: logger)
+        try await probe.close()
+        var configuration = parsed.client
         configuration.options.maximumConnections = max(2, connections)
         configuration.options.minimumConnections = 1
+        configuration.options.connectTimeout = .seconds(5)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
-        let store = PostgresStore(client: client, runner: runner, cipher: cipher, logger: logger)
+        return PostgresStore(client: client, runner: runner, cipher: cipher, logger: logger)
+    }
+
+    /// How long an operation may wait for a pooled connection (the pool keeps
+    /// retrying while the database is down): then `StoreUnavailable` (503).
+    static let connectionWait: Duration = .seconds(5)
+    static let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
+
+    /// A pooled connection for `body`, or `StoreUnavailable` when none comes
+    /// within `connectionWait` or the link to the database breaks. Only the
+    /// wait for a connection is limited: once `body` runs it is never cut
+    /// short, so a slow write cannot both commit and be reported as failed.
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = self.client
+        let leased = LeaseFlag()
         do {
-            _ = try await store.transaction { db in try await db.raw("SELECT 1").run() }
-        } catch {
-            await store.close()
-            throw error
+            return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+                group.addTask {
+                    .done(try await client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    })
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.connectionWait)
+                    return leased.isSet ? .stillRunning : .timedOut
+                }
+                defer { group.cancelAll() }
+                while let outcome = try await group.next() {
+                    switch outcome {
+                    case .done(let result): return result
+                    case .timedOut: throw StoreUnavailable()
+                    case .stillRunning: continue
+                    }
+                }
+                throw StoreUnavailable()
+            }
+        } catch let error as PSQLError where Self.unreachable.contains(error.code) {
+            throw StoreUnavailable()
         }
-        return store
     }
 
     public var isShared: Bool { true }
@@ -84,7 +122,7 @@ public final class PostgresStore: Store {
     public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         let changes = StoreChangeRecorder()
         let (cipher, feed) = (self.cipher, self.feed)
-        let result = try await client.withConnection { connection in
+        let result = try await withConnection { connection in
             let db = connection.sql(queryLogLevel: nil)
             let result = try await body(SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres))
             let recorded = changes.recorded
@@ -100,7 +138,7 @@ public final class PostgresStore: Store {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         let cipher = self.cipher
-        return try await client.withConnection { connection in
+        return try await withConnection { connection in
             try await body(SQLTransaction(db: connection.sql(queryLogLevel: nil), changes: StoreChangeRecorder(),
                                           cipher: cipher, flavor: .postgres))
         }
@@ -108,7 +146,7 @@ public final class PostgresStore: Store {
 
     /// Runs `body` between BEGIN and COMMIT on one pooled connection; any error rolls back.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             let db = connection.sql(queryLogLevel: nil)
             try await db.raw("BEGIN").run()
             do {
@@ -139,4 +177,17 @@ public final class PostgresStore: Store {
         runner.cancel()
         _ = await runner.value
     }
+}
+
+private enum LeaseOutcome<T: Sendable>: Sendable {
+    case done(T)
+    case timedOut
+    case stillRunning
+}
+
+/// Set once a pooled connection was handed over.
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -44,15 +44,22 @@ class PostgresCluster:
             shutil.chown(pwfile, "postgres")
         self._run(f"{self.bin}/initdb", "-D", self.data, "-U", "postgres", "--auth=scram-sha-256",
                   f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8")
+        self.pg_ctl("start")
+        return self
+
+    def pg_ctl(self, action, *args):
+        """start (with this cluster's port and settings) or stop, waiting until done."""
         options = f"-p {self.port} -k {self.dir} -h 127.0.0.1 -c max_connections=300"
         for key, value in self.settings.items():
             options += f" -c {key}={value}"
-        self._run(f"{self.bin}/pg_ctl", "-D", self.data, "-o", options, "-l", os.path.join(self.dir, "log"), "-w", "start")
-        return self
+        extra = ["-o", options, "-l", os.path.join(self.dir, "log")] if action == "start" else []
+        self._run(f"{self.bin}/pg_ctl", "-D", self.data, *extra, *args, "-w", action)
 
     def stop(self):
-        subprocess.run([*self.as_postgres, f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"],
-                       capture_output=True)
+        try:
+            self.pg_ctl("stop", "-m", "fast")
+        except subprocess.CalledProcessError:
+            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def psql(self, sql, database="postgres"):

@@ -6,7 +6,7 @@ import Testing
 
 struct PostgresURLTests {
     @Test func readsEveryPartOfTheURL() throws {
-        let c = try PostgresURL.configuration("postgres://app:p%40ss%2Fword@db.internal:6543/auth?sslmode=disable")
+        let c = try PostgresURL("postgres://app:p%40ss%2Fword@db.internal:6543/auth?sslmode=disable").client
         #expect(c.host == "db.internal")
         #expect(c.port == 6543)
         #expect(c.username == "app")
@@ -15,7 +15,7 @@ struct PostgresURLTests {
     }
 
     @Test func defaultsThePortAndAcceptsThePostgresqlScheme() throws {
-        let c = try PostgresURL.configuration("postgresql://app@localhost/auth")
+        let c = try PostgresURL("postgresql://app@localhost/auth").client
         #expect(c.port == 5432)
         #expect(c.password == nil)
     }
@@ -25,7 +25,7 @@ struct PostgresURLTests {
         "postgres://app@localhost/auth?sslmode=sometimes", "postgres://app@/auth",
     ])
     func refusesWhatNamesNoDatabase(_ url: String) {
-        #expect(throws: DatabaseURLError.self) { try PostgresURL.configuration(url) }
+        #expect(throws: DatabaseURLError.self) { try PostgresURL(url) }
     }
 }
 

@@ -20,6 +20,11 @@ public protocol StoreTransaction: UserRepository, LabelRepository, SessionReposi
     OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
     RestrictionRepository, RateLimitRepository, UploadRepository {}
 
+/// The database could not be reached in time; nothing was written.
+public struct StoreUnavailable: Error, Sendable {
+    public init() {}
+}
+
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {
     public let field: String

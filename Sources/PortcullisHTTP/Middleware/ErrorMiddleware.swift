@@ -22,6 +22,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 return response
             }
             return Responses.errors(APIError(.notFound, ErrorKey.Server.routeNotFound))
+        } catch is StoreUnavailable {
+            context.logger.error("database unavailable", metadata: ["path": "\(request.uri.path)"])
+            return Responses.errors(APIError(.serviceUnavailable, ErrorKey.Server.databaseUnavailable))
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return Responses.errors(APIError(.payloadTooLarge, ErrorKey.Server.tooLarge))
         } catch {
