@@ -54,18 +54,18 @@ public final class PostgresStore: Store {
     /// short, so a slow write cannot both commit and be reported as failed.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
-        let leased = LeaseFlag()
+        let lease = LeaseRace()
         do {
             return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
                 group.addTask {
                     .done(try await client.withConnection { connection in
-                        leased.set()
+                        guard lease.claim() else { throw StoreUnavailable() }
                         return try await body(connection)
                     })
                 }
                 group.addTask {
                     try await Task.sleep(for: Self.connectionWait)
-                    return leased.isSet ? .stillRunning : .timedOut
+                    return lease.abandon() ? .timedOut : .stillRunning
                 }
                 defer { group.cancelAll() }
                 while let outcome = try await group.next() {
@@ -102,35 +102,34 @@ public final class PostgresStore: Store {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        let changes = StoreChangeRecorder()
-        let (cipher, feed) = (self.cipher, self.feed)
-        let result: T = try await transaction { db in
-            let result = try await body(SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres))
-            let recorded = changes.recorded
-            if !recorded.isEmpty {
-                // Delivered to every listener when (and only if) COMMIT succeeds.
-                try await db.raw("SELECT pg_notify(\(bind: PostgresChangeFeed.channel), \(bind: feed.encode(recorded)))").run()
-            }
-            return result
-        }
-        let committed = changes.recorded
-        if !committed.isEmpty { tell(committed) }
-        return result
+        try await change(inTransaction: true, body)
     }
 
     /// Autocommit: one round trip for a one-statement write.
     public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await change(inTransaction: false, body)
+    }
+
+    /// Runs a write and tells every instance what it changed: inside the
+    /// transaction `pg_notify` is delivered when (and only if) COMMIT
+    /// succeeds; in autocommit the statement has committed already, so the
+    /// others hear of it right after.
+    private func change<T: Sendable>(
+        inTransaction: Bool, _ body: @escaping @Sendable (any StoreTransaction) async throws -> T
+    ) async throws -> T {
         let changes = StoreChangeRecorder()
         let (cipher, feed) = (self.cipher, self.feed)
-        let result = try await withConnection { connection in
-            let db = connection.sql(queryLogLevel: nil)
+        let work: @Sendable (any SQLDatabase) async throws -> T = { db in
             let result = try await body(SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres))
             let recorded = changes.recorded
-            if !recorded.isEmpty {  // already committed: tell the others right after
+            if !recorded.isEmpty {
                 try await db.raw("SELECT pg_notify(\(bind: PostgresChangeFeed.channel), \(bind: feed.encode(recorded)))").run()
             }
             return result
         }
+        let result = inTransaction
+            ? try await transaction(work)
+            : try await withConnection { connection in try await work(connection.sql(queryLogLevel: nil)) }
         let committed = changes.recorded
         if !committed.isEmpty { tell(committed) }
         return result
@@ -185,9 +184,23 @@ private enum LeaseOutcome<T: Sendable>: Sendable {
     case stillRunning
 }
 
-/// Set once a pooled connection was handed over.
-private final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+/// Decides, once, between a connection that arrived in time (`claim`) and a
+/// wait that timed out (`abandon`): a body never starts after its caller was
+/// told the database is unavailable.
+private final class LeaseRace: Sendable {
+    private enum State { case waiting, claimed, abandoned }
+    private let state = Mutex(State.waiting)
+
+    /// True when the connection arrived before the deadline.
+    func claim() -> Bool { decide(.claimed) }
+    /// True when the deadline came first.
+    func abandon() -> Bool { decide(.abandoned) }
+
+    private func decide(_ outcome: State) -> Bool {
+        state.withLock { current in
+            guard case .waiting = current else { return false }
+            current = outcome
+            return true
+        }
+    }
 }

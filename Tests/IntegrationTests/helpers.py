@@ -277,6 +277,27 @@ def totp(secret_b32, step):
     return "%06d" % (value % 1000000)
 
 
+def enable_2fa(session, base_url, csrf):
+    """Turns 2FA on for the session's user; returns (secret, the step whose code is still unused)."""
+    import time
+    import urllib.parse
+    r = session.post(base_url + "/resource/otp/generate_qrcode", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(r.json()["data"]["url"]).query)["secret"][0]
+    step = int(time.time()) // 30
+    r = session.post(base_url + "/resource/otp/enable", json={"code": totp(secret, step - 1)}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    return secret, step
+
+
+def api_key_headers(kid, secret, nonce):
+    """The three headers of an HMAC-signed API-key request."""
+    import hashlib
+    import hmac
+    signature = hmac.new(secret.encode(), (nonce + kid).encode(), hashlib.sha256).hexdigest()
+    return {"X-Auth-Apikey": kid, "X-Auth-Nonce": nonce, "X-Auth-Signature": signature}
+
+
 class FakeTwilio(LoopbackServer):
     """Twilio's Messages API on loopback: records each SMS; a number ending
     in 0000 gets Twilio's error 21614 (not a valid mobile number)."""

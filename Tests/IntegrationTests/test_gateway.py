@@ -1,17 +1,14 @@
 """The gateway path end to end: real nginx with deploy/nginx/portcullis.conf,
 auth_request to the real binary, a tiny upstream echoing what it got."""
-import hashlib
-import hmac
 import tempfile
 import time
-import urllib.parse
 
 import jwt
 import pytest
 import requests
 
 from conftest import STRONG
-from helpers import EchoBackend, Nginx, totp
+from helpers import EchoBackend, Nginx, api_key_headers, enable_2fa, totp
 
 
 @pytest.fixture
@@ -74,20 +71,14 @@ def test_api_key_through_nginx(gateway):
     s.post(nginx.url("/api/v2/auth/identity/users"), json={"email": "bot@example.com", "password": STRONG})
     r = s.post(nginx.url("/api/v2/auth/identity/sessions"), json={"email": "bot@example.com", "password": STRONG})
     csrf = r.json()["csrf_token"]
-    r = s.post(nginx.url("/api/v2/auth/resource/otp/generate_qrcode"), headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 201, r.text
-    secret = urllib.parse.parse_qs(urllib.parse.urlparse(r.json()["data"]["url"]).query)["secret"][0]
-    step = int(time.time()) // 30
-    r = s.post(nginx.url("/api/v2/auth/resource/otp/enable"), json={"code": totp(secret, step - 1)}, headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 201, r.text
+    secret, step = enable_2fa(s, nginx.url("/api/v2/auth"), csrf)
     r = s.post(nginx.url("/api/v2/auth/resource/api_keys"), json={"algorithm": "HS256", "totp_code": totp(secret, step)},
                headers={"X-CSRF-Token": csrf})
     assert r.status_code == 201, r.text
     kid, key_secret = r.json()["kid"], r.json()["secret"]
 
     def signed(nonce, secret=key_secret):
-        signature = hmac.new(secret.encode(), (nonce + kid).encode(), hashlib.sha256).hexdigest()
-        return {"X-Auth-Apikey": kid, "X-Auth-Nonce": nonce, "X-Auth-Signature": signature}
+        return api_key_headers(kid, secret, nonce)
 
     nonce = str(int(time.time() * 1000))
     r = requests.post(nginx.url("/api/v2/peatio/market/orders"), headers=signed(nonce), json={"volume": "1"})

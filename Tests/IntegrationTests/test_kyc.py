@@ -4,7 +4,7 @@ import hashlib
 import requests
 
 from conftest import STRONG, Server
-from helpers import FakeTwilio, TINY_JPEG, TINY_PDF, SMTPSink, text_part, tiny_png, token_from
+from helpers import FakeTwilio, TINY_JPEG, TINY_PDF, SMTPSink, tiny_png, token_from
 
 
 def session_for(server, email):

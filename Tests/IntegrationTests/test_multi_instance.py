@@ -2,21 +2,18 @@
 nginx upstream: state written on one is seen on the other at once, mail is
 sent once, and killing an instance loses no acknowledged signup."""
 import base64
-import hashlib
-import hmac
 import os
 import signal
 import tempfile
 import threading
 import time
-import urllib.parse
 
 import jwt
 import pytest
 import requests
 
 from conftest import BACKEND, STRONG, Server, new_database_url, run_cli
-from helpers import EchoBackend, Nginx, SMTPSink, token_from, totp
+from helpers import EchoBackend, Nginx, SMTPSink, api_key_headers, enable_2fa, token_from, totp
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="several instances need the shared PostgreSQL backend")
 
@@ -123,12 +120,7 @@ def test_user_changes_and_api_key_nonces_hold_across_instances(pair):
     assert signup(a.base, "carol@example.com", s).status_code == 201
     csrf = s.post(a.url("/identity/sessions"), json={"email": "carol@example.com", "password": STRONG}).json()["csrf_token"]
     assert s.get(b.url("/resource/users/me")).json()["otp"] is False  # B caches the user
-    r = s.post(a.url("/resource/otp/generate_qrcode"), headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 201, r.text
-    secret = urllib.parse.parse_qs(urllib.parse.urlparse(r.json()["data"]["url"]).query)["secret"][0]
-    step = int(time.time()) // 30
-    r = s.post(a.url("/resource/otp/enable"), json={"code": totp(secret, step - 1)}, headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 201, r.text
+    secret, step = enable_2fa(s, a.base, csrf)
     assert s.get(b.url("/resource/users/me")).json()["otp"] is True, "B sees A's change on the next request"
 
     # A code spent on A is refused on B (the used step is in the database).
@@ -140,14 +132,10 @@ def test_user_changes_and_api_key_nonces_hold_across_instances(pair):
                headers={"X-CSRF-Token": csrf})
     assert r.status_code == 422 and r.json() == {"errors": ["resource.api_key.invalid_totp"]}
 
-    def signed(nonce):
-        signature = hmac.new(key_secret.encode(), (nonce + kid).encode(), hashlib.sha256).hexdigest()
-        return {"X-Auth-Apikey": kid, "X-Auth-Nonce": nonce, "X-Auth-Signature": signature}
-
-    nonce = str(int(time.time() * 1000))
-    r = requests.get(a.url("/api/v2/peatio/account/balances"), headers=signed(nonce))
+    headers = api_key_headers(kid, key_secret, str(int(time.time() * 1000)))
+    r = requests.get(a.url("/api/v2/peatio/account/balances"), headers=headers)
     assert r.status_code == 200, r.text
-    r = requests.get(b.url("/api/v2/peatio/account/balances"), headers=signed(nonce))
+    r = requests.get(b.url("/api/v2/peatio/account/balances"), headers=headers)
     assert r.status_code == 401 and r.json() == {"errors": ["authz.nonce_expired"]}, "a nonce replayed on another instance"
 
 
