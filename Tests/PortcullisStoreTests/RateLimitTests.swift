@@ -8,11 +8,7 @@ import Testing
 /// same SQL runs on PostgreSQL in the integration suite).
 struct RateLimitTests {
     func withStore(_ body: (SQLiteStore) async throws -> Void) async throws {
-        let path = NSTemporaryDirectory() + "portcullis-limits-\(UUID().uuidString).sqlite3"
-        let store = try await SQLiteStore.open(path: path, readers: 1, logger: Logger(label: "test"))
-        _ = try await store.migrate()
-        do { try await body(store) } catch { await store.close(); throw error }
-        await store.close()
+        try await withTemporaryStore(readers: 1, body)
     }
 
     @Test func hitsCountWithinAWindowThatStartsAtTheFirstHit() async throws {

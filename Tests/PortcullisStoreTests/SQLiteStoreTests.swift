@@ -6,11 +6,7 @@ import Testing
 
 struct SQLiteStoreTests {
     func withStore(_ body: (SQLiteStore) async throws -> Void) async throws {
-        let path = NSTemporaryDirectory() + "portcullis-store-\(UUID().uuidString).sqlite3"
-        let store = try await SQLiteStore.open(path: path, readers: 2, logger: Logger(label: "test"))
-        _ = try await store.migrate()
-        do { try await body(store) } catch { await store.close(); throw error }
-        await store.close()
+        try await withTemporaryStore(body)
     }
 
     func newUser(_ email: String, username: String? = nil) -> NewUser {
