@@ -29,15 +29,35 @@ extension SQLTransaction {
             """).first() != nil
     }
 
-    func acceptNonce(kid: String, nonce: Int64, expireAt: Int64) async throws -> Bool {
-        try await db.raw("""
-            INSERT INTO api_key_nonces (kid, nonce, expire_at) VALUES (\(bind: kid), \(bind: nonce), \(bind: expireAt))
-            ON CONFLICT (kid, nonce) DO NOTHING RETURNING kid
-            """).first() != nil
+    func acceptNonces(_ nonces: [NonceRecord]) async throws -> [Bool] {
+        // A pair listed twice is accepted once: its first listing.
+        var firstIndex: [NonceRecord.Key: Int] = [:]
+        for (index, record) in nonces.enumerated() where firstIndex[record.key] == nil { firstIndex[record.key] = index }
+        let unique = nonces.enumerated().filter { firstIndex[$0.element.key] == $0.offset }.map(\.element)
+        guard !unique.isEmpty else { return [] }
+        var values = SQLQueryString("")
+        for (index, record) in unique.enumerated() {
+            values.appendInterpolation(SQLQueryString("\(unsafeRaw: index == 0 ? "" : ", ")(\(bind: record.kid), \(bind: record.nonce), \(bind: record.expireAt))"))
+        }
+        let inserted = try await db.raw("""
+            INSERT INTO api_key_nonces (kid, nonce, expire_at) VALUES \(values)
+            ON CONFLICT (kid, nonce) DO NOTHING RETURNING kid, nonce
+            """).all().map { row in NonceRecord.Key(kid: try row.string("kid"), nonce: try row.int64("nonce")) }
+        let accepted = Set(inserted)
+        return nonces.enumerated().map { index, record in firstIndex[record.key] == index && accepted.contains(record.key) }
     }
 
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws {
         try await db.raw("DELETE FROM api_key_nonces WHERE expire_at <= \(bind: nowMS)").run()
         try await db.raw("DELETE FROM rate_limits WHERE window_start < \(bind: idleBefore)").run()
     }
+}
+
+extension NonceRecord {
+    struct Key: Hashable {
+        let kid: String
+        let nonce: Int64
+    }
+
+    var key: Key { Key(kid: kid, nonce: nonce) }
 }

@@ -86,12 +86,41 @@ protocol NonceLedger: Sendable {
     func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) async throws -> Bool
 }
 
-/// The ledger of a database several instances share: one insert per request.
-struct StoreNonceLedger: NonceLedger {
+/// The ledger of a database several instances share. Concurrent checks are
+/// coalesced: while one insert is in flight the next ones queue and go out
+/// together as one multi-row insert, so a busy instance pays one round trip
+/// per batch rather than per request (and an idle one no more than before).
+actor StoreNonceLedger: NonceLedger {
     let store: any Store
+    static let maxBatch = 500
+    private var pending: [(NonceRecord, CheckedContinuation<Bool, any Error>)] = []
+    private var flushing = false
+
+    init(store: any Store) { self.store = store }
 
     func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) async throws -> Bool {
-        try await store.writeStatement { tx in try await tx.acceptNonce(kid: kid, nonce: nonce, expireAt: expiry) }
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((NonceRecord(kid: kid, nonce: nonce, expireAt: expiry), continuation))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(Self.maxBatch))
+            pending.removeFirst(batch.count)
+            let records = batch.map(\.0)
+            do {
+                let accepted = try await store.writeStatement { tx in try await tx.acceptNonces(records) }
+                for (item, ok) in zip(batch, accepted) { item.1.resume(returning: ok) }
+            } catch {
+                for item in batch { item.1.resume(throwing: error) }
+            }
+        }
+        flushing = false
     }
 }
 

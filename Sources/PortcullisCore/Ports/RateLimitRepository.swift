@@ -1,3 +1,11 @@
+/// An accepted API-key nonce, kept until `expireAt` (ms since the epoch).
+public struct NonceRecord: Sendable, Hashable {
+    public var kid: String
+    public var nonce: Int64
+    public var expireAt: Int64
+    public init(kid: String, nonce: Int64, expireAt: Int64) { self.kid = kid; self.nonce = nonce; self.expireAt = expireAt }
+}
+
 /// Counters and replay records that must hold across every process sharing
 /// the database: each call is one atomic statement.
 public protocol RateLimitRepository: Sendable {
@@ -8,8 +16,9 @@ public protocol RateLimitRepository: Sendable {
     /// Takes the slot `key` when it was last taken `interval` or more seconds
     /// ago (or never); false when it is still taken.
     func claimSlot(key: String, interval: Int64, now: Int64) async throws -> Bool
-    /// Records an API-key nonce until `expireAt` (ms); false when it was already recorded.
-    func acceptNonce(kid: String, nonce: Int64, expireAt: Int64) async throws -> Bool
+    /// Records API-key nonces in one statement; for each, false when its
+    /// (kid, nonce) was recorded before or earlier in the same list.
+    func acceptNonces(_ nonces: [NonceRecord]) async throws -> [Bool]
     /// Drops nonces past their expiry (ms) and counters idle for more than `idleBefore` (s).
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws
 }
