@@ -43,6 +43,7 @@ let package = Package(
             resources: [
                 .embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql"),
                 .embedInCode("sqlite/0003_shared_limits.sql"), .embedInCode("sqlite/0004_uploads.sql"),
+                .embedInCode("sqlite/0005_one_reset_secret.sql"),
             ]
         ),
         .target(
@@ -51,6 +52,7 @@ let package = Package(
             resources: [
                 .embedInCode("0001_init.sql"), .embedInCode("0002_default_permissions.sql"),
                 .embedInCode("0003_shared_limits.sql"), .embedInCode("0004_uploads.sql"),
+                .embedInCode("0005_one_reset_secret.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.

@@ -8,5 +8,6 @@ public enum SQLiteMigrations {
         ("0002_default_permissions", String(decoding: PackageResources._002_default_permissions_sql, as: UTF8.self)),
         ("0003_shared_limits", String(decoding: PackageResources._003_shared_limits_sql, as: UTF8.self)),
         ("0004_uploads", String(decoding: PackageResources._004_uploads_sql, as: UTF8.self)),
+        ("0005_one_reset_secret", String(decoding: PackageResources._005_one_reset_secret_sql, as: UTF8.self)),
     ]
 }

@@ -120,7 +120,8 @@ public final class PostgresStore: Store {
         let changes = StoreChangeRecorder()
         let (cipher, feed) = (self.cipher, self.feed)
         let work: @Sendable (any SQLDatabase) async throws -> T = { db in
-            let result = try await body(SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres))
+            let tx = SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres, locksUsers: inTransaction)
+            let result = try await body(tx)
             let recorded = changes.recorded
             if !recorded.isEmpty {
                 try await db.raw("SELECT pg_notify(\(bind: PostgresChangeFeed.channel), \(bind: feed.encode(recorded)))").run()

@@ -17,11 +17,13 @@ extension SQLTransaction {
             """).first() != nil
     }
 
+    /// One upsert on the one-reset-per-user index: concurrent requests leave exactly one secret.
     func replaceResetSecret(userID: Int64, hash: String, expireAt: Int64, now: Int64) async throws {
-        try await deleteResetSecret(userID: userID)
         try await db.raw("""
             INSERT INTO one_time_tokens (token_hash, kind, user_id, expire_at, created_at)
             VALUES (\(bind: hash), 'reset', \(bind: userID), \(bind: expireAt), \(bind: now))
+            ON CONFLICT (user_id) WHERE kind = 'reset' DO UPDATE
+            SET token_hash = excluded.token_hash, expire_at = excluded.expire_at, created_at = excluded.created_at
             """).run()
     }
 

@@ -19,7 +19,9 @@ extension SQLTransaction {
     }
 
     func user(id: Int64) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)").first().map(Self.user)
+        let lock = locksUsers ? " FOR UPDATE" : ""
+        return try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)\(unsafeRaw: lock)")
+            .first().map(Self.user)
     }
 
     func user(uid: String) async throws -> User? {
@@ -46,6 +48,14 @@ extension SQLTransaction {
                 """).run()
         }
     }
+
+    func serializeUserCount() async throws {
+        guard flavor == .postgres else { return }
+        try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.userCountLockKey)))").run()
+    }
+
+    /// An arbitrary fixed key ("PCUSRC" in ASCII) naming the user-count lock.
+    static let userCountLockKey: Int64 = 0x5043_5553_5243
 
     func countUsers() async throws -> Int {
         let row = try await db.raw("SELECT COUNT(*) AS n FROM users").first()

@@ -17,6 +17,10 @@ struct SQLTransaction: StoreTransaction {
     /// Seals personal fields at rest; nil only for commands that never touch them (migrate).
     let cipher: SecretBox?
     let flavor: SQLFlavor
+    /// PostgreSQL write transactions lock the user rows they read
+    /// (`FOR UPDATE`), so read-modify-write of a user is serialized per user as
+    /// SQLite's single writer serializes everything.
+    var locksUsers = false
 }
 
 extension SQLRow {

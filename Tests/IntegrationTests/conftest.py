@@ -105,13 +105,17 @@ class Server:
     def url(self, path):
         return self.base + path
 
+    def sql(self, query):
+        """One value-per-line answer from this server's PostgreSQL database."""
+        database = self.env["BARONG_DATABASE_URL"].rsplit("/", 1)[1].split("?")[0]
+        return postgres_cluster().psql(query, database)
+
     def uploads(self):
         """{name: md5 of the bytes} of every uploaded file this server stored:
         rows of `uploads` on PostgreSQL, files under upload_path on SQLite."""
         url = self.env["BARONG_DATABASE_URL"]
         if url.startswith("postgres://"):
-            database = url.rsplit("/", 1)[1].split("?")[0]
-            rows = postgres_cluster().psql("SELECT name || ' ' || md5(bytes) FROM uploads", database)
+            rows = self.sql("SELECT name || ' ' || md5(bytes) FROM uploads")
             return dict(line.split(" ") for line in rows.splitlines() if line)
         directory = os.path.join(self.dir, self.env.get("BARONG_UPLOAD_PATH", "uploads"))
         if not os.path.isdir(directory):

@@ -225,3 +225,43 @@ def test_killing_an_instance_loses_no_acknowledged_signup(pair):
         if r.status_code == 401:  # pending accounts may not log in; they must exist
             assert r.json() == {"errors": ["identity.session.not_active"]}, f"{email}: {r.text}"
     print(f"\nsignups acknowledged: {before_kill} before the kill, {after_kill} after; failed: {len(failures)}")
+
+
+def race(calls):
+    """Runs the calls at the same moment on threads; returns their results in order."""
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_racing_first_signups_make_one_superadmin(pair):
+    a, b, nginx, sink = pair
+    emails = [f"early{i}@example.com" for i in range(6)]
+    answers = race([lambda e=e, s=s: signup(s.base, e) for e, s in zip(emails, [a, b] * 3)])
+    assert [r.status_code for r in answers] == [201] * 6
+    roles = sorted(r.json()["role"] for r in answers)
+    assert roles == ["member"] * 5 + ["superadmin"], roles
+
+
+def test_racing_reset_requests_leave_one_secret(pair):
+    a, b, nginx, sink = pair
+    assert signup(a.base, "reset@example.com").status_code == 201  # the superadmin: active, no confirmation mail
+    answers = race([lambda s=s: requests.post(s.url("/identity/users/password/generate_code"),
+                                              json={"email": "reset@example.com"}) for s in [a, b] * 4])
+    assert [r.status_code for r in answers] == [201] * 8
+    mails = sink.wait_for(8)
+    assert a.sql("SELECT count(*) FROM one_time_tokens WHERE kind = 'reset'") == "1", "one live reset secret"
+    new = "Zy8?nQ4!vbW3"
+    results = [requests.post(b.url("/identity/users/password/confirm_code"), json={
+        "reset_password_token": token_from(m, "reset_token"), "password": new, "confirm_password": new}).status_code
+        for m in mails]
+    assert sorted(results) == [201] + [422] * 7, results

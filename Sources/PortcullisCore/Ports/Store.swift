@@ -57,6 +57,10 @@ public protocol UserRepository: Sendable {
     func user(username: String) async throws -> User?
     func updateUser(_ user: User) async throws
     func countUsers() async throws -> Int
+    /// Until commit, makes any other transaction calling this wait, so a
+    /// count taken after it sees every user committed before (PostgreSQL's
+    /// advisory lock; SQLite's single writer already serializes writes).
+    func serializeUserCount() async throws
     func fullInfo(of user: User) async throws -> UserFullInfo
 }
 

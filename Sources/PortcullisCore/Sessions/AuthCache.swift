@@ -23,6 +23,9 @@ public final class AuthCache: StoreCommitObserver {
     }
 
     private let state = Mutex(State())
+    /// Shared reads for the two hot misses: a session (with its user) and `users/me`.
+    let sessionReads = ReadCoalescer<String, (SessionRecord, User)?>()
+    let fullInfoReads = ReadCoalescer<Int64, UserFullInfo>()
     private let ttl: Int64
     private let capacity: Int
     private let clock: any Clock

@@ -100,9 +100,13 @@ public struct SessionService: Sendable {
             return (user, session)
         }
         let generation = cache.generation()
-        guard let (session, user) = try await store.read({ tx in try await tx.sessionWithUser(idHash: idHash) }) else {
-            return nil
+        let store = self.store
+        let readNow: @Sendable () async throws -> (SessionRecord, User)? = {
+            try await store.read { tx in try await tx.sessionWithUser(idHash: idHash) }
         }
+        // A forced re-read must see the database as it is now, not join a read already under way.
+        let read = useCache ? try await cache.sessionReads.load(idHash, generation: generation, readNow) : try await readNow()
+        guard let (session, user) = read else { return nil }
         cache.store(session: session, user: user, readAt: generation)
         return (user, session)
     }

@@ -20,7 +20,12 @@ public struct AccountService: Sendable {
     public func fullInfo(of user: User) async throws -> UserFullInfo {
         if let cached = cache.fullInfo(user.id), cached.user == user { return cached }
         let generation = cache.generation()
-        let info = try await store.read { tx in try await tx.fullInfo(of: user) }
+        let store = self.store
+        var info = try await cache.fullInfoReads.load(user.id, generation: generation) {
+            try await store.read { tx in try await tx.fullInfo(of: user) }
+        }
+        // A shared read made for another copy of this user (older or newer): read for this one.
+        if info.user != user { info = try await store.read { tx in try await tx.fullInfo(of: user) } }
         cache.store(fullInfo: info, readAt: generation)
         return info
     }

@@ -68,7 +68,9 @@ public struct SignupService: Sendable {
                 try await tx.insertActivity(NewActivity(
                     userID: user.id, client: client, topic: "account", action: "signup", result: "succeed", now: now
                 ))
-                if superadmin, try await tx.countUsers() == 1 {
+                // Two first signups racing on two instances both count 1: the
+                // lock makes the later one count again after the first commits.
+                if superadmin, try await tx.countUsers() == 1, try await firstUser(in: tx) {
                     user.role = "superadmin"
                     try await tx.updateUser(user)
                     user = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
@@ -92,5 +94,11 @@ public struct SignupService: Sendable {
             throw APIError(.unprocessable, ErrorKey.Identity.referralDoesntExist)
         }
         return user
+    }
+
+    /// Whether the user this transaction inserted is the only one, counted under the user-count lock.
+    private func firstUser(in tx: any StoreTransaction) async throws -> Bool {
+        try await tx.serializeUserCount()
+        return try await tx.countUsers() == 1
     }
 }

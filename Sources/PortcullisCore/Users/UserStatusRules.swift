@@ -54,7 +54,10 @@ public struct UserStatusRules: Sendable {
         return try await recompute(user, in: tx, now: now)
     }
 
-    func recompute(_ user: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
+    func recompute(_ given: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
+        // The row as it is now (and, on PostgreSQL, locked until commit): the
+        // caller's copy may be older, and another instance may be changing it.
+        let user = try await tx.user(id: given.id) ?? given
         let labels = try await tx.labels(userID: user.id)
         var updated = user
         updated.state = state(for: labels)
