@@ -49,6 +49,11 @@ extension SQLTransaction {
         }
     }
 
+    func lockUser(id: Int64) async throws {
+        guard flavor == .postgres else { return }
+        try await db.raw("SELECT id FROM users WHERE id = \(bind: id) FOR UPDATE").run()
+    }
+
     func serializeUserCount() async throws {
         guard flavor == .postgres else { return }
         try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.userCountLockKey)))").run()

@@ -265,3 +265,16 @@ def test_racing_reset_requests_leave_one_secret(pair):
         "reset_password_token": token_from(m, "reset_token"), "password": new, "confirm_password": new}).status_code
         for m in mails]
     assert sorted(results) == [201] + [422] * 7, results
+
+
+def test_racing_profile_creations_leave_one_open_profile(pair):
+    a, b, nginx, sink = pair
+    s = requests.Session()
+    r = signup(a.base, "kyc@example.com", s)
+    headers = {"X-CSRF-Token": r.json()["csrf_token"]}
+    profile = {"first_name": "Ann", "last_name": "Lee", "dob": "1991-02-03", "country": "DE"}
+    answers = race([lambda x=x: s.post(x.url("/resource/profiles"), json=profile, headers=headers) for x in [a, b] * 3])
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses == [201] + [422] * 5, [r.text for r in answers]
+    assert all(r.json() == {"errors": ["state.exists"]} for r in answers if r.status_code == 422)
+    assert len(s.get(b.url("/resource/profiles")).json()) == 1

@@ -82,10 +82,15 @@ public struct DocumentService: Sendable {
         try await save(input, label: "address", for: user, now: clock.now())
     }
 
-    private func save(_ input: DocumentInput, label: String, for user: User, now: Int64) async throws {
-        let count = try await store.read { tx in try await tx.documents(userID: user.id).count }
+    static func checkLimit(_ limit: Int, count: Int, adding: Int) throws {
         if count >= limit { throw APIError(.badRequest, "resource.documents.limit_reached") }
-        if count + input.files.count > limit { throw APIError(.badRequest, "resource.documents.limit_will_be_reached") }
+        if count + adding > limit { throw APIError(.badRequest, "resource.documents.limit_will_be_reached") }
+    }
+
+    private func save(_ input: DocumentInput, label: String, for user: User, now: Int64) async throws {
+        let limit = self.limit
+        try Self.checkLimit(limit, count: try await store.read { tx in try await tx.documents(userID: user.id).count },
+                            adding: input.files.count)
         var extensions: [String] = []
         for file in input.files { extensions.append(try check(file)) }
         var saved: [String] = []
@@ -100,6 +105,9 @@ public struct DocumentService: Sendable {
         let (rules, events, names) = (self.rules, self.events, saved)
         do {
             try await store.write { tx in
+                // Again under the user's lock: uploads racing on two instances cannot pass the limit together.
+                try await tx.lockUser(id: user.id)
+                try Self.checkLimit(limit, count: try await tx.documents(userID: user.id).count, adding: names.count)
                 for name in names {
                     try await tx.insertDocument(DocumentRecord(
                         id: 0, userID: user.id, upload: name, docType: input.docType, docNumber: input.docNumber,

@@ -32,6 +32,7 @@ public struct ProfileService: Sendable {
         let draft = profile
         let (rules, events) = (self.rules, self.events)
         let saved: Profile = try await store.write { tx in
+            try await tx.lockUser(id: user.id)
             let existing = try await tx.profiles(userID: user.id)
             if existing.contains(where: { $0.state == "drafted" || $0.state == "submitted" }) {
                 throw APIError(.unprocessable, ErrorKey.Profile.stateExists)
@@ -49,6 +50,7 @@ public struct ProfileService: Sendable {
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
         let updated: Profile = try await store.write { tx in
+            try await tx.lockUser(id: user.id)
             guard var profile = try await tx.profiles(userID: user.id).last(where: { $0.state == "drafted" }) else {
                 throw APIError(.notFound, ErrorKey.Profile.notEditable)
             }

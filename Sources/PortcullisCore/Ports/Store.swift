@@ -57,6 +57,11 @@ public protocol UserRepository: Sendable {
     func user(username: String) async throws -> User?
     func updateUser(_ user: User) async throws
     func countUsers() async throws -> Int
+    /// Until commit, makes any other transaction that locks the same user
+    /// wait: check-then-write on a user's rows (one open profile, the
+    /// document limit) holds across instances on PostgreSQL (`FOR UPDATE`);
+    /// SQLite's single writer serializes them already.
+    func lockUser(id: Int64) async throws
     /// Until commit, makes any other transaction calling this wait, so a
     /// count taken after it sees every user committed before (PostgreSQL's
     /// advisory lock; SQLite's single writer already serializes writes).
