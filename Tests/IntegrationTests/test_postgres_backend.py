@@ -1,6 +1,7 @@
 """The PostgreSQL backend's failure modes: a database_url that cannot work
 stops start-up at once with the reason, and a database that goes away
 mid-run turns requests into 503 (never a hang) until it is back."""
+import os
 import time
 
 import pytest
@@ -64,3 +65,21 @@ def test_a_database_outage_is_a_503_and_service_resumes(own_cluster):
         assert r.status_code == 201, "the refused signup left nothing behind and can be repeated"
     finally:
         assert server.stop() == 0, server.logs()
+
+
+def test_instances_starting_together_migrate_once(own_cluster):
+    """Four `migrate` runs at once on an empty database: all succeed, each migration is applied once."""
+    import subprocess
+
+    from conftest import BIN
+    database = own_cluster.create_database()
+    env = dict(os.environ, BARONG_DATABASE_URL=own_cluster.url(database))
+    runs = [subprocess.Popen([BIN, "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(4)]
+    outputs = [run.communicate(timeout=60)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, outputs
+    applied = [int(line.split("applied=")[1].split()[0]) for out in outputs for line in out.splitlines()
+               if "migrations up to date" in line]
+    names = own_cluster.psql("SELECT name FROM schema_migrations ORDER BY name", database).splitlines()
+    assert sum(applied) == len(names) and len(names) >= 5, (applied, names)
+    assert names == sorted(set(names))
