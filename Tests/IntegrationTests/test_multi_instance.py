@@ -261,10 +261,12 @@ def test_racing_reset_requests_leave_one_secret(pair):
     mails = sink.wait_for(8)
     assert a.sql("SELECT count(*) FROM one_time_tokens WHERE kind = 'reset'") == "1", "one live reset secret"
     new = "Zy8?nQ4!vbW3"
-    results = [requests.post(b.url("/identity/users/password/confirm_code"), json={
-        "reset_password_token": token_from(m, "reset_token"), "password": new, "confirm_password": new}).status_code
-        for m in mails]
-    assert sorted(results) == [201] + [422] * 7, results
+    answers = [requests.post(b.url("/identity/users/password/confirm_code"), json={
+        "reset_password_token": token_from(m, "reset_token"), "password": new, "confirm_password": new}) for m in mails]
+    assert sorted(r.status_code for r in answers) == [201] + [422] * 7, [r.text for r in answers]
+    assert all(r.json() == {"errors": ["identity.user.utilized_token"]} for r in answers if r.status_code == 422)
+    r = requests.post(a.url("/identity/sessions"), json={"email": "reset@example.com", "password": new})
+    assert r.status_code == 200 and r.json()["email"] == "reset@example.com", "the one accepted token set the password"
 
 
 def test_racing_profile_creations_leave_one_open_profile(pair):
