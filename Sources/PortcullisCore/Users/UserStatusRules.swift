@@ -44,12 +44,16 @@ public struct UserStatusRules: Sendable {
     public func setPrivateLabel(
         _ key: String, _ value: String, on user: User, in tx: any StoreTransaction, now: Int64
     ) async throws -> User {
+        // The user's lock before the label's row: one lock order everywhere, so
+        // two instances changing one user's labels wait instead of deadlocking.
+        try await tx.lockUser(id: user.id)
         try await tx.upsertLabel(userID: user.id, key: key, value: value, scope: "private", now: now)
         return try await recompute(user, in: tx, now: now)
     }
 
     /// Deletes a private label and recomputes state and level.
     public func removePrivateLabel(_ key: String, on user: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
+        try await tx.lockUser(id: user.id)
         try await tx.deleteLabel(userID: user.id, key: key, scope: "private")
         return try await recompute(user, in: tx, now: now)
     }
