@@ -20,8 +20,9 @@ extension PostgresStore: DatabaseStore {}
 /// Opens the backend `database_url` names.
 public enum DatabaseStores {
     public static func open(url: String, cipher: SecretBox?, logger: Logger) async throws -> any DatabaseStore {
-        for prefix in ["sqlite://"] where url.hasPrefix(prefix) {
-            return try await SQLiteStore.open(path: String(url.dropFirst(prefix.count)), cipher: cipher, logger: logger)
+        let sqlite = "sqlite://"
+        if url.hasPrefix(sqlite) {
+            return try await SQLiteStore.open(path: String(url.dropFirst(sqlite.count)), cipher: cipher, logger: logger)
         }
         return try await PostgresStore.open(url: url, cipher: cipher, logger: logger)
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Rows of a `json_group_array(json_array(…))` aggregate, read by position.
+/// Rows of a JSON array of arrays (SQLite's `json_group_array(json_array(…))`,
+/// PostgreSQL's `json_agg(json_build_array(…))`), read by position.
 struct JSONRows {
     struct Row {
         let values: [Any]

@@ -25,10 +25,15 @@ struct ConfigOptions: ParsableArguments {
         do {
             return try ConfigLoader().load(file: config ?? environment["PORTCULLIS_CONFIG"], environment: environment)
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
-            throw ExitCode(64)
+            throw configurationError(error.description)
         }
     }
+}
+
+/// Prints the one line naming the bad setting; the caller throws the result (exit code 64).
+func configurationError(_ text: String) -> ExitCode {
+    FileHandle.standardError.write(Data("portcullis: configuration error: \(text)\n".utf8))
+    return ExitCode(64)
 }
 
 struct Version: ParsableCommand {

@@ -21,8 +21,7 @@ struct Runtime {
                 }
                 box = secrets.box
             } catch let error as ConfigError {
-                FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
-                throw ExitCode(64)
+                throw configurationError(error.description)
             }
         }
         let store: any DatabaseStore
@@ -33,8 +32,7 @@ struct Runtime {
                 logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
             }
         } catch let error as DatabaseURLError {
-            FileHandle.standardError.write(Data("portcullis: configuration error: database_url: \(error.description)\n".utf8))
-            throw ExitCode(64)
+            throw configurationError("database_url: \(error.description)")
         } catch {
             // The URL may hold a password: name only the backend, and the error as PostgresNIO/SQLite reflect it.
             logger.error("cannot open the database", metadata: [
@@ -59,8 +57,7 @@ struct Runtime {
                 }
             } catch let error as ConfigError {
                 await store.close()
-                FileHandle.standardError.write(Data("portcullis: configuration error: \(error.description)\n".utf8))
-                throw ExitCode(64)
+                throw configurationError(error.description)
             }
         }
         return Runtime(store: store, privateKeyPEM: pem, secretBox: box, accessRules: rules)

@@ -62,7 +62,8 @@ def test_a_database_outage_is_a_503_and_service_resumes(own_cluster):
             time.sleep(0.5)
         assert r.status_code == 200 and r.json()["email"] == "up@example.com"
         r = requests.post(server.url("/identity/users"), json={"email": "down@example.com", "password": STRONG})
-        assert r.status_code == 201, "the refused signup left nothing behind and can be repeated"
+        assert r.status_code == 201 and r.json()["email"] == "down@example.com", \
+            "the refused signup left nothing behind and can be repeated"
     finally:
         assert server.stop() == 0, server.logs()
 

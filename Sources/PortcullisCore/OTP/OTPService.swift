@@ -51,14 +51,20 @@ public struct OTPService: Sendable {
         }
         let (now, rules) = (clock.now(), self.rules)
         try await store.write { tx in
-            guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
-            fresh.otp = true
-            fresh.updatedAt = now
-            try await tx.updateUser(fresh)
+            let fresh = try await Self.setFlag(true, userID: user.id, in: tx, now: now)
             _ = try await rules.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
             try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
         }
+    }
+
+    /// Sets the user's `otp` flag on the row as it is in `tx` (locked there on PostgreSQL); returns it saved.
+    private static func setFlag(_ enabled: Bool, userID: Int64, in tx: any StoreTransaction, now: Int64) async throws -> User {
+        guard var fresh = try await tx.user(id: userID) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+        fresh.otp = enabled
+        fresh.updatedAt = now
+        try await tx.updateUser(fresh)
+        return fresh
     }
 
     /// `disable`: the label goes (level recomputed) and so does the seed (deliberate differences).
@@ -70,10 +76,7 @@ public struct OTPService: Sendable {
         }
         let (now, rules) = (clock.now(), self.rules)
         try await store.write { tx in
-            guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
-            fresh.otp = false
-            fresh.updatedAt = now
-            try await tx.updateUser(fresh)
+            let fresh = try await Self.setFlag(false, userID: user.id, in: tx, now: now)
             _ = try await rules.removePrivateLabel("otp", on: fresh, in: tx, now: now)
             try await tx.deleteOTPSecret(userID: user.id)
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
