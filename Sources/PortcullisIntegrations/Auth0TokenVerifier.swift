@@ -39,9 +39,10 @@ public actor Auth0TokenVerifier: IDTokenVerifier {
     }
 
     public func verify(_ idToken: String) async throws -> VerifiedIdentity {
-        let header = idToken.split(separator: ".").first.flatMap { JWTOneTimeTokenSigner.decodeSegment($0) }
+        let header = idToken.split(separator: ".").first.flatMap { CompactJWT.decodeSegment($0) }
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        guard header?["alg"] as? String == "RS256", let kid = header?["kid"] as? String else {
+        guard header?["alg"] as? String == "RS256", let kid = header?["kid"] as? String,
+              CompactJWT.isCanonical(idToken) else {
             throw JWTError.signatureVerificationFailed
         }
         var collection = try await currentKeys()

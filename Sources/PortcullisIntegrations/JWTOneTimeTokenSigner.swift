@@ -43,9 +43,10 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
     public func verify(_ token: String, subject: String) async throws -> OneTimeClaims {
         func fail(_ word: String) -> APIError { APIError(.unprocessable, ErrorKey.jwt(word)) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Self.decodeSegment(parts[0]),
+        guard parts.count == 3, let header = CompactJWT.decodeSegment(parts[0]),
               let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else { throw fail("segments") }
         guard object["alg"] as? String == "RS256" else { throw fail("algorithm") }
+        guard CompactJWT.isCanonical(token) else { throw fail("raised") }
         let payload: Payload
         do {
             payload = try await keys.verify(token, as: Payload.self)
@@ -72,11 +73,5 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
             subject: subject, email: email, uid: uid, jti: jti, resetToken: payload.reset_token,
             issuedAt: Int64(payload.iat ?? 0), expiresAt: Int64(exp)
         )
-    }
-
-    static func decodeSegment(_ segment: Substring) -> Data? {
-        var text = segment.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        return Data(base64Encoded: text)
     }
 }

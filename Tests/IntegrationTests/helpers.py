@@ -163,6 +163,20 @@ class FakeRecaptcha(LoopbackServer):
         return f"http://127.0.0.1:{self.port}/recaptcha/api/siteverify"
 
 
+B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def changed_signature(token):
+    """The JWT with one signature byte changed (its first character replaced)."""
+    head, signature = token.rsplit(".", 1)
+    return head + "." + ("B" if signature[0] == "A" else "A") + signature[1:]
+
+
+def respelled_signature(token):
+    """The same signature bytes spelled differently (an unused last bit set)."""
+    return token[:-1] + B64URL[B64URL.index(token[-1]) ^ 1]
+
+
 def make_tls_files(directory):
     """A throwaway CA and a server certificate for localhost, made with openssl."""
     import os

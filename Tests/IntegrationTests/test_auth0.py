@@ -8,7 +8,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from helpers import LoopbackServer, send_json
+from helpers import LoopbackServer, changed_signature, respelled_signature, send_json
 
 
 class FakeAuth0(LoopbackServer):
@@ -63,7 +63,10 @@ def test_verified_address_creates_an_active_user(auth0):
 def test_refusals(auth0):
     server, fake = auth0
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    good = fake.token(email="a@example.com", email_verified=True)
     cases = [
+        (changed_signature(good), 422),
+        (respelled_signature(good), 422),
         (fake.token(email="a@example.com", email_verified=False), 401),
         (fake.token(email_verified=True), 401),
         (fake.token(email="a@example.com", email_verified=True, aud="someone-else"), 422),

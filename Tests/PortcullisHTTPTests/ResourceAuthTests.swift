@@ -91,9 +91,11 @@ struct ResourceAuthTests {
             #expect(update.status == .ok)
             #expect(update.json["uid"] as? String == login.uid)
 
-            let tampered = try await client.send(.get, "/resource/users/me", headers: [.authorization: "Bearer \(token.dropLast(3))abc"])
-            #expect(tampered.status == .unauthorized)
-            #expect(tampered.errors == ["jwt.decode_and_verify"])
+            for tampered in [TokenTampering.changedSignature(token), TokenTampering.respelledSignature(token)] {
+                let refused = try await client.send(.get, "/resource/users/me", headers: [.authorization: "Bearer \(tampered)"])
+                #expect(refused.status == .unauthorized)
+                #expect(refused.errors == ["jwt.decode_and_verify"])
+            }
             let expired = try await keys.sign(AccessClaims(
                 uid: login.uid, email: nil, role: nil, level: nil, state: nil, sub: "session", iss: "barong",
                 aud: .init(value: ["barong"]), exp: .init(value: now.addingTimeInterval(-10)), iat: .init(value: now), jti: nil

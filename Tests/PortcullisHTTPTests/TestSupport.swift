@@ -204,3 +204,25 @@ extension TestResponse {
         return Login(cookie: cookie, csrf: csrf, uid: uid)
     }
 }
+
+/// Changing a signed token in ways that must never verify.
+enum TokenTampering {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+    /// One signature byte changed: the first signature character replaced.
+    static func changedSignature(_ token: String) -> String {
+        var characters = Array(token)
+        guard let dot = characters.lastIndex(of: "."), dot + 1 < characters.count else { return token + "x" }
+        characters[dot + 1] = characters[dot + 1] == "A" ? "B" : "A"
+        return String(characters)
+    }
+
+    /// The same signature bytes spelled differently: an unused bit of the
+    /// last character set (a 256-byte signature leaves four unused).
+    static func respelledSignature(_ token: String) -> String {
+        var characters = Array(token)
+        guard let last = characters.last, let value = alphabet.firstIndex(of: last) else { return token + "x" }
+        characters[characters.count - 1] = alphabet[value ^ 1]
+        return String(characters)
+    }
+}

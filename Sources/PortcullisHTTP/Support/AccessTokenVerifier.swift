@@ -1,5 +1,6 @@
 import JWTKit
 import PortcullisCore
+import PortcullisIntegrations
 
 /// The claims of the bearer JWT that authorize hands to upstreams (api.md §3.7).
 struct AccessClaims: JWTPayload {
@@ -35,6 +36,7 @@ struct AccessTokenVerifier: Sendable {
 
     /// The uid the token speaks for; any failure is 401 `jwt.decode_and_verify`.
     func uid(from token: String) async throws -> String {
+        guard CompactJWT.isCanonical(token) else { throw APIError(.unauthorized, ErrorKey.Authz.jwtInvalid) }
         do {
             let claims = try await keys.verify(token, as: AccessClaims.self)
             return claims.uid
