@@ -16,36 +16,40 @@ public final class PostgresStore: Store {
     private let cipher: SecretBox?
     private let feed: PostgresChangeFeed
     private let listener = Mutex<Task<Void, Never>?>(nil)
+    /// How long an operation may wait for a pooled connection (the pool keeps
+    /// retrying while the database is down): then `StoreUnavailable` (503).
+    private let connectionWait: Duration
     let logger: Logger
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, cipher: SecretBox?, logger: Logger) {
+    private init(client: PostgresClient, runner: Task<Void, Never>, cipher: SecretBox?, connectionWait: Duration, logger: Logger) {
         self.client = client
         self.runner = runner
         self.cipher = cipher
+        self.connectionWait = connectionWait
         self.logger = logger
         feed = PostgresChangeFeed(logger: logger)
     }
 
     /// Connects to `url` (`postgres://user:password@host:port/db`); the first
-    /// query proves the database answers. `connections` caps this process's pool.
-    public static func open(url: String, connections: Int = 16, cipher: SecretBox? = nil, logger: Logger) async throws -> PostgresStore {
+    /// query proves the database answers. `pool` caps this process's
+    /// connections and how long a request waits for one.
+    public static func open(
+        url: String, pool: DatabasePool = DatabasePool(), cipher: SecretBox? = nil, logger: Logger
+    ) async throws -> PostgresStore {
         let parsed = try PostgresURL(url)
         // One direct connection first: the pool retries forever, this fails at
         // once and says why (refused, unknown host, wrong password, no database).
         let probe = try await PostgresConnection.connect(configuration: try parsed.connection(), id: 0, logger: logger)
         try await probe.close()
         var configuration = parsed.client
-        configuration.options.maximumConnections = max(2, connections)
+        configuration.options.maximumConnections = max(2, pool.size)
         configuration.options.minimumConnections = 1
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = pool.wait
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
-        return PostgresStore(client: client, runner: runner, cipher: cipher, logger: logger)
+        return PostgresStore(client: client, runner: runner, cipher: cipher, connectionWait: pool.wait, logger: logger)
     }
 
-    /// How long an operation may wait for a pooled connection (the pool keeps
-    /// retrying while the database is down): then `StoreUnavailable` (503).
-    static let connectionWait: Duration = .seconds(5)
     static let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
 
     /// A pooled connection for `body`, or `StoreUnavailable` when none comes
@@ -54,7 +58,7 @@ public final class PostgresStore: Store {
     /// short, so a slow write cannot both commit and be reported as failed.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
-        let lease = LeaseRace()
+        let (lease, wait) = (LeaseRace(), connectionWait)
         do {
             return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
                 group.addTask {
@@ -64,7 +68,7 @@ public final class PostgresStore: Store {
                     })
                 }
                 group.addTask {
-                    try await Task.sleep(for: Self.connectionWait)
+                    try await Task.sleep(for: wait)
                     return lease.abandon() ? .timedOut : .stillRunning
                 }
                 defer { group.cancelAll() }

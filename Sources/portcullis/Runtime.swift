@@ -26,7 +26,10 @@ struct Runtime {
         }
         let store: any DatabaseStore
         do {
-            store = try await DatabaseStores.open(url: config.databaseURL, cipher: box, logger: logger)
+            store = try await DatabaseStores.open(
+                url: config.databaseURL, pool: DatabasePool(size: config.databasePoolSize, waitSeconds: config.databaseWait),
+                cipher: box, logger: logger
+            )
             if migrate {
                 let applied = try await store.migrate()
                 logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])

@@ -44,6 +44,16 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test func poolSettingsHaveBounds() throws {
+        let config = try ConfigLoader().load(file: nil, environment: ["BARONG_DATABASE_POOL_SIZE": "40", "BARONG_DATABASE_WAIT": "2"])
+        #expect(config.databasePoolSize == 40 && config.databaseWait == 2)
+        for (key, value) in [("BARONG_DATABASE_POOL_SIZE", "1"), ("BARONG_DATABASE_WAIT", "0"), ("BARONG_DATABASE_WAIT", "301")] {
+            #expect { try ConfigLoader().load(file: nil, environment: [key: value]) } throws: { error in
+                "\(error)".contains(key.dropFirst("BARONG_".count).lowercased())
+            }
+        }
+    }
+
     @Test func listsComeCommaSeparatedFromTheEnvironment() throws {
         let config = try ConfigLoader().load(file: nil, environment: ["BARONG_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1"])
         #expect(config.trustedProxies == ["10.0.0.0/8", "192.168.1.1"])

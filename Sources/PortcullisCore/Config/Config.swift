@@ -69,6 +69,10 @@ public struct Config: Sendable {
     public var logLevel = "info"
     public var trustedProxies: [String] = []
     public var bcryptCost = 12
+    /// PostgreSQL connections this process keeps at most.
+    public var databasePoolSize = 16
+    /// Seconds a request waits for a PostgreSQL connection before 503.
+    public var databaseWait = 5
     /// Seconds a cached session/user may be served without a database read
     /// (local writes invalidate at once); 0 disables the cache.
     public var authCacheTTL = 2

@@ -59,6 +59,8 @@ enum ConfigField {
             "listen_port": .int(\.listenPort),
             "database_url": .string(\.databaseURL),
             "auto_migrate": .bool(\.autoMigrate),
+            "database_pool_size": .int(\.databasePoolSize),
+            "database_wait": .int(\.databaseWait),
             "jwt_private_key_path": .string(\.jwtPrivateKeyPath),
             "encryption_key": .string(\.encryptionKey),
             "smtp_tls": .string(\.smtpTLS),

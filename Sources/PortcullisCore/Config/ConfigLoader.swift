@@ -70,6 +70,12 @@ public struct ConfigLoader {
         guard (1...65535).contains(config.listenPort) || config.listenPort == 0 else {
             throw ConfigError("listen_port: must be 0 to 65535")
         }
+        guard (2...500).contains(config.databasePoolSize) else {
+            throw ConfigError("database_pool_size: must be 2 to 500")
+        }
+        guard (1...300).contains(config.databaseWait) else {
+            throw ConfigError("database_wait: must be 1 to 300 seconds")
+        }
         guard (4...31).contains(config.bcryptCost) else {
             throw ConfigError("bcrypt_cost: must be 4 to 31")
         }
