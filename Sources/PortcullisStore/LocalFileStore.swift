@@ -3,6 +3,8 @@ import PortcullisCore
 
 /// Uploaded files under `upload_path`, named by 32 random hex characters;
 /// written to a temporary name and renamed, so a crash leaves no half file.
+/// Files are written before the documents' transaction (no disk work while
+/// SQLite's single writer is held) and removed if it fails.
 public struct LocalFileStore: FileStore {
     let directory: String
 
@@ -11,14 +13,19 @@ public struct LocalFileStore: FileStore {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    public func save(_ bytes: [UInt8], ext: String) async throws -> String {
-        let name = SecureRandom.hex(bytes: 16) + "." + ext
-        let path = (directory as NSString).appendingPathComponent(name)
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: [.atomic])
-        return name
+    public func stage(_ bytes: [UInt8], ext: String) async throws -> StagedFile {
+        let name = StagedFile.named([], ext: ext).name
+        try Data(bytes).write(to: URL(fileURLWithPath: path(name)), options: [.atomic])
+        return StagedFile(name: name, bytes: [])
     }
 
-    public func delete(_ name: String) async {
-        try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+    public func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws {}
+
+    public func discard(_ file: StagedFile) async {
+        try? FileManager.default.removeItem(atPath: path(file.name))
+    }
+
+    func path(_ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
     }
 }

@@ -8,8 +8,4 @@ extension SQLTransaction {
             INSERT INTO uploads (name, bytes, created_at) VALUES (\(bind: name), \(bind: Data(bytes)), \(bind: now))
             """).run()
     }
-
-    func deleteUpload(name: String) async throws {
-        try await db.raw("DELETE FROM uploads WHERE name = \(bind: name)").run()
-    }
 }

@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
 /// Uploads live with the data: in the shared database when several instances
 /// may serve (PostgreSQL), under `upload_path` for the embedded backend.
 private func fileStore(config: Config, store: any DatabaseStore) throws -> any FileStore {
-    store.isShared ? DatabaseFileStore(store: store) : try LocalFileStore(directory: config.uploadPath)
+    store.isShared ? DatabaseFileStore() : try LocalFileStore(directory: config.uploadPath)
 }
 
 struct Migrate: AsyncParsableCommand {

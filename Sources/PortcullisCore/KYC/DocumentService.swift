@@ -93,35 +93,36 @@ public struct DocumentService: Sendable {
                             adding: input.files.count)
         var extensions: [String] = []
         for file in input.files { extensions.append(try check(file)) }
-        var saved: [String] = []
+        var staged: [StagedFile] = []
         do {
-            for (file, ext) in zip(input.files, extensions) { saved.append(try await files.save(file.bytes, ext: ext)) }
+            for (file, ext) in zip(input.files, extensions) { staged.append(try await files.stage(file.bytes, ext: ext)) }
         } catch {
-            for name in saved { await files.delete(name) }
+            for file in staged { await files.discard(file) }
             throw APIError(.unprocessable, "resource.documents.connection_error")
         }
         let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)
         let index = input.docNumber.map { SaltedCRC32.index($0, salt: salt) }
-        let (rules, events, names) = (self.rules, self.events, saved)
+        let (rules, events, files, batch) = (self.rules, self.events, self.files, staged)
         do {
             try await store.write { tx in
                 // Again under the user's lock: uploads racing on two instances cannot pass the limit together.
                 try await tx.lockUser(id: user.id)
-                try Self.checkLimit(limit, count: try await tx.documents(userID: user.id).count, adding: names.count)
-                for name in names {
+                try Self.checkLimit(limit, count: try await tx.documents(userID: user.id).count, adding: batch.count)
+                for file in batch {
+                    try await files.record(file, in: tx, now: now)
                     try await tx.insertDocument(DocumentRecord(
-                        id: 0, userID: user.id, upload: name, docType: input.docType, docNumber: input.docNumber,
+                        id: 0, userID: user.id, upload: file.name, docType: input.docType, docNumber: input.docNumber,
                         docExpire: input.docExpire, docCategory: input.docCategory, identificator: identificator,
                         metadata: input.metadata, createdAt: now
                     ), numberIndex: index, now: now)
-                    try await events.emit("document.created", user: user, extra: ["upload": name, "doc_type": input.docType],
+                    try await events.emit("document.created", user: user, extra: ["upload": file.name, "doc_type": input.docType],
                                           withDomain: false, in: tx, now: now)
                 }
                 // KYC step with the local provider: the label waits for review.
                 _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
             }
         } catch {
-            for name in names { await files.delete(name) }
+            for file in staged { await files.discard(file) }
             throw error
         }
     }

@@ -5,37 +5,50 @@ public struct UploadedFile: Sendable, Equatable {
     public init(filename: String, bytes: [UInt8]) { self.filename = filename; self.bytes = bytes }
 }
 
+/// An upload with its new random name, waiting for its documents' transaction.
+public struct StagedFile: Sendable, Equatable {
+    public let name: String
+    public let bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) { self.name = name; self.bytes = bytes }
+
+    /// `bytes` under a new random name with `ext`.
+    public static func named(_ bytes: [UInt8], ext: String) -> StagedFile {
+        StagedFile(name: SecureRandom.hex(bytes: 16) + "." + ext, bytes: bytes)
+    }
+}
+
 /// Where uploaded documents are kept: random names, never served by path.
+/// Saving happens in two steps so that files and their document rows commit
+/// together wherever the store can hold both.
 public protocol FileStore: Sendable {
-    /// Saves the bytes under a new random name (with `ext`) and returns the name.
-    func save(_ bytes: [UInt8], ext: String) async throws -> String
-    func delete(_ name: String) async
+    /// Before the documents' transaction: names the file and keeps whatever
+    /// needs no transaction (bytes on disk).
+    func stage(_ bytes: [UInt8], ext: String) async throws -> StagedFile
+    /// Inside the documents' transaction: keeps what belongs to the store.
+    func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws
+    /// After a failed transaction: removes what `stage` kept outside it.
+    func discard(_ file: StagedFile) async
 }
 
 /// Uploaded files as rows of the store (PostgreSQL deployments keep them so).
 public protocol UploadRepository: Sendable {
     func insertUpload(name: String, bytes: [UInt8], now: Int64) async throws
-    func deleteUpload(name: String) async throws
 }
 
-/// Files in the database every instance shares: no instance keeps state on its own disk.
+/// Files in the database every instance shares: no instance keeps state on
+/// its own disk, and a file row commits with its document rows or not at all.
 public struct DatabaseFileStore: FileStore {
-    let store: any Store
-    let clock: any Clock
+    public init() {}
 
-    public init(store: any Store, clock: any Clock = SystemClock()) {
-        self.store = store
-        self.clock = clock
+    public func stage(_ bytes: [UInt8], ext: String) async throws -> StagedFile {
+        StagedFile.named(bytes, ext: ext)
     }
 
-    public func save(_ bytes: [UInt8], ext: String) async throws -> String {
-        let name = SecureRandom.hex(bytes: 16) + "." + ext
-        let now = clock.now()
-        try await store.write { tx in try await tx.insertUpload(name: name, bytes: bytes, now: now) }
-        return name
+    public func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws {
+        try await tx.insertUpload(name: file.name, bytes: file.bytes, now: now)
     }
 
-    public func delete(_ name: String) async {
-        _ = try? await store.write { tx in try await tx.deleteUpload(name: name) }
-    }
+    /// Nothing outside the transaction: its rollback removed the row.
+    public func discard(_ file: StagedFile) async {}
 }
