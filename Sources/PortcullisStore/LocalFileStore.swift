@@ -14,9 +14,9 @@ public struct LocalFileStore: FileStore {
     }
 
     public func stage(_ bytes: [UInt8], ext: String) async throws -> StagedFile {
-        let name = StagedFile.named([], ext: ext).name
-        try Data(bytes).write(to: URL(fileURLWithPath: path(name)), options: [.atomic])
-        return StagedFile(name: name, bytes: [])
+        let file = StagedFile.named(bytes, ext: ext)
+        try Data(bytes).write(to: URL(fileURLWithPath: path(file.name)), options: [.atomic])
+        return file
     }
 
     public func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws {}
