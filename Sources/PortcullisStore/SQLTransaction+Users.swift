@@ -50,7 +50,7 @@ extension SQLTransaction {
     }
 
     func lockUser(id: Int64) async throws {
-        guard flavor == .postgres else { return }
+        guard locksUsers else { return }
         try await db.raw("SELECT id FROM users WHERE id = \(bind: id) FOR UPDATE").run()
     }
 
