@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // The domain: rules and ports, no HTTP, SQL or NIO types.
@@ -32,8 +33,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.embedInCode("Passwords/Data/common_passwords.txt")]
+            resources: [
+                .embedInCode("Passwords/Data/common_passwords.txt"),
+                .embedInCode("Admin/Data/abilities.yml"),
+            ]
         ),
         // SQL files embedded in the binary, one target per dialect.
         .target(
@@ -43,7 +48,7 @@ let package = Package(
             resources: [
                 .embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql"),
                 .embedInCode("sqlite/0003_shared_limits.sql"), .embedInCode("sqlite/0004_uploads.sql"),
-                .embedInCode("sqlite/0005_one_reset_secret.sql"),
+                .embedInCode("sqlite/0005_one_reset_secret.sql"), .embedInCode("sqlite/0006_admin.sql"),
             ]
         ),
         .target(
@@ -52,7 +57,7 @@ let package = Package(
             resources: [
                 .embedInCode("0001_init.sql"), .embedInCode("0002_default_permissions.sql"),
                 .embedInCode("0003_shared_limits.sql"), .embedInCode("0004_uploads.sql"),
-                .embedInCode("0005_one_reset_secret.sql"),
+                .embedInCode("0005_one_reset_secret.sql"), .embedInCode("0006_admin.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.

@@ -8,5 +8,6 @@ public enum PostgresMigrations {
         ("0003_shared_limits", String(decoding: PackageResources._003_shared_limits_sql, as: UTF8.self)),
         ("0004_uploads", String(decoding: PackageResources._004_uploads_sql, as: UTF8.self)),
         ("0005_one_reset_secret", String(decoding: PackageResources._005_one_reset_secret_sql, as: UTF8.self)),
+        ("0006_admin", String(decoding: PackageResources._006_admin_sql, as: UTF8.self)),
     ]
 }

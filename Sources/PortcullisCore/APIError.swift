@@ -152,6 +152,45 @@ public enum ErrorKey {
         public static let noChangeProvided = "resource.password.no_change_provided"
     }
 
+    /// api-admin.md Part A.
+    public enum Admin {
+        public static let notPermitted = "admin.ability.not_permitted"
+        public static let userDoesntExist = "admin.user.doesnt_exist"
+        public static let superadminChange = "admin.user.superadmin_change"
+        public static let updateHimself = "admin.user.update_himself"
+        public static let updateEmail = "superadmin.user.update_email"
+        public static let enable2FA = "admin.user.enable_2fa"
+        public static let roleNoChange = "admin.user.role_no_change"
+        public static let oneOfStateOTPEmail = "admin.user.one_of_state_otp_email"
+        public static let oneOfStateOTP = "admin.user.one_of_state_otp"
+        public static func noChange(_ field: String) -> String { "admin.user.\(field)_no_change" }
+        public static let labelDoesntExist = "admin.label.doesnt_exist"
+        public static let storageDoesntExist = "admin.storage.doesnt_exist"
+        public static let commentTitleTooLong = "admin.comments.title_too_long"
+        public static let commentDataTooLong = "admin.comments.data_too_long"
+        public static let invalidVerb = "admin.permissions.invalid_verb"
+        public static let invalidAction = "admin.permissions.invalid_action"
+        public static let roleDoesntExistForPermission = "admin.permission.role_doesnt_exist"
+        public static let permissionDoesntExist = "admin.permission.doesnt_exist"
+        public static let restrictionDoesntExist = "admin.restriction.doesnt_exist"
+        public static let profileNotEditable = "admin.profiles.doesnt_exist_or_not_editable"
+        public static let profileSuperadminChange = "admin.profiles.superadmin_change"
+        public static let secondAdminApproval = "admin.profiles.second_admin_approval"
+        public static let invalidExpire = "invalid_expire"
+        public static let invalidRange = "invalid_range"
+        public static let nonIntegerPage = "non_integer_page"
+        public static let nonPositivePage = "non_positive_page"
+        public static let nonIntegerLimit = "non_integer_limit"
+        public static let invalidLimit = "invalid_limit"
+        public static let stateInclusion = "state.inclusion"
+        public static let scopeInclusion = "scope.inclusion"
+        public static let verbInclusion = "verb.inclusion"
+        public static let actionInclusion = "action.inclusion"
+        public static let valueInvalid = "value.invalid"
+        public static let valueTaken = "value.taken"
+        public static let keyTaken = "key.taken"
+    }
+
     /// Record (model) validation keys: `<attribute>.<reason>`, no group prefix.
     public enum Record {
         public static let notFound = "record.not_found"

@@ -51,11 +51,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog) -> R
     PasswordResetController(services: services).addRoutes(to: group("identity/users/password"))
     SessionsController(services: services).addRoutes(to: group("identity/sessions"))
 
-    let resource = router.group(RouterPath(base + "/resource"))
-        .add(middleware: ResourceAuthMiddleware(
-            sessions: services.sessions, users: services.store, tokens: services.tokens,
-            cookieName: config.sessionName, csrfProtection: config.csrfProtection
-        ))
+    let resource = router.group(RouterPath(base + "/resource")).add(middleware: ResourceAuthMiddleware(services: services))
     func resourceGroup(_ path: String) -> CatalogedGroup {
         CatalogedGroup(group: resource.group(RouterPath(path)), prefix: base + "/resource/" + path, catalog: catalog)
     }
@@ -69,7 +65,27 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog) -> R
     PhonesController(services: services).addRoutes(to: resourceGroup("phones"))
     DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
     AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
+    addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)
     AuthorizeController(services: services).addRoutes(to: router, base: base)
     return router
+}
+
+/// api-admin.md Part A under `<base>/admin`.
+private func addAdminRoutes(to router: Router<PortcullisContext>, services: Services, base: String, catalog: RouteCatalog) {
+    let prefix = base + "/admin"
+    let admin = router.group(RouterPath(prefix)).add(middleware: AdminAuthMiddleware(
+        authentication: ResourceAuthMiddleware(services: services), gate: services.permissionGate, localPrefix: prefix
+    ))
+    func adminGroup(_ path: String) -> CatalogedGroup {
+        CatalogedGroup(group: path.isEmpty ? admin : admin.group(RouterPath(path)),
+                       prefix: path.isEmpty ? prefix : prefix + "/" + path, catalog: catalog)
+    }
+    AdminUsersController(services: services).addRoutes(to: adminGroup("users"))
+    AdminUserLabelsController(services: services).addRoutes(to: adminGroup("users/labels"))
+    AdminCommentsController(services: services).addRoutes(to: adminGroup("users/comments"))
+    AdminPermissionsController(services: services).addRoutes(to: adminGroup("permissions"))
+    AdminRestrictionsController(services: services).addRoutes(to: adminGroup("restrictions"))
+    AdminProfilesController(services: services).addRoutes(to: adminGroup("profiles"))
+    AdminReportsController(services: services).addRoutes(to: adminGroup(""))
 }

@@ -36,12 +36,24 @@ public struct Services: Sendable {
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
     let logger: Logger
+    // The admin API (api-admin.md Part A).
+    let abilities: AbilityTable
+    let permissionGate: PermissionGate
+    let adminUsers: AdminUserService
+    let adminLabels: AdminLabelService
+    let adminComments: AdminCommentService
+    let adminPermissions: PermissionAdminService
+    let adminRestrictions: RestrictionAdminService
+    let adminProfiles: AdminProfileService
+    let adminReports: AdminReports
+    /// Admin entities are never masked.
+    let adminRenderer = EntityRenderer(maskingEnabled: false)
 
     /// `mailer` delivers outbox mail (SMTP in production, a recorder in tests).
     public init(
         config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, secretBox: SecretBox,
         mailer: any Mailer, phoneChannel: any PhoneCodeChannel, fileStore: any FileStore,
-        accessRules: AccessRules = .defaults, clock: any Clock = SystemClock(),
+        accessRules: AccessRules = .defaults, abilities: AbilityTable? = nil, clock: any Clock = SystemClock(),
         httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
     ) async throws {
         self.config = config
@@ -74,10 +86,13 @@ public struct Services: Sendable {
         accounts = AccountService(
             store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache, events: events, otp: otp
         )
+        let permissionCache = PermissionCache(repository: StorePermissions(store: store), clock: clock)
+        store.addCommitObserver(permissionCache)
+        permissionGate = PermissionGate(permissions: permissionCache, store: store, clock: clock)
         authorize = AuthorizeService(
             rules: accessRules, sessions: sessions,
             apiKeys: APIKeyAuthenticator(store: store, box: secretBox, cache: cache, clock: clock, nonceLifetimeMS: config.apikeyNonceLifetime),
-            permissions: PermissionCache(repository: StorePermissions(store: store), clock: clock),
+            permissions: permissionGate,
             issuer: try await JWTAccessTokenIssuer.make(privateKeyPEM: privateKeyPEM, clock: clock, lifetime: config.jwtExpireTime),
             store: store, clock: clock, csrfProtection: config.csrfProtection, logger: logger
         )
@@ -120,5 +135,16 @@ public struct Services: Sendable {
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)
         cookie = SessionCookie(name: config.sessionName)
+        self.abilities = try abilities ?? AbilityTable.defaults()
+        adminUsers = AdminUserService(store: store, rules: rules, clock: clock)
+        adminLabels = AdminLabelService(store: store, rules: rules, events: events, clock: clock)
+        adminComments = AdminCommentService(store: store, clock: clock)
+        adminPermissions = PermissionAdminService(store: store, clock: clock)
+        adminRestrictions = RestrictionAdminService(store: store, whitelist: whitelist, clock: clock)
+        adminProfiles = AdminProfileService(
+            store: store, profiles: profiles, rules: rules, events: events, clock: clock,
+            doubleVerification: config.profileDoubleVerification, verificationRoles: config.profileVerificationRoles
+        )
+        adminReports = AdminReports(store: store)
     }
 }

@@ -25,16 +25,17 @@ struct PostgresChangeFeed: Sendable {
         var apiKeys: [String] = []
         var events = false
         var restrictions = false
+        var permissions = false
         var everything = false
     }
 
     func encode(_ changes: StoreChanges) -> String {
         var message = Message(instance: instance, users: changes.userIDs.sorted(), sessions: changes.sessionHashes.sorted(),
                               apiKeys: changes.apiKeyIDs.sorted(), events: changes.enqueuedEvents,
-                              restrictions: changes.restrictions, everything: changes.everything)
+                              restrictions: changes.restrictions, permissions: changes.permissions, everything: changes.everything)
         var text = Self.json(message)
         if text.utf8.count > Self.payloadLimit {
-            message = Message(instance: instance, events: true, restrictions: true, everything: true)
+            message = Message(instance: instance, events: true, restrictions: true, permissions: true, everything: true)
             text = Self.json(message)
         }
         return text
@@ -50,6 +51,7 @@ struct PostgresChangeFeed: Sendable {
         changes.apiKeyIDs = Set(message.apiKeys)
         changes.enqueuedEvents = message.events
         changes.restrictions = message.restrictions
+        changes.permissions = message.permissions
         changes.everything = message.everything
         return changes
     }

@@ -17,7 +17,7 @@ extension SQLTransaction {
         return try cipher.open(value)
     }
 
-    static let profileColumns = "id, user_id, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at"
+    static let profileColumns = "id, user_id, author, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at"
 
     func profiles(userID: Int64) async throws -> [Profile] {
         try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE user_id = \(bind: userID) ORDER BY id")
@@ -34,14 +34,15 @@ extension SQLTransaction {
         )
         p.id = try row.int64("id")
         p.userID = try row.int64("user_id")
+        p.author = try row.optionalString("author")
         return p
     }
 
     func insertProfile(userID: Int64, _ p: Profile) async throws -> Profile {
         changes.touch(userID: userID)
         let row = try await db.raw("""
-            INSERT INTO profiles (user_id, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at)
-            VALUES (\(bind: userID), \(bind: try seal(p.firstName)), \(bind: try seal(p.lastName)), \(bind: try seal(p.dob)),
+            INSERT INTO profiles (user_id, author, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at)
+            VALUES (\(bind: userID), \(bind: p.author), \(bind: try seal(p.firstName)), \(bind: try seal(p.lastName)), \(bind: try seal(p.dob)),
                     \(bind: try seal(p.address)), \(bind: p.postcode), \(bind: p.city), \(bind: p.country), \(bind: p.state),
                     \(bind: p.metadata), \(bind: p.createdAt), \(bind: p.updatedAt))
             RETURNING \(unsafeRaw: Self.profileColumns)

@@ -20,28 +20,25 @@ public struct AccessRules: Sendable, Equatable {
     func blocks(_ path: String) -> Bool { block.contains { path.hasPrefix($0) } }
     func passes(_ path: String) -> Bool { pass.contains { path.hasPrefix($0) } }
 
-    /// Reads Barong's rules file: `rules:` with `pass:` and `block:` lists
-    /// (the YAML subset that file uses: nested keys and `- item` lines).
-    public static func parseYAML(_ text: String) throws -> AccessRules {
+    /// Reads Barong's rules file (`rules:` with `pass:` and `block:` lists, in
+    /// any YAML spelling, e.g. `pass: [a, b]`); errors name `file`.
+    public static func parseYAML(_ text: String, file: String = "rules file") throws -> AccessRules {
         var rules = AccessRules(pass: [], block: [])
-        var section: String?
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed == "rules:" { continue }
-            if trimmed.hasSuffix(":") {
-                section = String(trimmed.dropLast())
-                guard section == "pass" || section == "block" else { throw ConfigError("rules file: unknown section '\(trimmed)'") }
-            } else if trimmed.hasPrefix("- ") {
-                let item = trimmed.dropFirst(2).trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
-                switch section {
-                case "pass": rules.pass.append(item)
-                case "block": rules.block.append(item)
-                default: throw ConfigError("rules file: list item outside pass/block")
-                }
-            } else {
-                throw ConfigError("rules file: cannot read '\(trimmed)'")
+        let root = try BarongYAML.load(text, file: file)
+        if root == nil { return rules }
+        guard let top = BarongYAML.mapping(root), top.keys.allSatisfy({ $0 == "rules" }) else {
+            throw ConfigError("\(file): cannot read it: expected 'rules:' with pass and block lists")
+        }
+        let body = top["rules"].flatMap { $0 is NSNull ? nil : $0 } ?? [String: Any]()
+        guard let sections = BarongYAML.mapping(body) else {
+            throw ConfigError("\(file): cannot read 'rules': expected pass and block lists")
+        }
+        for (section, value) in sections {
+            guard section == "pass" || section == "block" else { throw ConfigError("\(file): unknown section '\(section):'") }
+            guard let items = value is NSNull ? [] : BarongYAML.strings(value) else {
+                throw ConfigError("\(file): list item outside pass/block")
             }
+            if section == "pass" { rules.pass = items } else { rules.block = items }
         }
         return rules
     }

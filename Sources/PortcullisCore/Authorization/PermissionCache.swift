@@ -1,8 +1,9 @@
 import Synchronization
 
-/// The permission table, cached up to `ttl` seconds; `invalidate()` makes
-/// the next request read it again (admin changes, deliberate difference).
-public final class PermissionCache: Sendable {
+/// The permission table, cached up to `ttl` seconds; a committed change to
+/// the rows (this instance's or, on PostgreSQL, any other's) makes the next
+/// request read it again (admin changes, deliberate difference).
+public final class PermissionCache: StoreCommitObserver {
     /// Rows grouped by role, so a request only scans its own role's rows.
     private let state = Mutex<(byRole: [String: [Permission]], loadedAt: Int64)?>(nil)
     let repository: any PermissionRepository
@@ -23,6 +24,10 @@ public final class PermissionCache: Sendable {
     }
 
     public func invalidate() { state.withLock { $0 = nil } }
+
+    public func committed(_ changes: StoreChanges) {
+        if changes.permissions || changes.everything { invalidate() }
+    }
 }
 
 /// Reads permissions through the store.

@@ -10,9 +10,8 @@ public struct WhitelistAccessService: Sendable {
         self.store = store; self.restrictions = restrictions; self.clock = clock
     }
 
-    /// A new token valid for `ttl` seconds (the admin side).
-    public func issueToken(ttl: Int64) async throws -> Secret {
-        let token = SecureRandom.urlSafeToken(bytes: 24)
+    /// A new token valid for `ttl` seconds (the admin side); only its hash is stored.
+    public func issueToken(ttl: Int64, token: String = SecureRandom.urlSafeToken(bytes: 24)) async throws -> Secret {
         let now = clock.now()
         _ = try await store.write { tx in
             try await tx.markTokenUsed(hash: sha256Hex(token), kind: "whitelink", userID: nil, expireAt: now + ttl, now: now)

@@ -78,6 +78,12 @@ public struct Config: Sendable {
     public var authCacheTTL = 2
     /// Barong's authorize rules file (YAML `rules: {pass: […], block: […]}`); empty = the defaults of api.md §3.1.
     public var authzRulesFile = ""
+    /// Barong's `config/abilities.yml` format; empty = the shipped table (api-admin.md §A1).
+    public var abilitiesFile = ""
+    /// Barong's PROFILE_DOUBLE_VERIFICATION: the admin who created a profile may not approve it.
+    public var profileDoubleVerification = false
+    /// Roles exempt from that rule.
+    public var profileVerificationRoles: [String] = ["superadmin"]
     /// Titles users may store with `data_storage` (Barong's `user_storage_titles`; empty by default).
     public var userStorageTitles: [String] = []
     /// SMS text; `{{code}}` becomes the code.

@@ -22,10 +22,12 @@ public struct ProfileService: Sendable {
         }
     }
 
-    public func create(_ input: ProfileInput, for user: User) async throws -> Profile {
+    /// `author`: the admin creating it for the user (`POST admin/profiles`).
+    public func create(_ input: ProfileInput, for user: User, author: String? = nil) async throws -> Profile {
         let now = clock.now()
         var profile = Profile(firstName: nil, lastName: nil, dob: nil, address: nil, postcode: nil, city: nil, country: nil,
                               state: input.confirm ? "submitted" : "drafted", metadata: nil, createdAt: now, updatedAt: now)
+        profile.author = author
         apply(input, to: &profile)
         let errors = ProfileRules.errors(profile, now: now)
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }

@@ -12,12 +12,15 @@ public struct StoreChanges: Sendable {
     public var apiKeyIDs: Set<String> = []
     /// Whether the restriction rows changed.
     public var restrictions = false
+    /// Whether the permission rows changed.
+    public var permissions = false
     /// Set when changes may have been missed (another instance's, while the
     /// link to the database was down): every cached entry must go.
     public var everything = false
     public init() {}
     public var isEmpty: Bool {
-        userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents && apiKeyIDs.isEmpty && !restrictions && !everything
+        userIDs.isEmpty && sessionHashes.isEmpty && !enqueuedEvents && apiKeyIDs.isEmpty && !restrictions && !permissions
+            && !everything
     }
 
     /// All changes, as told when no one knows which.
@@ -25,6 +28,7 @@ public struct StoreChanges: Sendable {
         var changes = StoreChanges()
         changes.everything = true
         changes.restrictions = true
+        changes.permissions = true
         changes.enqueuedEvents = true
         return changes
     }
@@ -41,6 +45,9 @@ public final class StoreChangeRecorder: Sendable {
     public func touch(apiKeyID kid: String) { changes.withLock { _ = $0.apiKeyIDs.insert(kid) } }
     public func enqueuedEvent() { changes.withLock { $0.enqueuedEvents = true } }
     public func touchRestrictions() { changes.withLock { $0.restrictions = true } }
+    public func touchPermissions() { changes.withLock { $0.permissions = true } }
+    /// Cached data of every user may be stale (e.g. every session ended).
+    public func touchEverything() { changes.withLock { $0.everything = true } }
     public var recorded: StoreChanges { changes.withLock { $0 } }
 }
 

@@ -46,6 +46,11 @@ public func sha256Hex(_ text: String) -> String {
     SHA256.hash(data: Data(text.utf8)).hexString
 }
 
+/// SHA-256 hex of bytes.
+public func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).hexString
+}
+
 /// Compares two secrets in time that depends only on their lengths.
 public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
     let a = Array(lhs.utf8), b = Array(rhs.utf8)

@@ -76,6 +76,8 @@ public struct Phone: Sendable {
 public struct Profile: Sendable {
     public var id: Int64 = 0
     public var userID: Int64 = 0
+    /// The admin uid that created it (`POST admin/profiles`), else nil.
+    public var author: String?
     public var firstName: String?
     public var lastName: String?
     public var dob: String?

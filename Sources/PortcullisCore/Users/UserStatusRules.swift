@@ -58,7 +58,7 @@ public struct UserStatusRules: Sendable {
         return try await recompute(user, in: tx, now: now)
     }
 
-    func recompute(_ given: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
+    public func recompute(_ given: User, in tx: any StoreTransaction, now: Int64) async throws -> User {
         // The row as it is now (and, on PostgreSQL, locked until commit): the
         // caller's copy may be older, and another instance may be changing it.
         let user = try await tx.user(id: given.id) ?? given

@@ -12,24 +12,36 @@ struct ResourceAuthMiddleware: RouterMiddleware {
     let cookieName: String
     let csrfProtection: Bool
 
+    init(services: Services) {
+        sessions = services.sessions
+        users = services.store
+        tokens = services.tokens
+        cookieName = services.config.sessionName
+        csrfProtection = services.config.csrfProtection
+    }
+
     static let stateChanging: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete, .trace]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        context.caller = try await caller(of: request, context: context)
+        return try await next(request, context)
+    }
+
+    /// Who the request acts for, by bearer JWT or by session cookie.
+    func caller(of request: Request, context: Context) async throws -> Caller {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let uid = try await tokens.uid(from: String(authorization.dropFirst("bearer ".count)))
             guard let user = try await users.read({ tx in try await tx.user(uid: uid) }), user.state.canAuthenticate else {
                 throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
             }
-            context.caller = Caller(user: user, session: nil)
-        } else {
-            let csrf: SessionService.CSRFCheck = csrfProtection && Self.stateChanging.contains(request.method)
-                ? .require(header: request.headers[.csrfToken]) : .skip
-            let (user, session) = try await sessions.authenticate(
-                cookie: request.cookies[cookieName]?.value, client: context.client, csrf: csrf
-            )
-            context.caller = Caller(user: user, session: session)
+            return Caller(user: user, session: nil)
         }
-        return try await next(request, context)
+        let csrf: SessionService.CSRFCheck = csrfProtection && Self.stateChanging.contains(request.method)
+            ? .require(header: request.headers[.csrfToken]) : .skip
+        let (user, session) = try await sessions.authenticate(
+            cookie: request.cookies[cookieName]?.value, client: context.client, csrf: csrf
+        )
+        return Caller(user: user, session: session)
     }
 }

@@ -1,4 +1,4 @@
-/// The routes of the public, identity and resource groups with their
+/// The routes of the public, identity, resource and admin groups with their
 /// parameters: the source of `resource/swagger_doc`. A router test checks
 /// it against the routes actually registered, so the two cannot drift.
 enum APIDescription {
@@ -95,7 +95,7 @@ enum APIDescription {
            [r("country"), r("address"), r("city"), r("postcode")], auth: true),
         op("GET", "/resource/swagger_doc", "This document"),
         op("GET", "/resource/swagger_doc/{name}", "This document, one route family", [r("name")]),
-    ]
+    ] + adminOperations
 
     static let profileParams = ["first_name", "last_name", "dob", "address", "postcode", "city", "country", "metadata"].map { o($0) }
         + [o("confirm", "boolean")]

@@ -1,0 +1,84 @@
+/// `admin/users/labels` (api-admin.md §A2): admins write labels of any
+/// scope. A private label change recomputes level and state (api.md §4.4)
+/// and a `document` label becoming verified/rejected emits
+/// `system.document.<value>`: with `kyc_provider = local` this is how KYC
+/// closes.
+public struct AdminLabelService: Sendable {
+    let store: any Store
+    let rules: UserStatusRules
+    let events: EventWriter
+    let clock: any Clock
+
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock) {
+        self.store = store; self.rules = rules; self.events = events; self.clock = clock
+    }
+
+    /// What to do when the label is missing, and what to do with its description.
+    public enum Mode: Sendable {
+        /// `POST users/labels`: create; an existing one is `key.taken`.
+        case create
+        /// `POST users/labels/update`: set value and description (nil clears
+        /// it); a missing label is created when `replace`, else 404.
+        case replace(Bool)
+        /// `PUT users/labels`: set value, description only when given; missing → 404.
+        case update
+    }
+
+    public func save(uid: String, key rawKey: String, value rawValue: String, scope: String, description: String?,
+                     mode: Mode, by admin: User) async throws {
+        let (key, value) = (LabelRules.normalize(rawKey), LabelRules.normalize(rawValue))
+        let now = clock.now()
+        let (rules, events) = (self.rules, self.events)
+        try await store.write { tx in
+            let target = try await AdminUserService.target(uid, in: tx)
+            try AdminUserService.guardSuperadmin(target, by: admin)
+            try await tx.lockUser(id: target.id)
+            let exists = try await tx.adminLabels(userID: target.id).contains { $0.key == key && $0.scope == scope }
+            var clearDescription = false
+            switch mode {
+            case .create: break
+            case .replace(let replace):
+                if !exists && !replace { throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist) }
+                clearDescription = true
+            case .update:
+                if !exists { throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist) }
+            }
+            var errors = [LabelRules.violation(key, attribute: "key"), LabelRules.violation(value, attribute: "value")].compactMap { $0 }
+            if !["public", "private"].contains(scope) { errors.append(ErrorKey.Admin.scopeInclusion) }
+            if case .create = mode, exists { errors.append(ErrorKey.Admin.keyTaken) }
+            guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
+            try await tx.saveLabel(userID: target.id, key: key, value: value, scope: scope, description: description,
+                                   clearDescription: clearDescription, now: now)
+            try await Self.afterChange(of: target, key: key, value: value, scope: scope, event: exists ? "label.updated" : "label.created",
+                                       rules: rules, events: events, in: tx, now: now)
+        }
+    }
+
+    public func delete(uid: String, key rawKey: String, scope: String, by admin: User) async throws {
+        let key = LabelRules.normalize(rawKey)
+        let now = clock.now()
+        let (rules, events) = (self.rules, self.events)
+        try await store.write { tx in
+            let target = try await AdminUserService.target(uid, in: tx)
+            try AdminUserService.guardSuperadmin(target, by: admin)
+            try await tx.lockUser(id: target.id)
+            guard let label = try await tx.adminLabels(userID: target.id).first(where: { $0.key == key && $0.scope == scope }) else {
+                throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
+            }
+            try await tx.deleteLabel(userID: target.id, key: key, scope: scope)
+            try await Self.afterChange(of: target, key: key, value: label.value, scope: scope, event: "label.deleted",
+                                       rules: rules, events: events, in: tx, now: now)
+        }
+    }
+
+    private static func afterChange(of target: User, key: String, value: String, scope: String, event: String,
+                                    rules: UserStatusRules, events: EventWriter, in tx: any StoreTransaction, now: Int64) async throws {
+        var user = target
+        if scope == "private" { user = try await rules.recompute(target, in: tx, now: now) }
+        try await events.emit(event, user: user, extra: ["key": key, "value": value, "scope": scope], withDomain: false, in: tx, now: now)
+        if scope == "private" && key == "document" && event != "label.deleted" && (value == "verified" || value == "rejected") {
+            try await events.emit("system.document.\(value)", user: user, extra: ["key": key, "value": value],
+                                  withDomain: false, in: tx, now: now)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// A user with everything an admin sees (`UserWithKYC`, api-admin.md).
+public struct UserKYC: Sendable {
+    public var info: UserFullInfo
+    public var labels: [AdminLabel]
+    public var documents: [DocumentRecord]
+    public var comments: [Comment]
+
+    /// Reads it inside `tx`.
+    public static func read(_ user: User, in tx: any StoreTransaction) async throws -> UserKYC {
+        UserKYC(info: try await tx.fullInfo(of: user), labels: try await tx.adminLabels(userID: user.id),
+                documents: try await tx.documents(userID: user.id), comments: try await tx.comments(userID: user.id))
+    }
+}
+
+/// A user with the uid of its referrer, as list entities show it.
+public struct ListedUser: Sendable {
+    public var user: User
+    public var referralUID: String?
+    public var profiles: [Profile]
+    /// Filled only where the list shows `UserWithKYC`.
+    public var kyc: UserKYC?
+}
+
+extension Array where Element == User {
+    /// Resolves referrers (and profiles or KYC when asked) inside `tx`.
+    func listed(in tx: any StoreTransaction, profiles: Bool, kyc: Bool) async throws -> [ListedUser] {
+        var referrers: [Int64: String] = [:]
+        var result: [ListedUser] = []
+        for user in self {
+            var referralUID: String?
+            if let id = user.referralID {
+                if referrers[id] == nil { referrers[id] = try await tx.user(id: id)?.uid }
+                referralUID = referrers[id]
+            }
+            let details = kyc ? try await UserKYC.read(user, in: tx) : nil
+            let userProfiles = profiles && !kyc ? try await tx.profiles(userID: user.id) : (details?.info.profiles ?? [])
+            result.append(ListedUser(user: user, referralUID: referralUID, profiles: userProfiles, kyc: details))
+        }
+        return result
+    }
+}
