@@ -10,6 +10,7 @@ struct Runtime {
     let privateKeyPEM: String
     let secretBox: SecretBox?
     let accessRules: AccessRules
+    let abilities: AbilityTable
 
     static func open(config: Config, logger: Logger, migrate: Bool, needsKey: Bool = true) async throws -> Runtime {
         var box: SecretBox?
@@ -45,6 +46,7 @@ struct Runtime {
         }
         var pem = ""
         var rules = AccessRules.defaults
+        var abilities = try AbilityTable.defaults()
         if needsKey {
             do {
                 let key = try SigningKeyFiles.loadPrivateKey(config: config)
@@ -53,17 +55,25 @@ struct Runtime {
                 }
                 pem = key.pem
                 if !config.authzRulesFile.isEmpty {
-                    guard let data = FileManager.default.contents(atPath: config.authzRulesFile) else {
-                        throw ConfigError("authz_rules_file: '\(config.authzRulesFile)' cannot be read")
-                    }
-                    rules = try AccessRules.parseYAML(String(decoding: data, as: UTF8.self))
+                    let text = try readYAML(config.authzRulesFile, key: "authz_rules_file")
+                    rules = try AccessRules.parseYAML(text, file: "authz_rules_file '\(config.authzRulesFile)'")
+                }
+                if !config.abilitiesFile.isEmpty {
+                    let text = try readYAML(config.abilitiesFile, key: "abilities_file")
+                    abilities = try AbilityTable.parse(text, file: "abilities_file '\(config.abilitiesFile)'")
                 }
             } catch let error as ConfigError {
                 await store.close()
                 throw configurationError(error.description)
             }
         }
-        return Runtime(store: store, privateKeyPEM: pem, secretBox: box, accessRules: rules)
+        return Runtime(store: store, privateKeyPEM: pem, secretBox: box, accessRules: rules, abilities: abilities)
+    }
+
+    /// The text of a YAML file a setting names, or the setting's configuration error.
+    private static func readYAML(_ path: String, key: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("\(key): '\(path)' cannot be read") }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -54,7 +54,7 @@ public struct PermissionGate: Sendable {
         var data: [String: Any] = ["path": request.path, "verb": request.method]
         let params = request.params.filter { !Self.secretParams.contains($0.key) }
         if !params.isEmpty { data["params"] = params }
-        let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]))
+        let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys, .withoutEscapingSlashes]))
             .map { String(decoding: $0, as: UTF8.self) }
         let activity = NewActivity(
             userID: user.id, category: "admin", client: request.client, topic: topic, action: action, result: result,
