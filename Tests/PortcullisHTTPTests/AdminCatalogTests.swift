@@ -184,6 +184,8 @@ struct AdminProfilesAndReportsTests {
             let created = try await client.send(.post, "/admin/profiles", json: ["uid": user.uid, "first_name": "Ada", "last_name": "Byron"], login: admin)
             #expect(created.status == .created && created.json["state"] as? String == "submitted" && created.json["last_name"] as? String == "Byron")
             #expect(try await client.send(.post, "/admin/profiles", json: ["uid": user.uid], login: admin).errors == ["state.exists"])
+            #expect(try await client.send(.post, "/admin/profiles", json: ["uid": user.uid, "dob": "1990-13-40"], login: admin)
+                .errors == ["admin.profile.invalid_dob"])
             #expect(try await client.send(.post, "/admin/profiles", json: ["uid": "ID0000000000"], login: admin).errors == ["admin.user.doesnt_exist"])
             #expect(try await client.send(.put, "/admin/profiles", json: ["uid": user.uid, "state": "verified"], login: admin)
                 .errors == ["admin.profiles.second_admin_approval"])

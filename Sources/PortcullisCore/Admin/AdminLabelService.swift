@@ -30,9 +30,7 @@ public struct AdminLabelService: Sendable {
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
         try await store.write { tx in
-            let target = try await AdminUserService.target(uid, in: tx)
-            try AdminUserService.guardSuperadmin(target, by: admin)
-            try await tx.lockUser(id: target.id)
+            let target = try await Self.lockedTarget(uid, by: admin, in: tx)
             let exists = try await tx.adminLabels(userID: target.id).contains { $0.key == key && $0.scope == scope }
             var clearDescription = false
             switch mode {
@@ -59,9 +57,7 @@ public struct AdminLabelService: Sendable {
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
         try await store.write { tx in
-            let target = try await AdminUserService.target(uid, in: tx)
-            try AdminUserService.guardSuperadmin(target, by: admin)
-            try await tx.lockUser(id: target.id)
+            let target = try await Self.lockedTarget(uid, by: admin, in: tx)
             guard let label = try await tx.adminLabels(userID: target.id).first(where: { $0.key == key && $0.scope == scope }) else {
                 throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
             }
@@ -69,6 +65,15 @@ public struct AdminLabelService: Sendable {
             try await Self.afterChange(of: target, key: key, value: label.value, scope: scope, event: "label.deleted",
                                        rules: rules, events: events, in: tx, now: now)
         }
+    }
+
+    /// The target user, refused when a non-superadmin touches a superadmin;
+    /// locked before its label rows (one lock order, api.md §4.4).
+    private static func lockedTarget(_ uid: String, by admin: User, in tx: any StoreTransaction) async throws -> User {
+        let target = try await AdminUserService.target(uid, in: tx)
+        try AdminUserService.guardSuperadmin(target, by: admin)
+        try await tx.lockUser(id: target.id)
+        return target
     }
 
     private static func afterChange(of target: User, key: String, value: String, scope: String, event: String,

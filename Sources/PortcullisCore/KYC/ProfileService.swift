@@ -16,9 +16,9 @@ public struct ProfileService: Sendable {
     }
 
     /// A `dob` the parameter layer cannot read as a date (deliberate difference: a real key).
-    public static func checkDateParam(_ dob: String?) throws {
+    public static func checkDateParam(_ dob: String?, key: String = ErrorKey.Profile.invalidDob) throws {
         if let dob, !dob.isEmpty, ProfileRules.date(dob) == nil {
-            throw APIError(.unprocessable, ErrorKey.Profile.invalidDob)
+            throw APIError(.unprocessable, key)
         }
     }
 

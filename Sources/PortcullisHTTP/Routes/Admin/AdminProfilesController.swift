@@ -40,7 +40,7 @@ struct AdminProfilesController {
         let names = ["first_name", "last_name", "dob", "address", "postcode", "city", "country"]
         let fields = names.map { params.filter($0) }
         try params.finish()
-        try ProfileService.checkDateParam(fields[2])
+        try ProfileService.checkDateParam(fields[2], key: ErrorKey.invalid(params.scope, "dob"))
         try services.require(.create, "Profile", caller)
         let input = ProfileInput(firstName: fields[0], lastName: fields[1], dob: fields[2], address: fields[3], postcode: fields[4],
                                  city: fields[5], country: fields[6], metadata: nil, confirm: true)

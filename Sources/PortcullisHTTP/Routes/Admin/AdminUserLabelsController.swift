@@ -40,48 +40,47 @@ struct AdminUserLabelsController {
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
-        let uid = params.required("uid")
-        let key = params.required("key")
-        let value = params.required("value")
-        let description = params.optionalNonBlank("description")
-        let scope = params.optionalNonBlank("scope") ?? "public"
-        try params.finish()
-        try services.require(.create, "Label", caller)
-        try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
-                                            mode: .create, by: caller.user)
-        return Responses.ok200()
+        try await save(context, mode: .create)
     }
 
+    /// `POST users/labels/update` (`replace` read with the params).
     @Sendable func replace(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
-        let uid = params.required("uid")
-        let key = params.required("key")
-        let scope = params.required("scope")
-        let value = params.required("value")
-        let description = params.optionalNonBlank("description")
-        let replace = params.boolean("replace", default: true, failKey: "admin.user.non_boolean_replace")
-        try params.finish()
-        try services.require(.update, "Label", caller)
-        try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
-                                            mode: .replace(replace), by: caller.user)
-        return Responses.ok200()
+        try await save(context, mode: .replace(true))
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
+        try await save(context, mode: .update)
+    }
+
+    /// The three label writes: params in each route's declaration order
+    /// (create: uid, key, value, description, scope; the others: uid, key,
+    /// scope, value, description[, replace]), then the ability, then the write.
+    private func save(_ context: PortcullisContext, mode: AdminLabelService.Mode) async throws -> Response {
         let caller = try context.requireCaller()
         var params = AdminParams(context.params, resource: "user")
         let uid = params.required("uid")
         let key = params.required("key")
-        let scope = params.required("scope")
-        let value = params.required("value")
-        let description = params.filter("description")
+        var resolved = mode
+        let (scope, value, description): (String, String, String?)
+        switch mode {
+        case .create:
+            value = params.required("value")
+            description = params.optionalNonBlank("description")
+            scope = params.optionalNonBlank("scope") ?? "public"
+        case .replace:
+            scope = params.required("scope")
+            value = params.required("value")
+            description = params.optionalNonBlank("description")
+            resolved = .replace(params.boolean("replace", default: true, failKey: "admin.user.non_boolean_replace"))
+        case .update:
+            scope = params.required("scope")
+            value = params.required("value")
+            description = params.filter("description")
+        }
         try params.finish()
-        try services.require(.update, "Label", caller)
+        if case .create = mode { try services.require(.create, "Label", caller) } else { try services.require(.update, "Label", caller) }
         try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
-                                            mode: .update, by: caller.user)
+                                            mode: resolved, by: caller.user)
         return Responses.ok200()
     }
 
