@@ -49,11 +49,13 @@ integration-test: release
 	PORTCULLIS_TEST_BACKEND=postgres PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 
 ## make bench: figures for users/me and authorize against nginx (installs wrk), on SQLite,
-## then on PostgreSQL with one and two instances (bench/postgres.sh).
+## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
+## 100,000 users on both backends (bench/admin_users.sh).
 bench: release test-deps
 	bash bench/me.sh
 	bash bench/authorize.sh
 	bash bench/postgres.sh
+	bash bench/admin_users.sh
 
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
 fuzz: test-deps release

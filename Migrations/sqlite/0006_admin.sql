@@ -3,6 +3,7 @@
 -- and date; profiles by country.
 CREATE INDEX users_state ON users(state, id);
 CREATE INDEX users_level ON users(level, id);
+CREATE INDEX users_state_level ON users(state, level, id);
 CREATE INDEX users_role ON users(role, id);
 CREATE INDEX users_created_at ON users(created_at);
 CREATE INDEX users_updated_at ON users(updated_at);
