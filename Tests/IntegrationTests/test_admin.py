@@ -260,3 +260,17 @@ def test_bans_and_permission_changes_reach_the_other_instance():
     finally:
         a.stop()
         b.stop()
+
+
+def test_the_readme_walkthrough_runs_as_written(server):
+    """The operator walk-through of README.md, run as a shell script against this server."""
+    import re
+    import subprocess
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    block = re.search(r"```sh\n(\.build/release/portcullis users create --email admin@example\.com.*?)```", readme, re.S).group(1)
+    from conftest import BIN
+    script = block.replace(".build/release/portcullis", BIN).replace("http://127.0.0.1:8001", f"http://127.0.0.1:{server.port}")
+    r = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=server.dir, env=server.env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert '"result":"succeed"' in r.stdout and '"state":"banned"' in r.stdout, r.stdout
