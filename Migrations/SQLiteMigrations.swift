@@ -10,5 +10,7 @@ public enum SQLiteMigrations {
         ("0004_uploads", String(decoding: PackageResources._004_uploads_sql, as: UTF8.self)),
         ("0005_one_reset_secret", String(decoding: PackageResources._005_one_reset_secret_sql, as: UTF8.self)),
         ("0006_admin", String(decoding: PackageResources._006_admin_sql, as: UTF8.self)),
+        ("0007_service_accounts_without_owner",
+         String(decoding: PackageResources._007_service_accounts_without_owner_sql, as: UTF8.self)),
     ]
 }

@@ -66,6 +66,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog) -> R
     DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
     AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
     addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
+    addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)
     AuthorizeController(services: services).addRoutes(to: router, base: base)
     return router
@@ -88,4 +89,16 @@ private func addAdminRoutes(to router: Router<PortcullisContext>, services: Serv
     AdminRestrictionsController(services: services).addRoutes(to: adminGroup("restrictions"))
     AdminProfilesController(services: services).addRoutes(to: adminGroup("profiles"))
     AdminReportsController(services: services).addRoutes(to: adminGroup(""))
+}
+
+/// api-admin.md Part B under `<base>/management`: signed server-to-server calls.
+private func addManagementRoutes(to router: Router<PortcullisContext>, services: Services, base: String, catalog: RouteCatalog) {
+    let prefix = base + "/management"
+    let group = CatalogedGroup(group: router.group(RouterPath(prefix)).add(middleware: ManagementRequestMiddleware()),
+                               prefix: prefix, catalog: catalog)
+    ManagementUsersController(services: services).addRoutes(to: group)
+    ManagementLabelsController(services: services).addRoutes(to: group)
+    ManagementOTPController(services: services).addRoutes(to: group)
+    ManagementAccountsController(services: services).addRoutes(to: group)
+    ManagementRecordsController(services: services).addRoutes(to: group)
 }

@@ -46,6 +46,13 @@ public struct Services: Sendable {
     let adminRestrictions: RestrictionAdminService
     let adminProfiles: AdminProfileService
     let adminReports: AdminReports
+    // The management API (api-admin.md Part B).
+    let managementGate: ManagementGate
+    let managementUsers: ManagementUserService
+    let managementAccounts: ManagementAccountService
+    let managementPhones: ManagementPhoneService
+    let managementAPIKeys: ManagementAPIKeyService
+    let serverSigner: ServerJWSSigner
     /// Admin entities are never masked.
     let adminRenderer = EntityRenderer(maskingEnabled: false)
 
@@ -53,7 +60,8 @@ public struct Services: Sendable {
     public init(
         config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, secretBox: SecretBox,
         mailer: any Mailer, phoneChannel: any PhoneCodeChannel, fileStore: any FileStore,
-        accessRules: AccessRules = .defaults, abilities: AbilityTable? = nil, clock: any Clock = SystemClock(),
+        accessRules: AccessRules = .defaults, abilities: AbilityTable? = nil,
+        management: (config: ManagementAPIConfig, keychain: ManagementKeychain)? = nil, clock: any Clock = SystemClock(),
         httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
     ) async throws {
         self.config = config
@@ -146,5 +154,18 @@ public struct Services: Sendable {
             doubleVerification: config.profileDoubleVerification, verificationRoles: config.profileVerificationRoles
         )
         adminReports = AdminReports(store: store)
+        managementGate = ManagementGate(
+            config: management?.config, verifier: management?.keychain ?? ManagementKeychain(keys: [:]), store: store, clock: clock,
+            requireExp: config.managementAPIRequireExp
+        )
+        managementUsers = ManagementUserService(
+            store: store, hasher: hasher, policy: policy, uids: UIDGenerator(prefix: config.uidPrefix), rules: rules,
+            profiles: profiles, clock: clock, salt: config.crc32Salt
+        )
+        managementAccounts = ManagementAccountService(store: store, clock: clock)
+        managementPhones = ManagementPhoneService(store: store, clock: clock, salt: config.crc32Salt)
+        managementAPIKeys = ManagementAPIKeyService(store: store, box: secretBox, clock: clock, uidPrefix: config.uidPrefix,
+                                                    forUsers: config.mgnAPIKeysUser, forServiceAccounts: config.mgnAPIKeysSA)
+        serverSigner = try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM)
     }
 }

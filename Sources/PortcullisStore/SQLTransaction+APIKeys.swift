@@ -97,7 +97,7 @@ extension SQLTransaction {
         let row = try await db.raw("""
             INSERT INTO service_accounts (uid, owner_id, email, role, level, state, created_at, updated_at)
             VALUES (\(bind: a.uid), \(bind: a.ownerID), \(bind: a.email), \(bind: a.role), \(bind: a.level),
-                    \(bind: a.state.rawValue), \(bind: a.createdAt), \(bind: a.updatedAt))
+                    \(bind: a.state), \(bind: a.createdAt), \(bind: a.updatedAt))
             RETURNING \(unsafeRaw: Self.serviceAccountColumns)
             """).first()
         guard let row else { throw DuplicateRecord(field: "email") }
@@ -106,9 +106,9 @@ extension SQLTransaction {
 
     static func serviceAccount(from row: any SQLRow) throws -> ServiceAccount {
         ServiceAccount(
-            id: try row.int64("id"), uid: try row.string("uid"), ownerID: try row.int64("owner_id"), email: try row.string("email"),
+            id: try row.int64("id"), uid: try row.string("uid"), ownerID: try row.optionalInt64("owner_id"), email: try row.string("email"),
             role: try row.string("role"), level: try row.decode(column: "level", as: Int.self),
-            state: UserState(rawValue: try row.string("state")) ?? .pending,
+            state: try row.string("state"),
             createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at")
         )
     }

@@ -30,11 +30,13 @@ extension SQLTransaction {
         return try await page(of: from, where: condition, order: order, page: f.page)
     }
 
-    func users(labelKey: String, value: String, page request: PageRequest) async throws -> (rows: [User], total: Int) {
-        let condition: SQLQueryString = """
-            EXISTS (SELECT 1 FROM labels l WHERE l.user_id = u.id AND l.key = \(bind: labelKey) AND l.value = \(bind: value))
-            """
-        return try await page(of: "users u", where: condition, order: "u.id", page: request)
+    func users(withLabel f: LabelFilter, page request: PageRequest) async throws -> (rows: [User], total: Int) {
+        var label = SQLQueryString("l.user_id = u.id AND l.key = \(bind: f.key)")
+        func and(_ part: SQLQueryString) { label.appendInterpolation(SQLQueryString(" AND ")); label.appendInterpolation(part) }
+        if let value = f.value { and("l.value = \(bind: value)") }
+        if let scope = f.scope { and("l.scope = \(bind: scope)") }
+        window(f.window, alias: "l", and)
+        return try await page(of: "users u", where: "EXISTS (SELECT 1 FROM labels l WHERE \(label))", order: "u.id", page: request)
     }
 
     /// One page of users and the total that match.
@@ -104,7 +106,7 @@ extension SQLTransaction {
     func updateServiceAccount(_ a: ServiceAccount) async throws {
         try await db.raw("""
             UPDATE service_accounts SET owner_id = \(bind: a.ownerID), email = \(bind: a.email), role = \(bind: a.role),
-                level = \(bind: a.level), state = \(bind: a.state.rawValue), updated_at = \(bind: a.updatedAt)
+                level = \(bind: a.level), state = \(bind: a.state), updated_at = \(bind: a.updatedAt)
             WHERE id = \(bind: a.id)
             """).run()
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PortcullisCore
+import PortcullisIntegrations
 import PortcullisStore
 
 /// The opened database and signing key shared by the commands.
@@ -11,6 +12,7 @@ struct Runtime {
     let secretBox: SecretBox?
     let accessRules: AccessRules
     let abilities: AbilityTable
+    let management: (config: ManagementAPIConfig, keychain: ManagementKeychain)?
 
     static func open(config: Config, logger: Logger, migrate: Bool, needsKey: Bool = true) async throws -> Runtime {
         var box: SecretBox?
@@ -47,6 +49,7 @@ struct Runtime {
         var pem = ""
         var rules = AccessRules.defaults
         var abilities = try AbilityTable.defaults()
+        var management: (config: ManagementAPIConfig, keychain: ManagementKeychain)?
         if needsKey {
             do {
                 let key = try SigningKeyFiles.loadPrivateKey(config: config)
@@ -62,12 +65,30 @@ struct Runtime {
                     let text = try readYAML(config.abilitiesFile, key: "abilities_file")
                     abilities = try AbilityTable.parse(text, file: "abilities_file '\(config.abilitiesFile)'")
                 }
+                management = try await loadManagement(config: config, logger: logger)
             } catch let error as ConfigError {
                 await store.close()
                 throw configurationError(error.description)
             }
         }
-        return Runtime(store: store, privateKeyPEM: pem, secretBox: box, accessRules: rules, abilities: abilities)
+        return Runtime(store: store, privateKeyPEM: pem, secretBox: box, accessRules: rules, abilities: abilities,
+                       management: management)
+    }
+
+    /// api-admin.md B1/D1: no setting, or a file that is not there, leaves the
+    /// management API answering 401; a file that is there must be right.
+    private static func loadManagement(config: Config, logger: Logger) async throws
+        -> (config: ManagementAPIConfig, keychain: ManagementKeychain)? {
+        let path = config.managementAPIConfig
+        guard !path.isEmpty else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else {
+            logger.warning("management_api_config names no file: every management call will be refused", metadata: ["path": "\(path)"])
+            return nil
+        }
+        let file = "management_api_config '\(path)'"
+        let parsed = try ManagementAPIConfig.parse(try readYAML(path, key: "management_api_config"), file: file,
+                                                   environment: ProcessInfo.processInfo.environment)
+        return (parsed, try await ManagementKeychain.make(config: parsed, file: file))
     }
 
     /// The text of a YAML file a setting names, or the setting's configuration error.

@@ -41,7 +41,8 @@ struct Serve: AsyncParsableCommand {
             let services = try await Services(
                 config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM,
                 secretBox: secretBox, mailer: mailer, phoneChannel: phoneChannel,
-                fileStore: try fileStore(config: config, store: runtime.store), accessRules: runtime.accessRules, abilities: runtime.abilities, logger: logger
+                fileStore: try fileStore(config: config, store: runtime.store), accessRules: runtime.accessRules, abilities: runtime.abilities,
+                management: runtime.management, logger: logger
             )
             // Other instances' commits reach the caches from here on.
             runtime.store.startChangeFeed()

@@ -171,7 +171,7 @@ struct AuthorizeTests {
             let account = try await harness.store.write { tx in
                 try await tx.insertServiceAccount(ServiceAccount(
                     id: 0, uid: "SI0000000001", ownerID: owner.id, email: "bot@example.com", role: "service_account",
-                    level: 1, state: .active, createdAt: now, updatedAt: now
+                    level: 1, state: "active", createdAt: now, updatedAt: now
                 ))
             }
             let list = try await client.send(.get, "/resource/service_accounts", login: login)

@@ -20,7 +20,7 @@ public enum KeyHolder: Sendable {
     var isActive: Bool {
         switch self {
         case .user(let user): user.state == .active
-        case .serviceAccount(let account): account.state == .active
+        case .serviceAccount(let account): account.state == UserState.active.rawValue
         }
     }
 }

@@ -24,12 +24,14 @@ public struct AdminLabelService: Sendable {
         case update
     }
 
+    /// The saved label. `admin` nil: a signed management call.
+    @discardableResult
     public func save(uid: String, key rawKey: String, value rawValue: String, scope: String, description: String?,
-                     mode: Mode, by admin: User) async throws {
+                     mode: Mode, by admin: User?) async throws -> Label {
         let (key, value) = (LabelRules.normalize(rawKey), LabelRules.normalize(rawValue))
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
-        try await store.write { tx in
+        return try await store.write { tx in
             let target = try await Self.lockedTarget(uid, by: admin, in: tx)
             let exists = try await tx.adminLabels(userID: target.id).contains { $0.key == key && $0.scope == scope }
             var clearDescription = false
@@ -49,10 +51,14 @@ public struct AdminLabelService: Sendable {
                                    clearDescription: clearDescription, now: now)
             try await Self.afterChange(of: target, key: key, value: value, scope: scope, event: exists ? "label.updated" : "label.created",
                                        rules: rules, events: events, in: tx, now: now)
+            guard let saved = try await tx.labels(userID: target.id).first(where: { $0.key == key && $0.scope == scope }) else {
+                throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
+            }
+            return saved
         }
     }
 
-    public func delete(uid: String, key rawKey: String, scope: String, by admin: User) async throws {
+    public func delete(uid: String, key rawKey: String, scope: String, by admin: User?) async throws {
         let key = LabelRules.normalize(rawKey)
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
@@ -69,7 +75,7 @@ public struct AdminLabelService: Sendable {
 
     /// The target user, refused when a non-superadmin touches a superadmin;
     /// locked before its label rows (one lock order, api.md §4.4).
-    private static func lockedTarget(_ uid: String, by admin: User, in tx: any StoreTransaction) async throws -> User {
+    private static func lockedTarget(_ uid: String, by admin: User?, in tx: any StoreTransaction) async throws -> User {
         let target = try await AdminUserService.target(uid, in: tx)
         try AdminUserService.guardSuperadmin(target, by: admin)
         try await tx.lockUser(id: target.id)

@@ -23,10 +23,10 @@ public struct AdminUserService: Sendable {
         }
     }
 
-    public func withLabel(key: String, value: String, page: PageRequest) async throws -> (rows: [ListedUser], total: Int) {
+    public func withLabel(_ filter: LabelFilter, page: PageRequest, profiles: Bool = false) async throws -> (rows: [ListedUser], total: Int) {
         try await store.read { tx in
-            let (users, total) = try await tx.users(labelKey: key, value: value, page: page)
-            return (try await users.listed(in: tx, profiles: false, kyc: false), total)
+            let (users, total) = try await tx.users(withLabel: filter, page: page)
+            return (try await users.listed(in: tx, profiles: profiles, kyc: false), total)
         }
     }
 
@@ -44,9 +44,10 @@ public struct AdminUserService: Sendable {
         return user
     }
 
-    /// A superadmin can only be changed by a superadmin.
-    static func guardSuperadmin(_ target: User, by admin: User, key: String = ErrorKey.Admin.superadminChange) throws {
-        if target.role == "superadmin" && admin.role != "superadmin" { throw APIError(.unprocessable, key) }
+    /// A superadmin can only be changed by a superadmin (nil: a signed
+    /// management call, which acts for the deployment itself).
+    static func guardSuperadmin(_ target: User, by admin: User?, key: String = ErrorKey.Admin.superadminChange) throws {
+        if let admin, target.role == "superadmin" && admin.role != "superadmin" { throw APIError(.unprocessable, key) }
     }
 
     public func update(uid: String, _ change: Change, by admin: User) async throws {
@@ -129,8 +130,8 @@ extension UserStatusRules {
             for account in accounts { try await tx.disableAPIKeys(holderType: "service_account", holderID: account.id, now: now) }
         }
         if old.state != new.state && new.state != .active {
-            for var account in accounts where account.state != new.state {
-                account.state = new.state
+            for var account in accounts where account.state != new.state.rawValue {
+                account.state = new.state.rawValue
                 account.updatedAt = now
                 try await tx.updateServiceAccount(account)
             }

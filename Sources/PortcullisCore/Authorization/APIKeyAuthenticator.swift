@@ -44,13 +44,21 @@ public struct APIKeyAuthenticator: Sendable {
     private func holder(of key: APIKey) async throws -> (AccessIdentity, User?) {
         if key.holderType == "service_account" {
             guard let account = try await store.read({ tx in try await tx.serviceAccount(id: key.holderID) }),
-                  let owner = try await user(account.ownerID),
-                  account.state.canAuthenticate, owner.state.canAuthenticate else {
+                  UserState(rawValue: account.state)?.canAuthenticate == true else {
                 throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
             }
-            guard owner.otp else { throw APIError(.unauthorized, ErrorKey.Authz.disabled2FA) }
-            let identity = AccessIdentity(uid: account.uid, email: owner.email, username: nil, referralID: nil,
-                                          role: account.role, level: account.level, state: account.state.rawValue)
+            // An account the management API created without an owner answers for itself;
+            // an owned one needs its owner able to log in, with 2FA on.
+            var email = account.email
+            if let ownerID = account.ownerID {
+                guard let owner = try await user(ownerID), owner.state.canAuthenticate else {
+                    throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
+                }
+                guard owner.otp else { throw APIError(.unauthorized, ErrorKey.Authz.disabled2FA) }
+                email = owner.email
+            }
+            let identity = AccessIdentity(uid: account.uid, email: email, username: nil, referralID: nil,
+                                          role: account.role, level: account.level, state: account.state)
             return (identity, nil)
         }
         guard let user = try await user(key.holderID), user.state.canAuthenticate else {

@@ -78,6 +78,13 @@ public struct Config: Sendable {
     public var authCacheTTL = 2
     /// Barong's authorize rules file (YAML `rules: {pass: […], block: […]}`); empty = the defaults of api.md §3.1.
     public var authzRulesFile = ""
+    /// Barong's `management_api.yml`; empty = the management API is off (api-admin.md D1).
+    public var managementAPIConfig = ""
+    /// D2: management requests must carry `exp`.
+    public var managementAPIRequireExp = true
+    /// Management `api_keys` for users / for service accounts.
+    public var mgnAPIKeysUser = false
+    public var mgnAPIKeysSA = false
     /// Barong's `config/abilities.yml` format; empty = the shipped table (api-admin.md §A1).
     public var abilitiesFile = ""
     /// Barong's PROFILE_DOUBLE_VERIFICATION: the admin who created a profile may not approve it.

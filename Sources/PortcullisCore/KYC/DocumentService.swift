@@ -45,6 +45,19 @@ public struct DocumentService: Sendable {
     }
 
     public func create(_ input: DocumentInput, for user: User) async throws {
+        try validate(input)
+        try await save(input, label: input.docType == "Address" ? "address" : "document", for: user, limit: limit, now: clock.now())
+    }
+
+    /// Management `documents` (api-admin.md B2): the same file and field
+    /// rules, no document limit, and the KYC step only when `updateLabels` (D5).
+    public func createForManagement(_ input: DocumentInput, for user: User, updateLabels: Bool) async throws {
+        try validate(input)
+        let label = updateLabels ? (input.docType == "Address" ? "address" : "document") : nil
+        try await save(input, label: label, for: user, limit: nil, now: clock.now())
+    }
+
+    private func validate(_ input: DocumentInput) throws {
         let now = clock.now()
         if let expire = input.docExpire, !expire.isEmpty {
             guard ProfileRules.date(expire) != nil else {
@@ -69,7 +82,6 @@ public struct DocumentService: Sendable {
             errors.append("metadata.invalid_format")
         }
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
-        try await save(input, label: input.docType == "Address" ? "address" : "document", for: user, now: now)
     }
 
     /// `POST resource/addresses`: every file becomes an `Address` document.
@@ -79,7 +91,7 @@ public struct DocumentService: Sendable {
         let metadata = EventPayload.text(["country": country, "address": address, "city": city, "postcode": postcode])
         let input = DocumentInput(docType: "Address", docNumber: nil, docExpire: nil, docCategory: nil, identificator: nil,
                                   metadata: metadata, files: files)
-        try await save(input, label: "address", for: user, now: clock.now())
+        try await save(input, label: "address", for: user, limit: limit, now: clock.now())
     }
 
     static func checkLimit(_ limit: Int, count: Int, adding: Int) throws {
@@ -87,10 +99,12 @@ public struct DocumentService: Sendable {
         if count + adding > limit { throw APIError(.badRequest, "resource.documents.limit_will_be_reached") }
     }
 
-    private func save(_ input: DocumentInput, label: String, for user: User, now: Int64) async throws {
-        let limit = self.limit
-        try Self.checkLimit(limit, count: try await store.read { tx in try await tx.documents(userID: user.id).count },
-                            adding: input.files.count)
+    /// `label`: the KYC label set to `pending` (nil: none); `limit`: the per-user document limit (nil: none).
+    private func save(_ input: DocumentInput, label: String?, for user: User, limit: Int?, now: Int64) async throws {
+        if let limit {
+            try Self.checkLimit(limit, count: try await store.read { tx in try await tx.documents(userID: user.id).count },
+                                adding: input.files.count)
+        }
         var extensions: [String] = []
         for file in input.files { extensions.append(try check(file)) }
         var staged: [StagedFile] = []
@@ -107,7 +121,7 @@ public struct DocumentService: Sendable {
             try await store.write { tx in
                 // Again under the user's lock: uploads racing on two instances cannot pass the limit together.
                 try await tx.lockUser(id: user.id)
-                try Self.checkLimit(limit, count: try await tx.documents(userID: user.id).count, adding: batch.count)
+                if let limit { try Self.checkLimit(limit, count: try await tx.documents(userID: user.id).count, adding: batch.count) }
                 for file in batch {
                     try await files.record(file, in: tx, now: now)
                     try await tx.insertDocument(DocumentRecord(
@@ -119,7 +133,7 @@ public struct DocumentService: Sendable {
                                           withDomain: false, in: tx, now: now)
                 }
                 // KYC step with the local provider: the label waits for review.
-                _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                if let label { _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now) }
             }
         } catch {
             for file in staged { await files.discard(file) }

@@ -28,7 +28,7 @@ public struct ProfileService: Sendable {
         var profile = Profile(firstName: nil, lastName: nil, dob: nil, address: nil, postcode: nil, city: nil, country: nil,
                               state: input.confirm ? "submitted" : "drafted", metadata: nil, createdAt: now, updatedAt: now)
         profile.author = author
-        apply(input, to: &profile)
+        Self.apply(input, to: &profile)
         let errors = ProfileRules.errors(profile, now: now)
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         let draft = profile
@@ -56,7 +56,7 @@ public struct ProfileService: Sendable {
             guard var profile = try await tx.profiles(userID: user.id).last(where: { $0.state == "drafted" }) else {
                 throw APIError(.notFound, ErrorKey.Profile.notEditable)
             }
-            self.apply(input, to: &profile)
+            Self.apply(input, to: &profile)
             if input.confirm { profile.state = "submitted" }
             profile.updatedAt = now
             let errors = ProfileRules.errors(profile, now: now)
@@ -70,7 +70,8 @@ public struct ProfileService: Sendable {
         return updated
     }
 
-    private func apply(_ input: ProfileInput, to profile: inout Profile) {
+    /// Copies the sent fields, squishing names as the rules expect.
+    static func apply(_ input: ProfileInput, to profile: inout Profile) {
         if let v = input.firstName { profile.firstName = ProfileRules.squish(v) }
         if let v = input.lastName { profile.lastName = ProfileRules.squish(v) }
         if let v = input.city { profile.city = ProfileRules.squish(v) }

@@ -18,19 +18,21 @@ public struct APIKey: Sendable, Equatable {
     }
 }
 
-/// A key-holder account owned by a user; it cannot log in, only hold API keys.
+/// A key-holder account, owned by a user or (created through the management
+/// API without one) by nobody; it cannot log in, only hold API keys. `state`
+/// is a user state or `disabled` (management `service_accounts/delete`).
 public struct ServiceAccount: Sendable, Equatable {
     public var id: Int64
     public var uid: String
-    public var ownerID: Int64
+    public var ownerID: Int64?
     public var email: String
     public var role: String
     public var level: Int
-    public var state: UserState
+    public var state: String
     public var createdAt: Int64
     public var updatedAt: Int64
 
-    public init(id: Int64, uid: String, ownerID: Int64, email: String, role: String, level: Int, state: UserState,
+    public init(id: Int64, uid: String, ownerID: Int64?, email: String, role: String, level: Int, state: String,
                 createdAt: Int64, updatedAt: Int64) {
         self.id = id; self.uid = uid; self.ownerID = ownerID; self.email = email; self.role = role
         self.level = level; self.state = state; self.createdAt = createdAt; self.updatedAt = updatedAt

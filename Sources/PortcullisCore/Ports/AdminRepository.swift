@@ -39,6 +39,15 @@ public struct UserFilter: Sendable {
     ]
 }
 
+/// Which labels make a user match: key, and value / scope / times when given.
+public struct LabelFilter: Sendable {
+    public var key: String
+    public var value: String?
+    public var scope: String?
+    public var window = TimeWindow(from: nil, to: nil)
+    public init(key: String, value: String? = nil) { self.key = key; self.value = value }
+}
+
 /// A label as admins see it (with its description).
 public struct AdminLabel: Sendable, Equatable {
     public var key: String
@@ -124,8 +133,8 @@ public struct ActivityWithActors: Sendable {
 /// The reads and writes only the admin API needs.
 public protocol AdminRepository: Sendable {
     func users(_ filter: UserFilter) async throws -> (rows: [User], total: Int)
-    /// Users having a label (any scope) with this key and value, by id.
-    func users(labelKey: String, value: String, page: PageRequest) async throws -> (rows: [User], total: Int)
+    /// Users having a label matching the filter, by id.
+    func users(withLabel filter: LabelFilter, page: PageRequest) async throws -> (rows: [User], total: Int)
     /// How many private labels each distinct (key, value) has.
     func privateLabelCounts() async throws -> [(key: String, value: String, count: Int)]
     func adminLabels(userID: Int64) async throws -> [AdminLabel]
@@ -161,4 +170,12 @@ public protocol AdminRepository: Sendable {
     func activityCountsByDay(topic: String, action: String, result: String, window: TimeWindow) async throws -> [(day: Int64, count: Int)]
     func countPrivateLabels(key: String, value: String) async throws -> Int
     func updateServiceAccount(_ account: ServiceAccount) async throws
+}
+
+/// The reads and writes only the management API needs.
+public protocol ManagementRepository: Sendable {
+    func serviceAccount(email: String) async throws -> ServiceAccount?
+    /// All service accounts, or one owner's, by id.
+    func serviceAccounts(ownerID: Int64?, page: PageRequest) async throws -> (rows: [ServiceAccount], total: Int)
+    func deletePhone(id: Int64, userID: Int64) async throws
 }

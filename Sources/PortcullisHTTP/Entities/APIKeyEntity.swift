@@ -17,7 +17,7 @@ extension EntityRenderer {
     func serviceAccount(_ account: ServiceAccount, owner: User, ownerReferralUID: String?) -> JSONValue {
         .object([
             ("email", .string(account.email)), ("uid", .string(account.uid)), ("role", .string(account.role)),
-            ("level", .int(account.level)), ("state", .string(account.state.rawValue)),
+            ("level", .int(account.level)), ("state", .string(account.state)),
             ("user", .object(user(owner, referralUID: ownerReferralUID))),
             ("created_at", .string(Timestamp.iso8601(account.createdAt))),
             ("updated_at", .string(Timestamp.iso8601(account.updatedAt))),

@@ -29,10 +29,15 @@ struct ClientMiddleware: RouterMiddleware {
             context.overHTTPS = request.headers[.forwardedProto]?.lowercased() == "https"
         }
         context.client = ClientInfo(ip: ip, userAgent: request.headers[.userAgent] ?? "")
-        let isUpload = request.uri.path.hasSuffix("/documents") || request.uri.path.hasSuffix("/addresses")
-        context.params = try await (isUpload ? uploadReader : reader).read(request)
+        // Management bodies are signed JWS documents: ManagementRequestMiddleware reads them.
+        if !request.uri.path.hasPrefix(Self.managementPrefix) {
+            let isUpload = request.uri.path.hasSuffix("/documents") || request.uri.path.hasSuffix("/addresses")
+            context.params = try await (isUpload ? uploadReader : reader).read(request)
+        }
         return try await next(request, context)
     }
+
+    static let managementPrefix = "/api/v2/auth/management/"
 
     private func isTrusted(_ address: String) -> Bool {
         IPNetwork.contains(cidr: "127.0.0.0/8", address: address) || address == "::1"

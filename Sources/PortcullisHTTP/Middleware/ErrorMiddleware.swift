@@ -14,6 +14,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return Responses.errors(error)
+        } catch let error as ManagementError {
+            return Responses.raw(error.body, status: HTTPResponse.Status(code: error.status.rawValue))
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = catalog.methods(for: request.uri.path).filter { $0 != request.method }
             if !allowed.isEmpty {

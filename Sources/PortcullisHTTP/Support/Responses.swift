@@ -17,6 +17,12 @@ enum Responses {
         return Response(status: status, headers: fields, body: .init())
     }
 
+    /// A body already serialized (management errors keep Barong's shapes).
+    static func raw(_ json: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
     static func errors(_ error: APIError) -> Response {
         json(.object([("errors", .array(error.keys.map(JSONValue.string)))]),
              status: HTTPResponse.Status(code: error.status.rawValue))

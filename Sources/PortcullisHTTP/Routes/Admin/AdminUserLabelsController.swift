@@ -22,7 +22,7 @@ struct AdminUserLabelsController {
         let page = params.page()
         try params.finish()
         try services.require(.read, "User", caller)
-        let (rows, total) = try await services.adminUsers.withLabel(key: key, value: value, page: page)
+        let (rows, total) = try await services.adminUsers.withLabel(LabelFilter(key: key, value: value), page: page)
         return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: false) }, total: total, page: page)
     }
 
@@ -79,8 +79,8 @@ struct AdminUserLabelsController {
         }
         try params.finish()
         if case .create = mode { try services.require(.create, "Label", caller) } else { try services.require(.update, "Label", caller) }
-        try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
-                                            mode: resolved, by: caller.user)
+        _ = try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
+                                                mode: resolved, by: caller.user)
         return Responses.ok200()
     }
 

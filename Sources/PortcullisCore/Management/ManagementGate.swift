@@ -1,0 +1,112 @@
+import Foundation
+
+/// Checks one signature with the signer's configured key (jwt-kit in production).
+public protocol ManagementSignatureVerifier: Sendable {
+    func verify(kid: String, signingInput: [UInt8], signature: [UInt8]) async -> Bool
+}
+
+/// Verifies a management request (api-admin.md B0, D2): a JWS in JSON
+/// general serialization; every signature from a permitted signer of the
+/// route's scope must verify with the algorithm configured for it
+/// (deliberate difference), the claims must pass, every mandatory signer
+/// must have signed, and a `jti` is accepted once until its `exp` (across
+/// instances: the mark is a row in the shared database).
+public struct ManagementGate: Sendable {
+    let config: ManagementAPIConfig?
+    let verifier: any ManagementSignatureVerifier
+    let store: any Store
+    let clock: any Clock
+    let requireExp: Bool
+
+    public init(config: ManagementAPIConfig?, verifier: any ManagementSignatureVerifier, store: any Store, clock: any Clock,
+                requireExp: Bool) {
+        self.config = config; self.verifier = verifier; self.store = store; self.clock = clock; self.requireExp = requireExp
+    }
+
+    /// The JSON text of the claims' `data` object (the endpoint's params).
+    public func verify(body: [UInt8], scope name: String) async throws -> [UInt8] {
+        typealias Failure = ManagementError
+        guard let config, let scope = config.scopes[name] else { throw Failure.verificationFailed }
+        guard let jws = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let payload = jws["payload"] as? String, let signatures = jws["signatures"] as? [Any], !signatures.isEmpty,
+              Base64URL.isCanonical(payload), let payloadBytes = Base64URL.decode(payload),
+              let claims = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any] else {
+            throw Failure.verificationFailed
+        }
+        var verified: Set<String> = []
+        for case let entry as [String: Any] in signatures {
+            guard let kid = (entry["header"] as? [String: Any])?["kid"] as? String,
+                  scope.permittedSigners.contains(kid), let signer = config.keychain[kid] else { continue }
+            guard let protected = entry["protected"] as? String, let signature = entry["signature"] as? String,
+                  Base64URL.isCanonical(protected), Base64URL.isCanonical(signature),
+                  let header = Base64URL.decode(protected).flatMap({ try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }),
+                  header["alg"] as? String == signer.algorithm, let signatureBytes = Base64URL.decode(signature),
+                  await verifier.verify(kid: kid, signingInput: Array("\(protected).\(payload)".utf8), signature: signatureBytes) else {
+                throw Failure.verificationFailed
+            }
+            verified.insert(kid)
+        }
+        let now = clock.now()
+        guard ManagementClaims(options: config.claims, requireExp: requireExp).accept(claims, now: now) else {
+            throw Failure.verificationFailed
+        }
+        guard scope.mandatorySigners.allSatisfy(verified.contains) else { throw Failure.notEnoughSignatures }
+        let data = claims["data"] ?? [String: Any]()
+        guard data is [String: Any], let dataBytes = try? JSONSerialization.data(withJSONObject: data) else {
+            throw Failure.verificationFailed
+        }
+        if let jti = ManagementClaims.string(claims["jti"]) {
+            let expiry = ManagementClaims.seconds(claims["exp"]) ?? now + ManagementClaims.maxLifetime
+            let fresh = try await store.writeStatement { tx in
+                try await tx.markTokenUsed(hash: sha256Hex("management:" + jti), kind: "management_jti", userID: nil,
+                                           expireAt: expiry, now: now)
+            }
+            guard fresh else { throw Failure.verificationFailed }
+        }
+        return Array(dataBytes)
+    }
+}
+
+/// The claims checks of ruby-jwt's options, with D2's lifetime rules.
+struct ManagementClaims {
+    let options: ManagementAPIConfig.ClaimOptions
+    let requireExp: Bool
+    /// D2: an `exp` more than a day ahead is refused.
+    static let maxLifetime: Int64 = 86_400
+
+    func accept(_ claims: [String: Any], now: Int64) -> Bool {
+        let leeway = options.leeway
+        let exp = Self.seconds(claims["exp"])
+        if claims["exp"] != nil && exp == nil { return false }
+        if let exp {
+            if options.verifyExpiration && exp <= now - leeway { return false }
+            if exp > now + Self.maxLifetime { return false }
+        } else if requireExp {
+            return false
+        }
+        if options.verifyNotBefore, claims["nbf"] != nil {
+            guard let nbf = Self.seconds(claims["nbf"]), nbf <= now + leeway else { return false }
+        }
+        if options.verifyIssuedAt, claims["iat"] != nil {
+            guard let iat = Self.seconds(claims["iat"]), iat <= now + leeway else { return false }
+        }
+        if options.verifyJTI && Self.string(claims["jti"]) == nil { return false }
+        if options.verifyIssuer && Self.string(claims["iss"]) != options.issuer { return false }
+        if options.verifySubject && Self.string(claims["sub"]) != options.subject { return false }
+        if options.verifyAudience {
+            let audiences = (claims["aud"] as? [Any])?.compactMap(Self.string) ?? [Self.string(claims["aud"])].compactMap { $0 }
+            guard let expected = options.audience, audiences.contains(expected) else { return false }
+        }
+        return true
+    }
+
+    static func seconds(_ value: Any?) -> Int64? {
+        guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+        return Int64(exactly: number.doubleValue.rounded(.down))
+    }
+
+    static func string(_ value: Any?) -> String? {
+        guard let text = value as? String, !text.isEmpty else { return nil }
+        return text
+    }
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+import PortcullisCore
+
+extension Services {
+    /// The verified request's `data` as params (`rawBody` = the data's JSON
+    /// text), after the JWS checks for `scope` (api-admin.md B0).
+    func managementParams(_ context: PortcullisContext, scope: String) async throws -> ManagementParams {
+        let data = try await managementGate.verify(body: context.params.rawBody, scope: scope)
+        var params = Params(try ParamsReader.json(data))
+        params.rawBody = data
+        return ManagementParams(params)
+    }
+}
+
+extension Responses {
+    /// A management list: the page with `Total`, `Page` and `Per-Page` (status 200).
+    static func managementPage(_ items: [JSONValue], total: Int, page: PageRequest) -> Response {
+        Responses.page(items, total: total, page: page)
+    }
+}
+
+extension EntityRenderer {
+    /// ServiceAccounts: the account with its owner (or null).
+    func serviceAccount(_ listed: ManagementAccountService.Listed) -> JSONValue {
+        let a = listed.account
+        return .object([
+            ("email", .string(a.email)), ("uid", .string(a.uid)), ("role", .string(a.role)), ("level", .int(a.level)),
+            ("state", .string(a.state)), ("user", listed.owner.map { .object(user($0, referralUID: nil)) } ?? .null),
+            ("created_at", .string(Timestamp.iso8601(a.createdAt))), ("updated_at", .string(Timestamp.iso8601(a.updatedAt))),
+        ])
+    }
+
+    /// Phone as admins and back-ends see it (never masked).
+    func managementPhone(_ p: PhoneRecord) -> JSONValue {
+        phone(Phone(country: p.country, number: p.number, validatedAt: p.validatedAt))
+    }
+}
