@@ -11,7 +11,7 @@ BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev
 TEST_DEBS   := nginx-light postgresql
 # Python modules for the integration tests, as import-name:pip-name.
 PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
-               schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator
+               schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator jwcrypto:jwcrypto bcrypt:bcrypt
 
 .PHONY: run test build release unit-test integration-test deps test-deps bench fuzz clean
 
