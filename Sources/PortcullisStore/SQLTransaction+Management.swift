@@ -25,3 +25,31 @@ extension SQLTransaction {
         try await db.raw("DELETE FROM phones WHERE id = \(bind: id) AND user_id = \(bind: userID)").run()
     }
 }
+
+extension SQLTransaction {
+    func importUser(_ r: ImportRow) async throws -> Int64? {
+        let row = try await db.raw("""
+            INSERT INTO users (uid, email, username, password_digest, role, state, level, otp, referral_id, data, created_at, updated_at)
+            VALUES (\(bind: r.uid), \(bind: r.email), NULL, \(bind: r.passwordDigest), \(bind: r.role), \(bind: r.state.rawValue),
+                    \(bind: r.level), 0, NULL, \(bind: r.data), \(bind: r.createdAt), \(bind: r.createdAt))
+            ON CONFLICT DO NOTHING RETURNING id
+            """).first()
+        let id = try row?.int64("id")
+        if let id { changes.touch(userID: id) }
+        return id
+    }
+
+    /// One statement for the whole batch: a VALUES list of (uid, referrer uid).
+    func linkReferrals(_ links: [(uid: String, referralUID: String)]) async throws {
+        guard !links.isEmpty else { return }
+        var values = SQLQueryString("")
+        for (index, link) in links.enumerated() {
+            values.appendInterpolation(SQLQueryString("\(unsafeRaw: index == 0 ? "" : ", ")(\(bind: link.uid), \(bind: link.referralUID))"))
+        }
+        try await db.raw("""
+            WITH links(uid, ref) AS (VALUES \(values))
+            UPDATE users SET referral_id = (SELECT r.id FROM links l JOIN users r ON r.uid = l.ref WHERE l.uid = users.uid)
+            WHERE referral_id IS NULL AND uid IN (SELECT uid FROM links)
+            """).run()
+    }
+}

@@ -5,7 +5,7 @@ import PortcullisCore
 import PortcullisStore
 
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Create.self, Import.self])
 
     /// Creates a user from the command line (the first admin, typically).
     struct Create: AsyncParsableCommand {

@@ -178,4 +178,9 @@ public protocol ManagementRepository: Sendable {
     /// All service accounts, or one owner's, by id.
     func serviceAccounts(ownerID: Int64?, page: PageRequest) async throws -> (rows: [ServiceAccount], total: Int)
     func deletePhone(id: Int64, userID: Int64) async throws
+    /// Inserts an imported user as it was (uid, digest, state, level, times);
+    /// its new id, or nil (writing nothing) when its uid or email is taken.
+    func importUser(_ row: ImportRow) async throws -> Int64?
+    /// Sets each user's `referral_id` to its referrer's id (users already linked keep theirs).
+    func linkReferrals(_ links: [(uid: String, referralUID: String)]) async throws
 }
