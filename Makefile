@@ -50,12 +50,14 @@ integration-test: release
 
 ## make bench: figures for users/me and authorize against nginx (installs wrk), on SQLite,
 ## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
-## 100,000 users on both backends (bench/admin_users.sh).
+## 100,000 users on both backends (bench/admin_users.sh), then management users/get with two
+## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols).
 bench: release test-deps
 	bash bench/me.sh
 	bash bench/authorize.sh
 	bash bench/postgres.sh
 	bash bench/admin_users.sh
+	bash bench/management.sh
 
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
 fuzz: test-deps release

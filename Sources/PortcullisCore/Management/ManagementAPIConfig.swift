@@ -131,9 +131,14 @@ enum ERBSubstitution {
 /// base64url without padding (padding tolerated on input).
 public enum Base64URL {
     public static func decode(_ text: String) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map { Array($0) }
+        // Byte work only: Foundation's string replacement dominated request profiles.
+        var bytes = Array(text.utf8)
+        for index in bytes.indices {
+            if bytes[index] == UInt8(ascii: "-") { bytes[index] = UInt8(ascii: "+") }
+            if bytes[index] == UInt8(ascii: "_") { bytes[index] = UInt8(ascii: "/") }
+        }
+        while bytes.count % 4 != 0 { bytes.append(UInt8(ascii: "=")) }
+        return Data(base64Encoded: Data(bytes)).map { Array($0) }
     }
 
     /// True when `text` is the one base64url spelling of its bytes: url
