@@ -1,5 +1,3 @@
-import Foundation
-
 /// A management API failure in Barong's own body format (api-admin.md B0):
 /// `{"error": "<sentence>"}`, `{"error": ["<full message>", …]}`, an
 /// attribute → messages object, or the admin-style `{"errors": [keys]}`.
@@ -45,24 +43,5 @@ public struct ManagementError: Error, Sendable, Equatable {
         default: parts[1]
         }
         return "\(name) \(rule)"
-    }
-}
-
-/// Minimal JSON string escaping for hand-built bodies.
-public enum JSONText {
-    public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

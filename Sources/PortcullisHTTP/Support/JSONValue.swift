@@ -1,3 +1,5 @@
+import PortcullisCore
+
 /// A JSON document with ordered keys and explicit nulls, for response
 /// bodies whose field order and `null`s are part of the contract.
 public enum JSONValue: Sendable, Equatable {
@@ -48,31 +50,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     private static func escape(_ text: String, into out: inout String) {
-        out += "\""
-        // Fast path: nothing to escape (the usual case) is copied whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0xe2 }) {
-            out += text
-            out += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONText.append(text, to: &out)
     }
 }
 
