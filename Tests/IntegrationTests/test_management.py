@@ -14,7 +14,7 @@ import pytest
 import requests
 from jwcrypto import jwk, jws
 
-from conftest import STRONG, run_cli
+from conftest import BACKEND, STRONG, Server, new_database_url, run_cli
 from helpers import api_key_headers, enable_2fa, totp
 from mgmt_signer import SCOPES, Signer, claims, config_yaml, sign
 
@@ -341,3 +341,25 @@ def test_without_a_file_every_call_is_refused(server):
     body = sign(claims(), APPLOGIC)
     r = requests.post(server.url("/management/timestamp"), json=body)
     assert (r.status_code, r.json()) == (401, FAILED)
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="several instances need the shared PostgreSQL backend")
+def test_a_jti_spent_on_one_instance_is_refused_on_the_other():
+    d = tempfile.mkdtemp(prefix="portcullis-mgmt-")
+    path = write_config(d, config_yaml({"applogic": ("RS256", APPLOGIC.public_value())},
+                                       {"tools": (["applogic"], ["applogic"])}))
+    keys = tempfile.mkdtemp(prefix="portcullis-keys-")
+    assert run_cli("keys", "generate", "--out", keys).returncode == 0
+    shared = {"BARONG_MANAGEMENT_API_CONFIG": path, "BARONG_JWT_PRIVATE_KEY_PATH": os.path.join(keys, "jwt-private.pem"),
+              "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()}
+    url = new_database_url(None)
+    a = Server(env=shared, database_url=url).start()
+    b = Server(env=shared, database_url=url).start()
+    try:
+        body = sign(claims(), APPLOGIC)
+        assert requests.post(a.url("/management/timestamp"), json=body).status_code == 200
+        r = requests.post(b.url("/management/timestamp"), json=body)
+        assert (r.status_code, r.json()) == (401, FAILED)
+    finally:
+        a.stop()
+        b.stop()
