@@ -52,7 +52,7 @@ public struct Services: Sendable {
     let managementAccounts: ManagementAccountService
     let managementPhones: ManagementPhoneService
     let managementAPIKeys: ManagementAPIKeyService
-    let serverSigner: ServerJWSSigner
+    let managementOTP: ManagementOTPService
     /// Admin entities are never masked.
     let adminRenderer = EntityRenderer(maskingEnabled: false)
 
@@ -160,12 +160,13 @@ public struct Services: Sendable {
         )
         managementUsers = ManagementUserService(
             store: store, hasher: hasher, policy: policy, uids: UIDGenerator(prefix: config.uidPrefix), rules: rules,
-            profiles: profiles, clock: clock, salt: config.crc32Salt
+            profiles: profiles, documents: documents, clock: clock, salt: config.crc32Salt
         )
         managementAccounts = ManagementAccountService(store: store, clock: clock)
         managementPhones = ManagementPhoneService(store: store, clock: clock, salt: config.crc32Salt)
         managementAPIKeys = ManagementAPIKeyService(store: store, box: secretBox, clock: clock, uidPrefix: config.uidPrefix,
                                                     forUsers: config.mgnAPIKeysUser, forServiceAccounts: config.mgnAPIKeysSA)
-        serverSigner = try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM)
+        managementOTP = ManagementOTPService(store: store, otp: otp,
+                                             signer: try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM))
     }
 }

@@ -39,7 +39,7 @@ public struct ManagementKeychain: ManagementSignatureVerifier {
 }
 
 /// Signs with the server's RS256 key (`otp/sign` appends such a signature, kid `barong`).
-public struct ServerJWSSigner: Sendable {
+public struct ServerJWSSigner: ServerSigner {
     let keys: JWTKeyCollection
 
     public static func make(privateKeyPEM: String) async throws -> ServerJWSSigner {

@@ -7,13 +7,14 @@ public struct ManagementUserService: Sendable {
     let uids: UIDGenerator
     let rules: UserStatusRules
     let profiles: ProfileService
+    let documents: DocumentService
     let clock: any Clock
     let salt: String
 
     public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, uids: UIDGenerator, rules: UserStatusRules,
-                profiles: ProfileService, clock: any Clock, salt: String) {
+                profiles: ProfileService, documents: DocumentService, clock: any Clock, salt: String) {
         self.store = store; self.hasher = hasher; self.policy = policy; self.uids = uids; self.rules = rules
-        self.profiles = profiles; self.clock = clock; self.salt = salt
+        self.profiles = profiles; self.documents = documents; self.clock = clock; self.salt = salt
     }
 
     /// How `users/get` names the user.
@@ -126,6 +127,19 @@ public struct ManagementUserService: Sendable {
             throw ManagementError.messages(.unprocessable, error.keys.map(Self.profileMessage))
         }
         return try await store.read { tx in try await [user].listed(in: tx, profiles: true, kyc: false)[0] }
+    }
+
+    /// `POST documents`: an unknown user is 422 `{"errors":["user doesnt exist"]}`
+    /// (deliberate difference: Barong 500); rule failures one 422 sentence.
+    public func addDocument(uid: String, _ input: DocumentInput, updateLabels: Bool) async throws {
+        guard let user = try await store.read({ tx in try await tx.user(uid: uid) }) else {
+            throw ManagementError.keys(.unprocessable, ["user doesnt exist"])
+        }
+        do {
+            try await documents.createForManagement(input, for: user, updateLabels: updateLabels)
+        } catch let error as APIError where error.status == .unprocessable || error.status == .badRequest {
+            throw ManagementError.sentence(.unprocessable, error.keys.map(ManagementError.fullMessage).joined(separator: ", "))
+        }
     }
 
     private func referrer(_ uid: String?) async throws -> User? {

@@ -33,18 +33,11 @@ struct ManagementRecordsController {
         let bytes = upload.isEmpty ? nil : Data(base64Encoded: upload)
         if !upload.isEmpty && bytes == nil { params.fail("upload is invalid") }
         try params.finish()
-        guard let user = try await services.store.read({ tx in try await tx.user(uid: uid) }) else {
-            throw ManagementError.keys(.unprocessable, ["user doesnt exist"])
-        }
         let suffix = "." + (ext.hasPrefix(".") ? String(ext.dropFirst()) : ext)
         let name = filename.lowercased().hasSuffix(suffix.lowercased()) ? filename : filename + suffix
         let input = DocumentInput(docType: docType, docNumber: docNumber, docExpire: expire, docCategory: nil, identificator: nil,
                                   metadata: metadata, files: [UploadedFile(filename: name, bytes: Array(bytes ?? Data()))])
-        do {
-            try await services.documents.createForManagement(input, for: user, updateLabels: updateLabels)
-        } catch let error as APIError where error.status == .unprocessable || error.status == .badRequest {
-            throw ManagementError.sentence(.unprocessable, error.keys.map(ManagementError.fullMessage).joined(separator: ", "))
-        }
+        try await services.managementUsers.addDocument(uid: uid, input, updateLabels: updateLabels)
         return Responses.json(.int(201), status: .created)
     }
 

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Signs bytes with the server's RS256 key (jwt-kit in production).
+public protocol ServerSigner: Sendable {
+    func sign(_ signingInput: [UInt8]) async throws -> [UInt8]
+}
+
+/// Management `otp/sign` (api-admin.md B2): an active user's TOTP code
+/// vouches for a JWS a back-end built; the server appends its own RS256
+/// signature (kid `barong`, the key of api.md §3.7). An accepted code is
+/// spent (deliberate difference).
+public struct ManagementOTPService: Sendable {
+    let store: any Store
+    let otp: OTPService
+    let signer: any ServerSigner
+
+    public init(store: any Store, otp: OTPService, signer: any ServerSigner) {
+        self.store = store; self.otp = otp; self.signer = signer
+    }
+
+    /// `jwt`: the JWS object's JSON text; returns the JSON text with the signature appended.
+    public func sign(uid: String, code: String, jwt: [UInt8]) async throws -> String {
+        guard var jws = (try? JSONSerialization.jsonObject(with: Data(jwt))) as? [String: Any] else {
+            throw ManagementError.sentence(.unprocessable, "jwt is invalid")
+        }
+        guard let user = try await store.read({ tx in try await tx.user(uid: uid) }), user.state == .active else {
+            throw ManagementError.recordNotFound
+        }
+        guard user.otp else { throw ManagementError.sentence(.unprocessable, "Account has not enabled 2FA") }
+        let accepted: Bool
+        do { accepted = try await otp.verify(code, userID: user.id) } catch let error as APIError {
+            throw ManagementError.sentence(.unprocessable, error.keys.first ?? ErrorKey.OTP.backend)
+        }
+        guard accepted else { throw ManagementError.sentence(.unprocessable, "OTP code is invalid") }
+        guard let payload = jws["payload"] as? String, Base64URL.isCanonical(payload), let signatures = jws["signatures"] as? [Any] else {
+            throw ManagementError.sentence(.unprocessable,
+                                           "JWT is invalid by the reason \"expected a JSON general serialization with payload and signatures\"")
+        }
+        let protected = Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8))
+        let signature = try await signer.sign(Array("\(protected).\(payload)".utf8))
+        jws["signatures"] = signatures + [["protected": protected, "header": ["kid": "barong"], "signature": Base64URL.encode(signature)]]
+        let body = try JSONSerialization.data(withJSONObject: jws, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: body, as: UTF8.self)
+    }
+}
