@@ -11,6 +11,12 @@ public struct SessionService: Sendable {
     let clock: any Clock
     let cache: AuthCache
     let expireTime: Int64
+    /// The least move of the expiry worth a database write.
+    let renewalStep: Int64
+
+    /// 1/360 of the lifetime, at least 1 s: a session in use more often than its
+    /// lifetime is always renewed before it ends, at any setting.
+    static func renewalStep(expireTime: Int64) -> Int64 { max(1, expireTime / 360) }
     /// Barong's session store keeps an entry at most 24 h, renewals or not.
     static let hardLifetime: Int64 = 24 * 3600
 
@@ -19,6 +25,7 @@ public struct SessionService: Sendable {
         self.clock = clock
         self.cache = cache
         self.expireTime = Int64(expireTime)
+        renewalStep = Self.renewalStep(expireTime: Int64(expireTime))
     }
 
     /// Always a new id: no session fixation (deliberate difference).
@@ -65,11 +72,12 @@ public struct SessionService: Sendable {
             try await store.write { tx in try await tx.deleteSession(idHash: idHash) }
             throw APIError(.unauthorized, ErrorKey.Authz.clientSessionMismatch)
         }
-        // Sliding expiry; the write is skipped when less than 5 s would change.
+        // Sliding expiry; the write is skipped while it would move the expiry by
+        // less than `renewalStep` (5 s at the default 1800 s).
         let renewed = min(now + expireTime, session.hardExpireAt)
         var current = session
         current.expireAt = renewed
-        if renewed - session.expireAt >= 5 {
+        if renewed - session.expireAt >= renewalStep {
             try await store.write { tx in try await tx.renewSession(idHash: idHash, expireAt: renewed) }
             cache.renewed(current)
         }
