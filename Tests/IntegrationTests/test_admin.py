@@ -131,6 +131,8 @@ def test_each_route_with_a_permitted_and_a_refused_role(server):
             r = call(clients[allowed], method, path, params)
             assert r.status_code in (200, 201), (method, path, allowed, r.text)
             assert r.headers["Content-Type"].startswith("application/json")
+            body = r.json()
+            assert not (isinstance(body, dict) and "errors" in body), (method, path, body)
     # Refused writes left nothing: one comment (support's, not technical's), no vip label, one profile.
     r = clients["superadmin"].get(base + f"/admin/users/{target}").json()
     assert [c["author_uid"] for c in r["comments"]] == [clients["support"].uid]

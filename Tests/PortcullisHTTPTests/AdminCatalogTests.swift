@@ -20,7 +20,7 @@ struct AdminLabelsTests {
             #expect(try await harness.user("user@example.com")?.state == .active)
             #expect(try await post("/admin/users/labels", ["uid": user.uid, "key": "email", "value": "verified", "scope": "private"])
                 .errors == ["key.taken"])
-            #expect(try await post("/admin/users/labels", ["uid": user.uid, "key": "document", "value": "pending", "scope": "private"]).status == .ok)
+            #expect(try await post("/admin/users/labels", ["uid": user.uid, "key": "document", "value": "pending", "scope": "private"]).text == "200")
             let pending = try await client.send(.get, "/admin/users/documents/pending?extended=true", login: admin)
             #expect(pending.jsonArray.map { $0["uid"] as? String } == [user.uid] && pending.jsonArray.first?["comments"] as? [Any] != nil)
             #expect(try await client.send(.get, "/admin/metrics", login: admin).json["pending_applications"] as? Int == 1)
@@ -56,7 +56,7 @@ struct AdminLabelsTests {
             base["replace"] = "sometimes"
             #expect(try await send(.post, "/admin/users/labels/update", base).errors == ["admin.user.non_boolean_replace"])
             base["replace"] = true
-            #expect(try await send(.post, "/admin/users/labels/update", base).status == .ok)
+            #expect(try await send(.post, "/admin/users/labels/update", base).text == "200")
             base["value"] = "Bad Value!"
             #expect(try await send(.post, "/admin/users/labels/update", base).errors == ["value.invalid"])
             #expect(try await send(.post, "/admin/users/labels", ["uid": user.uid, "key": "x1y", "value": "abc", "scope": "secret"])
@@ -65,7 +65,7 @@ struct AdminLabelsTests {
                 .errors == ["admin.user.empty_key"])
             #expect(try await send(.delete, "/admin/users/labels", ["uid": user.uid, "key": "nope", "scope": "public"])
                 .errors == ["admin.label.doesnt_exist"])
-            #expect(try await send(.delete, "/admin/users/labels", ["uid": user.uid, "key": "tier", "scope": "public"]).status == .ok)
+            #expect(try await send(.delete, "/admin/users/labels", ["uid": user.uid, "key": "tier", "scope": "public"]).text == "200")
             let labels = try await harness.store.read { tx in try await tx.labels(userID: try await tx.user(uid: user.uid)?.id ?? 0) }
             #expect(!labels.contains { $0.key == "tier" })
             let root = try await harness.user("admin@example.com")
@@ -91,7 +91,7 @@ struct AdminPermissionsTests {
             #expect(try await send(.post, ["role": "support", "verb": "fly", "path": "api", "action": "accept"]).errors == ["admin.permissions.invalid_verb"])
             #expect(try await send(.post, ["role": "support", "verb": "get", "path": "api", "action": "maybe"]).errors == ["admin.permissions.invalid_action"])
             #expect(try await send(.post, ["role": "wizard", "verb": "get", "path": "api", "action": "drop"]).errors == ["admin.permission.role_doesnt_exist"])
-            #expect(try await client.send(.get, "/admin/users", login: support).status == .ok)
+            #expect(try await client.send(.get, "/admin/users", login: support).jsonArray.isEmpty == false)
             #expect(try await send(.post, ["role": "support", "verb": "get", "path": "api/v2/barong/admin/users", "action": "drop"]).text == "200")
             // The cache is dropped at commit: the next request already sees the DROP row.
             #expect(try await client.send(.get, "/admin/users", login: support).errors == ["authz.invalid_permission"])
@@ -102,9 +102,9 @@ struct AdminPermissionsTests {
             let id = drop?["id"] as? Int ?? 0
             #expect(try await send(.put, ["id": id, "verb": "fly"]).errors == ["verb.inclusion"])
             #expect(try await send(.put, ["id": 99999, "verb": "get"]).errors == ["admin.permission.doesnt_exist"])
-            #expect(try await send(.put, ["id": id, "action": "audit"]).status == .ok)
-            #expect(try await client.send(.get, "/admin/users", login: support).status == .ok)
-            #expect(try await send(.delete, ["id": id]).status == .ok)
+            #expect(try await send(.put, ["id": id, "action": "audit"]).text == "200")
+            #expect(try await client.send(.get, "/admin/users", login: support).jsonArray.isEmpty == false)
+            #expect(try await send(.delete, ["id": id]).text == "200")
             #expect(try await send(.delete, ["id": id]).errors == ["admin.permission.doesnt_exist"])
             #expect(try await send(.post, ["role": "support", "verb": "get", "path": "x", "action": "drop"], as: support)
                 .errors == ["admin.ability.not_permitted"])
@@ -146,7 +146,7 @@ struct AdminRestrictionsTests {
             #expect(try await send(.post, ["scope": "ip_subnet", "value": "10.0.0.0/33", "category": "blacklist"]).errors == ["value.invalid"])
             #expect(try await send(.post, ["scope": "ip", "value": "10.1.2.3", "category": "blacklist"]).text == "200")
             #expect(try await send(.post, ["scope": "ip", "value": "10.1.2.3", "category": "blacklist"]).errors == ["value.taken"])
-            #expect(try await send(.post, ["scope": "country", "value": "fr", "category": "maintenance", "code": 400]).status == .ok)
+            #expect(try await send(.post, ["scope": "country", "value": "fr", "category": "maintenance", "code": 400]).text == "200")
             let list = try await client.send(.get, "/admin/restrictions?category=maintenance", login: root)
             #expect(list.jsonArray.count == 1 && list.jsonArray.first?["code"] as? Int == 471)
             let blacklist = try await client.send(.get, "/admin/restrictions?scope=ip", login: root).jsonArray.first
@@ -160,11 +160,11 @@ struct AdminRestrictionsTests {
             #expect(try await client.send(.post, "/admin/restrictions/whitelink", json: ["expire_time": 31, "range": "week"], login: root)
                 .errors == ["invalid_expire", "invalid_range"])
             let all = try await client.send(.get, "/admin/restrictions", login: root).jsonArray
-            for row in all { #expect(try await send(.delete, ["id": row["id"] as? Int ?? 0]).status == .ok) }
+            for row in all { #expect(try await send(.delete, ["id": row["id"] as? Int ?? 0]).text == "200") }
             #expect(try await send(.delete, ["id": id]).errors == ["admin.restriction.doesnt_exist"])
             // A blocklogin row for everyone ends every session at once (the admin's too).
-            #expect(try await client.send(.get, "/resource/users/me", login: user).status == .ok)
-            #expect(try await send(.post, ["scope": "all", "value": "all", "category": "blocklogin"]).status == .ok)
+            #expect(try await client.send(.get, "/resource/users/me", login: user).json["email"] as? String == "user@example.com")
+            #expect(try await send(.post, ["scope": "all", "value": "all", "category": "blocklogin"]).text == "200")
             #expect(try await client.send(.get, "/resource/users/me", login: user).errors == ["authz.invalid_session"])
             let relogin = try await client.send(.post, "/identity/sessions", json: ["email": "user@example.com", "password": strongPassword])
             #expect(relogin.status == .unauthorized && relogin.errors == ["authz.restrict.blocklogin"])

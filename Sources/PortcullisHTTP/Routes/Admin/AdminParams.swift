@@ -111,7 +111,5 @@ struct AdminParams {
 
     mutating func fail(_ key: String) { validator.fail(key) }
 
-    var hasErrors: Bool { !validator.errors.isEmpty }
-
     func finish() throws { try validator.finish() }
 }

@@ -29,7 +29,7 @@ struct ManagementAccountsController {
         let page = params.page()
         try params.finish()
         let (rows, total) = try await services.managementAccounts.list(ownerUID: ownerUID, ownerEmail: ownerEmail, page: page)
-        return Responses.managementPage(rows.map(services.adminRenderer.serviceAccount), total: total, page: page)
+        return Responses.page(rows.map(services.adminRenderer.serviceAccount), total: total, page: page)
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {

@@ -23,7 +23,7 @@ struct ManagementLabelsController {
         let page = params.page()
         try params.finish()
         let (rows, total) = try await services.adminUsers.withLabel(filter, page: page, profiles: extended)
-        return Responses.managementPage(rows.map { services.adminRenderer.listedUser($0, profiles: extended) }, total: total, page: page)
+        return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: extended) }, total: total, page: page)
     }
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {

@@ -12,13 +12,6 @@ extension Services {
     }
 }
 
-extension Responses {
-    /// A management list: the page with `Total`, `Page` and `Per-Page` (status 200).
-    static func managementPage(_ items: [JSONValue], total: Int, page: PageRequest) -> Response {
-        Responses.page(items, total: total, page: page)
-    }
-}
-
 extension EntityRenderer {
     /// ServiceAccounts: the account with its owner (or null).
     func serviceAccount(_ listed: ManagementAccountService.Listed) -> JSONValue {

@@ -49,7 +49,7 @@ struct ManagementUsersController {
         filter.state = params.optional("state")
         try params.finish()
         let (rows, total) = try await services.adminUsers.list(filter, profiles: extended)
-        return Responses.managementPage(rows.map { services.adminRenderer.listedUser($0, profiles: extended) }, total: total, page: filter.page)
+        return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: extended) }, total: total, page: filter.page)
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
