@@ -5,13 +5,14 @@ SWIFT       ?= swift
 RELEASE_BIN := .build/release/portcullis
 PYTHON      ?= python3
 # Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
-BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev
+BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev
 # postgresql: the integration suite runs a second time against a throwaway
 # cluster it starts itself (initdb/pg_ctl from /usr/lib/postgresql/*/bin).
 TEST_DEBS   := nginx-light postgresql
 # Python modules for the integration tests, as import-name:pip-name.
 PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
-               schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator jwcrypto:jwcrypto bcrypt:bcrypt
+               schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator jwcrypto:jwcrypto bcrypt:bcrypt \
+               mmdb_writer:mmdb-writer prometheus_client:prometheus-client
 
 .PHONY: run test build release unit-test integration-test deps test-deps bench fuzz clean
 

@@ -4,9 +4,9 @@ import PortcullisCore
 
 /// Builds the whole HTTP application: middleware in order (access log,
 /// errors, CORS, client and params) and one controller per route group.
-public func buildApplication(services: Services, logger: Logger) -> some ApplicationProtocol {
+public func buildApplication(services: Services, logger: Logger, metrics: MetricsExport? = nil) -> some ApplicationProtocol {
     let config = services.config
-    let router = buildRouter(services: services, logger: logger)
+    let router = buildRouter(services: services, logger: logger, catalog: RouteCatalog(), metrics: metrics != nil)
     let sweeper = SessionSweeper(store: services.store, clock: services.clock, interval: .seconds(600), logger: logger)
     return Application(
         router: router,
@@ -20,9 +20,11 @@ public func buildRouter(services: Services, logger: Logger) -> Router<Portcullis
     buildRouter(services: services, logger: logger, catalog: RouteCatalog())
 }
 
-func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog) -> Router<PortcullisContext> {
+func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metrics: Bool = false) -> Router<PortcullisContext> {
     let config = services.config
     let router = Router(context: PortcullisContext.self)
+    // Requests by route and status, with their latency (only when exported).
+    if metrics { router.add(middleware: MetricsMiddleware()) }
     // The access log wraps the error middleware so it sees every final status.
     router.add(middleware: AccessLogMiddleware(logger: logger))
     router.add(middleware: ErrorMiddleware(catalog: catalog))
@@ -33,7 +35,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog) -> R
         ))
     }
     router.add(middleware: ClientMiddleware(
-        trustedProxies: config.trustedProxies, akamai: config.gateway == "akamai",
+        trusted: .forConfig(config), geo: services.geo, akamai: config.gateway == "akamai",
         reader: ParamsReader(bodyLimit: 64 * 1024), uploadReader: ParamsReader(bodyLimit: 10 * 1024 * 1024)
     ))
     router.add(middleware: RestrictionMiddleware(restrictions: services.restrictions))

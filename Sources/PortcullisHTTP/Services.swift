@@ -30,6 +30,8 @@ public struct Services: Sendable {
     let documents: DocumentService
     let kyc: KYCCallbackService
     let restrictions: RestrictionGuard
+    /// The GeoIP database (`maxminddb_path`), nil when none is configured.
+    let geo: (any GeoLocator)?
     let whitelist: WhitelistAccessService
     let auth0: Auth0LoginService
     let renderer: EntityRenderer
@@ -61,13 +63,15 @@ public struct Services: Sendable {
         config: Config, store: any Store, hasher: any PasswordHasher, privateKeyPEM: String, secretBox: SecretBox,
         mailer: any Mailer, phoneChannel: any PhoneCodeChannel, fileStore: any FileStore,
         accessRules: AccessRules = .defaults, abilities: AbilityTable? = nil,
-        management: (config: ManagementAPIConfig, keychain: ManagementKeychain)? = nil, clock: any Clock = SystemClock(),
+        management: (config: ManagementAPIConfig, keychain: ManagementKeychain)? = nil, geo: (any GeoLocator)? = nil,
+        clock: any Clock = SystemClock(),
         httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "portcullis")
     ) async throws {
         self.config = config
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.geo = geo
         policy = try PasswordPolicy(config: config)
         let rules = UserStatusRules(activationRequirements: config.activationRequirements)
         let events = EventWriter(domain: config.domain)

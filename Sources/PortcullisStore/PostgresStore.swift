@@ -58,12 +58,13 @@ public final class PostgresStore: Store {
     /// short, so a slow write cannot both commit and be reported as failed.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
-        let (lease, wait) = (LeaseRace(), connectionWait)
+        let (lease, wait, asked) = (LeaseRace(), connectionWait, ContinuousClock.now)
         do {
             return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
                 group.addTask {
                     .done(try await client.withConnection { connection in
                         guard lease.claim() else { throw StoreUnavailable() }
+                        Telemetry.databasePoolWait.record(duration: ContinuousClock.now - asked)
                         return try await body(connection)
                     })
                 }
@@ -75,7 +76,9 @@ public final class PostgresStore: Store {
                 while let outcome = try await group.next() {
                     switch outcome {
                     case .done(let result): return result
-                    case .timedOut: throw StoreUnavailable()
+                    case .timedOut:
+                        Telemetry.databasePoolTimeouts.increment()
+                        throw StoreUnavailable()
                     case .stillRunning: continue
                     }
                 }

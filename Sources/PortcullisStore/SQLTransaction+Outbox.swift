@@ -51,4 +51,9 @@ extension SQLTransaction {
             WHERE id = \(bind: id)
             """).run()
     }
+
+    func outboxBacklog() async throws -> (pending: Int, oldestCreatedAt: Int64?) {
+        let row = try await db.raw("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL").first()
+        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "oldest", as: Int64?.self) ?? nil)
+    }
 }

@@ -4,6 +4,7 @@ import PortcullisMigrations
 import NIOCore
 import NIOPosix
 import PortcullisCore
+import Metrics
 import SQLiteKit
 import Synchronization
 
@@ -68,6 +69,31 @@ public final class SQLiteStore: Store {
         try await write(body)
     }
 
+    /// A consistent copy of the whole database written to `path` (which must
+    /// not exist) by SQLite's `VACUUM INTO`: it runs as one read transaction
+    /// on a reader connection, so the server keeps answering and writing
+    /// meanwhile, and the copy holds exactly the commits made before it began.
+    public func backup(to path: String) async throws {
+        try await transaction(on: readers, begin: nil) { db in
+            try await db.raw("VACUUM INTO \(bind: path)").run()
+        }
+    }
+
+    /// Checks a database file with `PRAGMA quick_check` and counts its users.
+    public static func verifyCopy(at path: String, logger: Logger) async throws -> (ok: Bool, users: Int) {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let db = connection.sql(queryLogLevel: nil)
+        do {
+            let check = try await db.raw("PRAGMA quick_check").first()?.decode(column: "quick_check", as: String.self)
+            let users = try await db.raw("SELECT COUNT(*) AS n FROM users").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await connection.close()
+            return (check == "ok", users)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// One process owns the file.
     public var isShared: Bool { false }
 
@@ -88,7 +114,9 @@ public final class SQLiteStore: Store {
     func transaction<T: Sendable>(
         on pool: ConnectionPool, begin: String?, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        let asked = ContinuousClock.now
         let connection = await pool.acquire()
+        Telemetry.databasePoolWait.record(duration: ContinuousClock.now - asked)
         let db = connection.sql(queryLogLevel: nil)
         do {
             if let begin { try await db.raw(SQLQueryString(begin)).run() }

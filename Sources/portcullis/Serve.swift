@@ -6,6 +6,7 @@ import PortcullisCore
 import PortcullisHTTP
 import PortcullisIntegrations
 import PortcullisStore
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server (applies pending migrations first unless auto_migrate is false).")
@@ -15,6 +16,9 @@ struct Serve: AsyncParsableCommand {
         let config = try options.load()
         LogSetup.bootstrap(config)
         let logger = Logger(label: "portcullis")
+        let geo = try openGeoIP(config: config, logger: logger)
+        // Before any service makes its metric handles.
+        let metrics = config.metricsAddress == nil ? nil : MetricsExport.bootstrap()
         let runtime = try await Runtime.open(config: config, logger: logger, migrate: config.autoMigrate)
         let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: ProcessInfo.processInfo.activeProcessorCount)
         guard let secretBox = runtime.secretBox else { throw ExitCode(1) }
@@ -42,20 +46,39 @@ struct Serve: AsyncParsableCommand {
                 config: config, store: runtime.store, hasher: hasher, privateKeyPEM: runtime.privateKeyPEM,
                 secretBox: secretBox, mailer: mailer, phoneChannel: phoneChannel,
                 fileStore: try fileStore(config: config, store: runtime.store), accessRules: runtime.accessRules, abilities: runtime.abilities,
-                management: runtime.management, logger: logger
+                management: runtime.management, geo: geo, logger: logger
             )
             // Other instances' commits reach the caches from here on.
             runtime.store.startChangeFeed()
-            let app = buildApplication(services: services, logger: logger)
-            // Hummingbird's runService handles SIGTERM/SIGINT gracefully:
-            // in-flight requests finish, then we close the database.
-            try await app.runService()
+            let app = buildApplication(services: services, logger: logger, metrics: metrics)
+            // SIGTERM/SIGINT end the group gracefully: in-flight requests
+            // finish, then we close the database.
+            var group: [any Service] = [app]
+            if let metrics, let address = config.metricsAddress {
+                group.append(metrics.application(host: address.host, port: address.port, services: services, logger: logger))
+            }
+            try await ServiceGroup(configuration: .init(
+                services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )).run()
         } catch {
             await runtime.store.close()
             logger.error("server stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
         await runtime.store.close()
+    }
+}
+
+/// The GeoIP database `maxminddb_path` names (nil when empty); a file that
+/// cannot be opened or is not a MaxMind DB stops start-up (exit 64).
+private func openGeoIP(config: Config, logger: Logger) throws -> (any GeoLocator)? {
+    guard !config.maxminddbPath.isEmpty else { return nil }
+    do {
+        let locator = try MaxMindGeoLocator(path: config.maxminddbPath)
+        logger.info("GeoIP database loaded", metadata: ["path": "\(config.maxminddbPath)"])
+        return locator
+    } catch {
+        throw configurationError("maxminddb_path: '\(config.maxminddbPath)' cannot be used: \(error)")
     }
 }
 

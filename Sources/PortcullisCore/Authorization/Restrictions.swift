@@ -21,13 +21,16 @@ public struct Restriction: Sendable, Equatable {
         }
     }
 
-    /// Country and continent need a GeoIP database, which is not configured:
-    /// such rows never match (api.md: unknown → no match).
-    func matches(ip: String) -> Bool {
+    /// Country and continent compare with the client's GeoIP location
+    /// (`value` is upper-cased when the set is loaded); an unknown location
+    /// matches no such row (api.md §3.6).
+    func matches(_ client: ClientInfo) -> Bool {
         switch scope {
         case "all": return true
-        case "ip": return value == ip
-        case "ip_subnet": return IPNetwork.contains(cidr: value, address: ip)
+        case "ip": return value == client.ip
+        case "ip_subnet": return IPNetwork.contains(cidr: value, address: client.ip)
+        case "country": return !client.country.isEmpty && value == client.country
+        case "continent": return !client.continent.isEmpty && value == client.continent
         default: return false
         }
     }
@@ -63,12 +66,12 @@ public final class RestrictionGuard: StoreCommitObserver {
 
     /// Throws `authz.restrict.<category>` with the row's status; `isLogin`
     /// makes blocklogin rows apply.
-    public func check(ip: String, isLogin: Bool) async throws {
+    public func check(client: ClientInfo, isLogin: Bool) async throws {
         let rows = try await load()
         guard !rows.isEmpty else { return }
         func first(_ category: String) -> Restriction? {
             for scope in Self.scopeOrder {
-                if let row = rows.first(where: { $0.category == category && $0.scope == scope && $0.matches(ip: ip) }) { return row }
+                if let row = rows.first(where: { $0.category == category && $0.scope == scope && $0.matches(client) }) { return row }
             }
             return nil
         }
@@ -83,7 +86,11 @@ public final class RestrictionGuard: StoreCommitObserver {
     private func load() async throws -> [Restriction] {
         let now = clock.now()
         if let cached = cache.withLock({ $0 }), now - cached.loadedAt < 300 { return cached.rows }
-        let rows = try await store.read { tx in try await tx.enabledRestrictions() }
+        let rows = try await store.read { tx in try await tx.enabledRestrictions() }.map { row in
+            var row = row
+            if row.scope == "country" || row.scope == "continent" { row.value = row.value.uppercased() }
+            return row
+        }
         cache.withLock { $0 = (rows, now) }
         return rows
     }

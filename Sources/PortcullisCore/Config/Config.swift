@@ -100,8 +100,21 @@ public struct Config: Sendable {
     /// Secret for the KYCAID callback's `X-Data-Integrity` HMAC; empty = not checked (the verification is re-fetched anyway).
     public var kycaidCallbackSecret = ""
     public var dataDir = "data"
+    /// A MaxMind `.mmdb` file (Barong's BARONG_MAXMINDDB_PATH); empty = no GeoIP.
+    public var maxminddbPath = ""
+    /// `HOST:PORT` of the Prometheus listener (`/metrics`); empty = off.
+    public var metricsListen = ""
 
     public init() {}
+
+    /// `metrics_listen` split into host and port (validated by the loader).
+    public var metricsAddress: (host: String, port: Int)? {
+        guard let colon = metricsListen.lastIndex(of: ":"), let port = Int(metricsListen[metricsListen.index(after: colon)...])
+        else { return nil }
+        var host = String(metricsListen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
 
     /// Where the SQLite file lives, when `database_url` is `sqlite://PATH`.
     public var sqlitePath: String? {

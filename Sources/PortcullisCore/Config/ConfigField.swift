@@ -90,6 +90,8 @@ enum ConfigField {
             "phone_mock_code": .string(\.phoneMockCode),
             "kycaid_callback_secret": .string(\.kycaidCallbackSecret),
             "data_dir": .string(\.dataDir),
+            "maxminddb_path": .string(\.maxminddbPath),
+            "metrics_listen": .string(\.metricsListen),
         ]
     }
 

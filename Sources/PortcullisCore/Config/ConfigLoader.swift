@@ -70,6 +70,14 @@ public struct ConfigLoader {
         guard (1...65535).contains(config.listenPort) || config.listenPort == 0 else {
             throw ConfigError("listen_port: must be 0 to 65535")
         }
+        if !config.metricsListen.isEmpty {
+            guard let address = config.metricsAddress, (0...65535).contains(address.port) else {
+                throw ConfigError("metrics_listen: must be HOST:PORT, e.g. 127.0.0.1:9100")
+            }
+            guard address.host != config.listenHost || address.port != config.listenPort || address.port == 0 else {
+                throw ConfigError("metrics_listen: must differ from the API's listen_host:listen_port")
+            }
+        }
         guard (2...500).contains(config.databasePoolSize) else {
             throw ConfigError("database_pool_size: must be 2 to 500")
         }

@@ -30,6 +30,8 @@ public struct BcryptPasswordHasher: PasswordHasher {
     }
 
     private func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        Telemetry.bcryptQueue.increment()
+        defer { Telemetry.bcryptQueue.decrement() }
         await gate.acquire()
         let result = await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: work()) }

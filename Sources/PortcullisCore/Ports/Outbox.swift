@@ -20,6 +20,8 @@ public protocol OutboxRepository: Sendable {
     /// Delivered: kept for audit with its secrets (tokens) scrubbed from the payload.
     func markEventDelivered(id: Int64, now: Int64) async throws
     func rescheduleEvent(id: Int64, attempts: Int, nextAttemptAt: Int64, error: String) async throws
+    /// Undelivered events and the creation time of the oldest (nil when none).
+    func outboxBacklog() async throws -> (pending: Int, oldestCreatedAt: Int64?)
 }
 
 /// Single-use markers and the latest reset secret; only SHA-256 hashes are kept.

@@ -38,27 +38,29 @@ public final class AuthCache: StoreCommitObserver {
 
     var enabled: Bool { ttl > 0 }
 
-    /// A cached value younger than the TTL.
-    private func fresh<Value>(_ entry: Entry<Value>?, now: Int64) -> Value? {
-        entry.flatMap { now - $0.storedAt < ttl ? $0.value : nil }
+    /// A cached value younger than the TTL, counted as a hit or a miss.
+    private func fresh<Value>(_ entry: Entry<Value>?, now: Int64, counters: Telemetry.CacheCounters) -> Value? {
+        let value = entry.flatMap { now - $0.storedAt < ttl ? $0.value : nil }
+        counters.record(hit: value != nil)
+        return value
     }
 
     func session(_ idHash: String) -> SessionRecord? {
         guard enabled else { return nil }
         let now = clock.now()
-        return fresh(state.withLock { $0.sessions[idHash] }, now: now)
+        return fresh(state.withLock { $0.sessions[idHash] }, now: now, counters: Telemetry.sessionCache)
     }
 
     func user(_ id: Int64) -> User? {
         guard enabled else { return nil }
         let now = clock.now()
-        return fresh(state.withLock { $0.users[id] }, now: now)
+        return fresh(state.withLock { $0.users[id] }, now: now, counters: Telemetry.userCache)
     }
 
     func fullInfo(_ id: Int64) -> UserFullInfo? {
         guard enabled else { return nil }
         let now = clock.now()
-        return fresh(state.withLock { $0.fullInfos[id] }, now: now)
+        return fresh(state.withLock { $0.fullInfos[id] }, now: now, counters: Telemetry.fullInfoCache)
     }
 
     /// The generation to pass back to `store`, taken before reading the database.
@@ -95,7 +97,7 @@ public final class AuthCache: StoreCommitObserver {
     func apiKey(_ kid: String) -> (APIKey, Secret)? {
         guard enabled else { return nil }
         let now = clock.now()
-        return fresh(state.withLock { $0.apiKeys[kid] }, now: now)
+        return fresh(state.withLock { $0.apiKeys[kid] }, now: now, counters: Telemetry.apiKeyCache)
     }
 
     func store(apiKey: APIKey, secret: Secret, readAt generation: UInt64) {

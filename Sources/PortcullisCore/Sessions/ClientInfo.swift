@@ -1,10 +1,12 @@
-/// Who is calling: the client IP (after the trusted-proxy rule) and user agent.
+/// Who is calling: the client IP (after the trusted-proxy rule), user agent,
+/// and where the IP is (GeoIP; empty when unknown or no database is loaded).
 public struct ClientInfo: Sendable, Equatable {
     public var ip: String
     public var userAgent: String
     public var country: String
+    public var continent: String
 
-    public init(ip: String, userAgent: String, country: String = "") {
-        self.ip = ip; self.userAgent = userAgent; self.country = country
+    public init(ip: String, userAgent: String, country: String = "", continent: String = "") {
+        self.ip = ip; self.userAgent = userAgent; self.country = country; self.continent = continent
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// Resolves the client (api.md §3.5) and reads the params of the request.
-/// Forwarding headers count only when the peer is loopback or a
-/// configured trusted proxy.
+/// Resolves the client (api.md §3.5), locates it (GeoIP, when a database is
+/// loaded) and reads the params of the request. Forwarding headers count
+/// only when the peer is a trusted network.
 struct ClientMiddleware: RouterMiddleware {
     typealias Context = PortcullisContext
-    let trustedProxies: [String]
+    let trusted: TrustedNetworks
+    let geo: (any GeoLocator)?
     let akamai: Bool
     let reader: ParamsReader
     let uploadReader: ParamsReader
@@ -29,6 +30,10 @@ struct ClientMiddleware: RouterMiddleware {
             context.overHTTPS = request.headers[.forwardedProto]?.lowercased() == "https"
         }
         context.client = ClientInfo(ip: ip, userAgent: request.headers[.userAgent] ?? "")
+        if let geo, let location = geo.locate(ip: ip) {
+            context.client.country = location.country
+            context.client.continent = location.continent
+        }
         // Management bodies are signed JWS documents: ManagementRequestMiddleware reads them.
         if !request.uri.path.hasPrefix(Self.managementPrefix) {
             let isUpload = request.uri.path.hasSuffix("/documents") || request.uri.path.hasSuffix("/addresses")
@@ -40,7 +45,6 @@ struct ClientMiddleware: RouterMiddleware {
     static let managementPrefix = "/api/v2/auth/management/"
 
     private func isTrusted(_ address: String) -> Bool {
-        IPNetwork.contains(cidr: "127.0.0.0/8", address: address) || address == "::1"
-            || trustedProxies.contains { IPNetwork.contains(cidr: $0, address: address) }
+        trusted.contains(address)
     }
 }

@@ -15,7 +15,7 @@ struct RestrictionMiddleware: RouterMiddleware {
         let path = full.hasPrefix(Self.prefix) ? String(full.dropFirst(Self.prefix.count)) : full
         if !Self.exempt.contains(path) {
             let isLogin = request.method == .post && (path == "identity/sessions" || path == "api/v2/barong/identity/sessions")
-            try await restrictions.check(ip: context.client.ip, isLogin: isLogin)
+            try await restrictions.check(client: context.client, isLogin: isLogin)
         }
         return try await next(request, context)
     }

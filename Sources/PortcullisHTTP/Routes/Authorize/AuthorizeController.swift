@@ -21,16 +21,25 @@ struct AuthorizeController {
         if Self.ownPrefixes.contains(where: { path.hasPrefix($0) }) { throw HTTPError(.notFound) }
         var params: [String: String] = [:]
         for (key, value) in context.params.values { if case .string(let text) = value { params[key] = text } }
-        let outcome = try await services.authorize.authorize(AuthorizeRequest(
-            method: request.method.rawValue, path: path, cookie: services.cookie.read(from: request),
-            csrfHeader: request.headers[.csrfToken], apiKey: request.headers[.authApiKey],
-            nonce: request.headers[.authNonce], signature: request.headers[.authSignature],
-            client: context.client, params: params
-        ))
+        let apiKey = request.headers[.authApiKey]
+        let outcome: AuthorizeOutcome
+        do {
+            outcome = try await services.authorize.authorize(AuthorizeRequest(
+                method: request.method.rawValue, path: path, cookie: services.cookie.read(from: request),
+                csrfHeader: request.headers[.csrfToken], apiKey: apiKey,
+                nonce: request.headers[.authNonce], signature: request.headers[.authSignature],
+                client: context.client, params: params
+            ))
+        } catch {
+            Telemetry.authorizeRefused(reason: failureKey(error))
+            throw error
+        }
         switch outcome {
         case .pass:
+            Telemetry.authorizePass.increment()
             return Responses.empty(.ok)
         case .authorized(let token):
+            (apiKey == nil ? Telemetry.authorizeSession : Telemetry.authorizeAPIKey).increment()
             return Responses.empty(.ok, headers: [.authorization: "Bearer \(token)"])
         }
     }

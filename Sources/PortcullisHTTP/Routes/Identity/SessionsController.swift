@@ -23,6 +23,10 @@ struct SessionsController {
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        try await counted(Telemetry.login(failure:)) { try await login(request, context: context) }
+    }
+
+    private func login(_ request: Request, context: PortcullisContext) async throws -> Response {
         var params = ParamValidator(context.params, scope: "identity.session")
         let email = params.required("email")
         let password = params.required("password")

@@ -21,6 +21,10 @@ struct UsersController {
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
+        try await counted(Telemetry.signup(failure:)) { try await signup(request, context: context) }
+    }
+
+    private func signup(_ request: Request, context: PortcullisContext) async throws -> Response {
         var params = ParamValidator(context.params, scope: "identity.user")
         let email = params.required("email")
         let password = params.required("password")
