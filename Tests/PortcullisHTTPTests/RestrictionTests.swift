@@ -14,7 +14,36 @@ extension Harness {
     }
 }
 
+/// Every address in 10.1.0.0/16 is in Germany, the rest is unknown.
+struct FixedGeoLocator: GeoLocator {
+    func locate(ip: String) -> GeoLocation? {
+        ip.hasPrefix("10.1.") ? GeoLocation(country: "DE", continent: "EU") : nil
+    }
+}
+
 struct RestrictionTests {
+    @Test func countryAndContinentRowsMatchTheLocatedClient() async throws {
+        try await Harness.run(geo: FixedGeoLocator()) { harness, client in
+            try await harness.restrict("blacklist", "country", "de")
+            let german = try await client.send(.get, "/public/ping", headers: [.init("X-Forwarded-For")!: "10.1.2.3"])
+            #expect(german.status.code == 423)
+            #expect(german.errors == ["authz.restrict.blacklist"])
+            let unknown = try await client.send(.get, "/public/ping", headers: [.init("X-Forwarded-For")!: "10.2.2.3"])
+            #expect(unknown.text == #"{"ping":"pong"}"#, "unknown location: no match")
+            try await harness.restrict("whitelist", "continent", "eu")
+            let whitelisted = try await client.send(.get, "/public/ping", headers: [.init("X-Forwarded-For")!: "10.1.2.3"])
+            #expect(whitelisted.text == #"{"ping":"pong"}"#)
+        }
+    }
+
+    @Test func withoutAGeoIPDatabaseCountryRowsNeverMatch() async throws {
+        try await Harness.run { harness, client in
+            try await harness.restrict("blacklist", "country", "DE")
+            let ping = try await client.send(.get, "/public/ping", headers: [.init("X-Forwarded-For")!: "10.1.2.3"])
+            #expect(ping.text == #"{"ping":"pong"}"#)
+        }
+    }
+
     @Test func blacklistedIPsAreRefusedEverywhereButTheWhitelistLink() async throws {
         try await Harness.run { harness, client in
             try await harness.restrict("blacklist", "ip", "127.0.0.1")

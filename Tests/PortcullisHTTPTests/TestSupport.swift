@@ -58,6 +58,7 @@ struct Harness {
     static func run(
         _ tweak: (inout Config) -> Void = { _ in },
         management: (config: ManagementAPIConfig, keychain: ManagementKeychain)? = nil,
+        geo: (any GeoLocator)? = nil,
         _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void
     ) async throws {
         var config = Config()
@@ -75,7 +76,7 @@ struct Harness {
             config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
             secretBox: box, mailer: mailer, phoneChannel: phones,
             fileStore: try LocalFileStore(directory: NSTemporaryDirectory() + "portcullis-uploads-\(UUID().uuidString)"),
-            management: management, clock: clock
+            management: management, geo: geo, clock: clock
         )
         let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock, phones: phones)
         let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)

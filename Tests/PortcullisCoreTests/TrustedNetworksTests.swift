@@ -1,0 +1,45 @@
+import Testing
+@testable import PortcullisCore
+
+struct TrustedNetworksTests {
+    @Test func loopbackAndTheConfiguredProxiesAreTrusted() {
+        let trusted = TrustedNetworks(cidrs: ["10.0.0.0/8", "fd00::/8", "192.168.1.7", "not-a-cidr", "10.0.0.0/99"])
+        #expect(trusted.contains("127.0.0.1") && trusted.contains("127.255.0.9") && trusted.contains("::1"))
+        #expect(trusted.contains("10.200.3.4") && trusted.contains("fd12::1") && trusted.contains("192.168.1.7"))
+        #expect(!trusted.contains("192.168.1.8") && !trusted.contains("11.0.0.1") && !trusted.contains("fe80::1"))
+        #expect(!trusted.contains("garbage") && !trusted.contains(""))
+    }
+
+    @Test func cloudflareRangesShipWithTheBuild() {
+        let ranges = TrustedNetworks.cloudflareRanges
+        #expect(ranges.count >= 20)
+        #expect(ranges.contains("173.245.48.0/20") && ranges.contains("2606:4700::/32"))
+        #expect(ranges.allSatisfy { !$0.hasPrefix("#") && $0.contains("/") })
+    }
+
+    @Test func gatewayCloudflareTrustsItsRangesAndOthersDoNot() throws {
+        var config = Config()
+        config.gateway = "cloudflare"
+        let cloudflare = TrustedNetworks.forConfig(config)
+        #expect(cloudflare.contains("162.158.1.1") && cloudflare.contains("104.16.0.1") && cloudflare.contains("2606:4700::6810:1"))
+        #expect(!cloudflare.contains("8.8.8.8"))
+        config.gateway = "akamai"
+        #expect(!TrustedNetworks.forConfig(config).contains("162.158.1.1"))
+        config.gateway = "none"
+        config.trustedProxies = ["162.158.0.0/16"]
+        #expect(TrustedNetworks.forConfig(config).contains("162.158.1.1"))
+    }
+
+    @Test func metricsListenIsHostAndPort() throws {
+        let config = try ConfigLoader().load(file: nil, environment: ["BARONG_METRICS_LISTEN": "127.0.0.1:9100"])
+        #expect(config.metricsAddress?.host == "127.0.0.1" && config.metricsAddress?.port == 9100)
+        let v6 = try ConfigLoader().load(file: nil, environment: ["BARONG_METRICS_LISTEN": "[::1]:9100"])
+        #expect(v6.metricsAddress?.host == "::1")
+        #expect(try ConfigLoader().load(file: nil, environment: [:]).metricsAddress == nil)
+        for bad in ["9100", "host:", ":9100", "127.0.0.1:99999", "127.0.0.1:8001"] {
+            #expect(throws: ConfigError.self, "\(bad)") {
+                try ConfigLoader().load(file: nil, environment: ["BARONG_METRICS_LISTEN": bad])
+            }
+        }
+    }
+}
