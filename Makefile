@@ -49,11 +49,13 @@ integration-test: release
 	PORTCULLIS_TEST_BACKEND=sqlite PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 	PORTCULLIS_TEST_BACKEND=postgres PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 
-## make bench: figures for users/me and authorize against nginx (installs wrk), on SQLite,
+## make bench: first the hot-path goals as issue 13 states them (bench/hotpath.sh: wrk -t2 -c32, median
+## of 3, both backends, share of nginx and each goal met or missed); then figures for users/me and authorize against nginx (installs wrk), on SQLite,
 ## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
 ## 100,000 users on both backends (bench/admin_users.sh), then management users/get with two
 ## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols).
 bench: release test-deps
+	bash bench/hotpath.sh
 	bash bench/me.sh
 	bash bench/authorize.sh
 	bash bench/postgres.sh

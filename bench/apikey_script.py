@@ -1,7 +1,11 @@
 """Logs a user in, enables 2FA, creates an HS256 API key and writes a wrk
 Lua script that sends a fresh nonce and its HMAC on every request (nonces
 are precomputed, one per millisecond from now; replays are refused).
-Usage: apikey_script.py BASE_URL EMAIL OUT.lua"""
+Usage: apikey_script.py BASE_URL EMAIL OUT.lua [SLOTS]
+With SLOTS, the nonces are split into SLOTS files of their own and the
+script picks one per wrk thread and run: slot = NONCE_RUN * threads +
+thread (NONCE_RUN from the environment, default 0), so runs and threads
+never send the same nonce."""
 import base64
 import hashlib
 import hmac
@@ -13,6 +17,7 @@ import urllib.parse
 import urllib.request
 
 app, email, out = sys.argv[1], sys.argv[2], sys.argv[3]
+slots = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 login = urllib.request.Request(app + "/identity/sessions", data=json.dumps({"email": email, "password": "Xq9!mzPw#Lk2"}).encode(),
                                headers={"Content-Type": "application/json", "User-Agent": "bench"})
 resp = urllib.request.urlopen(login)
@@ -41,6 +46,30 @@ call("/resource/otp/enable", {"code": totp(step - 1)})
 key = call("/resource/api_keys", {"algorithm": "HS256", "totp_code": totp(step)})
 kid, sec = key["kid"], key["secret"]
 start = int(time.time() * 1000)
+if slots:
+    per = 400000
+    for slot in range(slots):
+        with open("%s.%d.txt" % (out, slot), "w") as f:
+            for i in range(slot * per, (slot + 1) * per):
+                n = str(start + i)
+                f.write("%s %s\n" % (n, hmac.new(sec.encode(), (n + kid).encode(), hashlib.sha256).hexdigest()))
+    with open(out, "w") as f:
+        f.write('local threads = {}\n'
+                'function setup(thread) thread:set("slot", #threads); table.insert(threads, thread) end\n'
+                'local nonces, signatures, i = {}, {}, 0\n'
+                'function init(args)\n'
+                '  local run = tonumber(os.getenv("NONCE_RUN") or "0")\n'
+                '  local file = "%s." .. (run * tonumber(os.getenv("WRK_THREADS") or "1") + slot) .. ".txt"\n'
+                '  local n = 0\n'
+                '  for line in io.lines(file) do\n'
+                '    n = n + 1\n'
+                '    nonces[n], signatures[n] = line:match("(%%d+) (%%x+)")\n'
+                '  end\n'
+                'end\n'
+                'wrk.headers["X-Auth-Apikey"] = "%s"\n'
+                'request = function()\n  i = i + 1\n  wrk.headers["X-Auth-Nonce"] = nonces[i]\n'
+                '  wrk.headers["X-Auth-Signature"] = signatures[i]\n  return wrk.format("GET")\nend\n' % (out, kid))
+    sys.exit(0)
 with open(out + ".txt", "w") as f:
     for i in range(1000000):
         n = str(start + i)
