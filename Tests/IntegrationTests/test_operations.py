@@ -6,6 +6,7 @@ instance."""
 import os
 import shutil
 import sqlite3
+import subprocess
 import threading
 import time
 
@@ -15,7 +16,7 @@ from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import BACKEND, STRONG, Server, free_port, run_cli
+from conftest import BACKEND, STRONG, Server, free_port, postgres_cluster, run_cli
 
 GB, JP, IT_V6, NOWHERE = "81.2.69.5", "1.0.16.9", "2a02:ff00::7", "192.0.2.44"
 
@@ -254,6 +255,24 @@ def test_backup_while_writing_restores_every_acknowledged_user(server, tmp_path)
 
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL: backup points to pg_dump")
-def test_backup_on_postgres_points_to_pg_dump(server, tmp_path):
+def test_postgres_backup_is_pg_dump_as_the_readme_shows(server, tmp_path):
     result = run_cli("backup", "--out", str(tmp_path / "x"), env=server.env, cwd=server.dir)
     assert result.returncode == 64 and "pg_dump" in result.stderr
+    emails = [f"pg{n}@example.com" for n in range(3)]
+    for email in emails:
+        assert requests.post(server.url("/identity/users"), json={"email": email, "password": STRONG}).status_code == 201
+
+    cluster = postgres_cluster()
+    dump = str(tmp_path / "portcullis.dump")
+    url = server.env["BARONG_DATABASE_URL"]
+    subprocess.run([f"{cluster.bin}/pg_dump", "--format=custom", f"--file={dump}", url], check=True, timeout=60)
+    restored_db = cluster.create_database()
+    subprocess.run([f"{cluster.bin}/pg_restore", "--no-owner", f"--dbname={cluster.url(restored_db)}", dump],
+                   check=True, timeout=60)
+    restored = Server(env={"BARONG_DATA_DIR": server.env["BARONG_DATA_DIR"]}, database_url=cluster.url(restored_db)).start()
+    try:
+        for email in emails:
+            r = requests.post(restored.url("/identity/sessions"), json={"email": email, "password": STRONG})
+            assert r.status_code == 200, r.text
+    finally:
+        assert restored.stop() == 0
