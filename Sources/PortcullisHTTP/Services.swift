@@ -55,6 +55,8 @@ public struct Services: Sendable {
     let managementPhones: ManagementPhoneService
     let managementAPIKeys: ManagementAPIKeyService
     let managementOTP: ManagementOTPService
+    /// `users/me` bodies, reused while the caller's full info is unchanged.
+    let meBodies = RenderedBodyCache()
     /// Admin entities are never masked.
     let adminRenderer = EntityRenderer(maskingEnabled: false)
 

@@ -19,15 +19,10 @@ enum LogSetup {
 /// when something is logged: StreamLogHandler re-renders all of it each time
 /// one key is set, and Hummingbird sets a request id on every request (3 %
 /// of a `public/ping` profile, whether or not the request logs anything).
-struct TextLogHandler: LogHandler {
+struct TextLogHandler: MetadataKeeping {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
 
     func log(event: LogEvent) {
         var stream = StreamLogHandler.standardError(label: label)
@@ -38,15 +33,10 @@ struct TextLogHandler: LogHandler {
 }
 
 /// One JSON object per line on stderr.
-struct JSONLogHandler: LogHandler {
+struct JSONLogHandler: MetadataKeeping {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
 
     func log(event: LogEvent) {
         var object: [String: String] = [
@@ -61,5 +51,15 @@ struct JSONLogHandler: LogHandler {
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             FileHandle.standardError.write(data + Data("\n".utf8))
         }
+    }
+}
+
+/// Both handlers keep their metadata in a plain dictionary.
+protocol MetadataKeeping: LogHandler {}
+
+extension MetadataKeeping {
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 }

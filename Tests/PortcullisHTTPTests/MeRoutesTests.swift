@@ -5,6 +5,24 @@ import Testing
 @testable import PortcullisHTTP
 
 struct MeRoutesTests {
+    @Test func theSessionCookieIsFoundAmongOthers() async throws {
+        try await Harness.run { _, client in
+            let login = try await client.signup("cookies@example.com")
+            for header in ["theme=dark; _barong_session_old=x;  _barong_session=\(login.cookie); _barong_session=later",
+                           "_barong_session=\(login.cookie)", "a=1;\t_barong_session=\(login.cookie)"] {
+                let me = try await client.send(.get, "/resource/users/me", headers: [.cookie: header])
+                #expect(me.status == .ok, "\(header)")
+                #expect(me.json["email"] as? String == "cookies@example.com")
+            }
+            for header in ["_barong_session_old=\(login.cookie)", "x_barong_session=\(login.cookie)", "_barong_session",
+                           "; ;", "_barong_session=\(login.cookie)x"] {
+                let me = try await client.send(.get, "/resource/users/me", headers: [.cookie: header])
+                #expect(me.status == .unauthorized, "\(header)")
+                #expect(me.errors == ["authz.invalid_session"])
+            }
+        }
+    }
+
     @Test func updateData() async throws {
         try await Harness.run { _, client in
             let login = try await client.signup("user@example.com")

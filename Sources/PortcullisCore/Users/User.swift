@@ -35,7 +35,7 @@ public enum UserState: String, Sendable, CaseIterable {
 }
 
 /// A user with everything `UserWithFullInfo` shows.
-public struct UserFullInfo: Sendable {
+public struct UserFullInfo: Sendable, Equatable {
     public var user: User
     public var referralUID: String?
     public var labels: [Label]
@@ -63,7 +63,7 @@ public struct Label: Sendable, Equatable {
 
 /// A phone as shown to its owner; `number` is the plain canonical number
 /// (masking happens when the entity is rendered).
-public struct Phone: Sendable {
+public struct Phone: Sendable, Equatable {
     public var country: String
     public var number: String
     public var validatedAt: Int64?
@@ -73,7 +73,7 @@ public struct Phone: Sendable {
     }
 }
 
-public struct Profile: Sendable {
+public struct Profile: Sendable, Equatable {
     public var id: Int64 = 0
     public var userID: Int64 = 0
     /// The admin uid that created it (`POST admin/profiles`), else nil.
@@ -100,7 +100,7 @@ public struct Profile: Sendable {
     }
 }
 
-public struct DataStorage: Sendable {
+public struct DataStorage: Sendable, Equatable {
     public var title: String
     public var data: String
     public var createdAt: Int64

@@ -4,9 +4,14 @@ import PortcullisCore
 /// Builders for the few response shapes the API uses.
 enum Responses {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        json(body: ByteBuffer(string: value.serialized()), status: status, headers: headers)
+    }
+
+    /// A JSON body serialized beforehand.
+    static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// An empty body with the given status (Barong's incidental bodies are

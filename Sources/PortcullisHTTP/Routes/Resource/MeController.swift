@@ -15,7 +15,8 @@ struct MeController {
 
     @Sendable func show(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        return Responses.json(services.renderer.fullInfo(try await services.accounts.fullInfo(of: caller.user)))
+        let info = try await services.accounts.fullInfo(of: caller.user)
+        return Responses.json(body: services.meBodies.body(for: info) { services.renderer.fullInfo($0) })
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
