@@ -9,14 +9,14 @@ struct ResourceAuthMiddleware: RouterMiddleware {
     let sessions: SessionService
     let users: any Store
     let tokens: AccessTokenVerifier
-    let cookieName: String
+    let cookie: SessionCookie
     let csrfProtection: Bool
 
     init(services: Services) {
         sessions = services.sessions
         users = services.store
         tokens = services.tokens
-        cookieName = services.config.sessionName
+        cookie = services.cookie
         csrfProtection = services.config.csrfProtection
     }
 
@@ -40,7 +40,7 @@ struct ResourceAuthMiddleware: RouterMiddleware {
         let csrf: SessionService.CSRFCheck = csrfProtection && Self.stateChanging.contains(request.method)
             ? .require(header: request.headers[.csrfToken]) : .skip
         let (user, session) = try await sessions.authenticate(
-            cookie: request.cookies[cookieName]?.value, client: context.client, csrf: csrf
+            cookie: cookie.read(from: request), client: context.client, csrf: csrf
         )
         return Caller(user: user, session: session)
     }
