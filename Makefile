@@ -56,6 +56,7 @@ integration-test: release
 ## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols).
 bench: release test-deps
 	bash bench/hotpath.sh
+	bash bench/floor.sh
 	bash bench/geoip.sh
 	bash bench/me.sh
 	bash bench/authorize.sh
