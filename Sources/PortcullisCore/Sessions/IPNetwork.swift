@@ -34,18 +34,36 @@ public enum IPNetwork {
 
     /// Whether `address` lies in `cidr` (`10.0.0.0/8`, `::1/128`, or a bare address).
     public static func contains(cidr: String, address: String) -> Bool {
-        let parts = cidr.split(separator: "/", maxSplits: 1).map(String.init)
-        guard let network = bytes(parts[0]), let target = bytes(address), network.count == target.count else {
-            return false
+        guard let network = CIDR(cidr), let target = bytes(address) else { return false }
+        return network.contains(target)
+    }
+
+    /// A parsed network (`10.0.0.0/8`, `::1/128`, or a bare address = all bits).
+    public struct CIDR: Sendable {
+        let bytes: [UInt8]
+        let bits: Int
+
+        public init?(_ text: String) {
+            let parts = text.split(separator: "/", maxSplits: 1)
+            guard let first = parts.first, let bytes = IPNetwork.bytes(String(first)) else { return nil }
+            let bits = parts.count == 2 ? (Int(parts[1]) ?? -1) : bytes.count * 8
+            guard (0...(bytes.count * 8)).contains(bits) else { return nil }
+            self.bytes = bytes
+            self.bits = bits
         }
-        let bits = parts.count == 2 ? (Int(parts[1]) ?? -1) : network.count * 8
-        guard (0...(network.count * 8)).contains(bits) else { return false }
-        for index in 0..<network.count {
-            let remaining = bits - index * 8
-            if remaining <= 0 { break }
-            let mask: UInt8 = remaining >= 8 ? 0xff : UInt8(0xff << (8 - remaining) & 0xff)
-            if network[index] & mask != target[index] & mask { return false }
+
+        /// Whether an address (as `IPNetwork.bytes` gives it) lies in this network.
+        public func contains(_ target: [UInt8]) -> Bool {
+            guard bytes.count == target.count else { return false }
+            var remaining = bits
+            var index = 0
+            while remaining > 0 {
+                let mask: UInt8 = remaining >= 8 ? 0xff : UInt8(0xff << (8 - remaining) & 0xff)
+                if bytes[index] & mask != target[index] & mask { return false }
+                remaining -= 8
+                index += 1
+            }
+            return true
         }
-        return true
     }
 }

@@ -17,13 +17,13 @@ struct ClientMiddleware: RouterMiddleware {
         var context = context
         let peer = context.peerIP ?? "127.0.0.1"
         var ip = peer
-        if isTrusted(peer) {
+        if trusted.contains(peer) {
             if akamai, let trueClient = request.headers[.trueClientIP], !trueClient.isEmpty,
                IPNetwork.bytes(trueClient) != nil {
                 ip = trueClient
             } else if let forwarded = request.headers[.forwardedFor] {
                 let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                if let client = hops.first(where: { IPNetwork.bytes($0) != nil && !isTrusted($0) }) { ip = client }
+                if let client = hops.first(where: { IPNetwork.bytes($0) != nil && !trusted.contains($0) }) { ip = client }
             } else if let real = request.headers[.realIP], IPNetwork.bytes(real) != nil {
                 ip = real
             }
@@ -43,8 +43,4 @@ struct ClientMiddleware: RouterMiddleware {
     }
 
     static let managementPrefix = "/api/v2/auth/management/"
-
-    private func isTrusted(_ address: String) -> Bool {
-        trusted.contains(address)
-    }
 }
