@@ -53,7 +53,7 @@ let package = Package(
                 .embedInCode("sqlite/0001_init.sql"), .embedInCode("sqlite/0002_default_permissions.sql"),
                 .embedInCode("sqlite/0003_shared_limits.sql"), .embedInCode("sqlite/0004_uploads.sql"),
                 .embedInCode("sqlite/0005_one_reset_secret.sql"), .embedInCode("sqlite/0006_admin.sql"),
-                .embedInCode("sqlite/0007_service_accounts_without_owner.sql"),
+                .embedInCode("sqlite/0007_service_accounts_without_owner.sql"), .embedInCode("sqlite/0008_state_holds.sql"),
             ]
         ),
         .target(
@@ -63,7 +63,7 @@ let package = Package(
                 .embedInCode("0001_init.sql"), .embedInCode("0002_default_permissions.sql"),
                 .embedInCode("0003_shared_limits.sql"), .embedInCode("0004_uploads.sql"),
                 .embedInCode("0005_one_reset_secret.sql"), .embedInCode("0006_admin.sql"),
-                .embedInCode("0007_service_accounts_without_owner.sql"),
+                .embedInCode("0007_service_accounts_without_owner.sql"), .embedInCode("0008_state_holds.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.

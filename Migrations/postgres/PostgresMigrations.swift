@@ -11,5 +11,6 @@ public enum PostgresMigrations {
         ("0006_admin", String(decoding: PackageResources._006_admin_sql, as: UTF8.self)),
         ("0007_service_accounts_without_owner",
          String(decoding: PackageResources._007_service_accounts_without_owner_sql, as: UTF8.self)),
+        ("0008_state_holds", String(decoding: PackageResources._008_state_holds_sql, as: UTF8.self)),
     ]
 }

@@ -180,6 +180,8 @@ public enum ErrorKey {
         public static let invalidRange = "invalid_range"
         public static let nonIntegerPage = "non_integer_page"
         public static let nonPositivePage = "non_positive_page"
+        /// Above `PageRequest.maxPage` (ours: Barong has no upper bound).
+        public static let invalidPage = "invalid_page"
         public static let nonIntegerLimit = "non_integer_limit"
         public static let invalidLimit = "invalid_limit"
         public static let stateInclusion = "state.inclusion"

@@ -10,6 +10,9 @@ public func buildApplication(services: Services, logger: Logger, metrics: Metric
     let sweeper = SessionSweeper(store: services.store, clock: services.clock, interval: .seconds(600), logger: logger)
     return Application(
         router: router,
+        // One timer closes a connection that sends no complete request head,
+        // stalls in its body, or idles between requests (issue 17, defect 8).
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout)))),
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: nil),
         services: [sweeper, OutboxService(worker: services.outbox, store: services.store)],
         logger: logger

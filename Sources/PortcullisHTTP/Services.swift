@@ -162,7 +162,7 @@ public struct Services: Sendable {
         adminReports = AdminReports(store: store)
         managementGate = ManagementGate(
             config: management?.config, verifier: management?.keychain ?? ManagementKeychain(keys: [:]), store: store, clock: clock,
-            requireExp: config.managementAPIRequireExp
+            requireExp: config.managementAPIRequireExp, lowSOnly: config.managementAPILowSOnly
         )
         managementUsers = ManagementUserService(
             store: store, hasher: hasher, policy: policy, uids: UIDGenerator(prefix: config.uidPrefix), rules: rules,

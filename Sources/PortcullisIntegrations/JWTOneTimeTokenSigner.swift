@@ -46,6 +46,10 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
         guard parts.count == 3, let header = CompactJWT.decodeSegment(parts[0]),
               let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else { throw fail("segments") }
         guard object["alg"] as? String == "RS256" else { throw fail("algorithm") }
+        // Our tokens' header is exactly {"alg":"RS256","typ":"JWT"}; management
+        // `otp/sign` signs {"alg":"RS256"} over a caller's payload with the same
+        // key, so a header without `typ` is never one of ours.
+        guard object["typ"] as? String == "JWT" else { throw fail("invalid") }
         guard CompactJWT.isCanonical(token) else { throw fail("raised") }
         let payload: Payload
         do {
@@ -58,8 +62,12 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
             throw fail("invalid")
         }
         let now = Double(clock.now())
-        guard let exp = payload.exp else { throw fail("invalid") }
-        if now >= exp { throw fail("expired") }
+        // Claims are the signer's numbers, but still outside input: a value
+        // that is no whole Int64 (1e300, a fraction) is refused, never converted with a trap.
+        guard let exp = payload.exp.flatMap(Self.seconds), let issuedAt = Self.seconds(payload.iat ?? 0) else {
+            throw fail("invalid")
+        }
+        if now >= Double(exp) { throw fail("expired") }
         if let nbf = payload.nbf, nbf > now { throw fail("reached") }
         if let iat = payload.iat, iat > now { throw fail("iat") }
         guard payload.iss == "barong" else { throw fail(payload.iss ?? "<none>") }
@@ -71,7 +79,10 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
         guard let email = payload.email, let uid = payload.uid else { throw fail("invalid") }
         return OneTimeClaims(
             subject: subject, email: email, uid: uid, jti: jti, resetToken: payload.reset_token,
-            issuedAt: Int64(payload.iat ?? 0), expiresAt: Int64(exp)
+            issuedAt: issuedAt, expiresAt: exp
         )
     }
+
+    /// Whole seconds that fit an Int64, else nil.
+    static func seconds(_ value: Double) -> Int64? { Int64(exactly: value.rounded(.down)) }
 }

@@ -28,7 +28,7 @@ extension SQLTransaction {
             SELECT \(unsafeRaw: Self.apiKeyColumns) FROM api_keys
             WHERE key_holder_type = \(bind: holderType) AND key_holder_id = \(bind: holderID)
             ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), id \(unsafeRaw: direction)
-            LIMIT \(bind: page.limit) OFFSET \(bind: (page.page - 1) * page.limit)
+            LIMIT \(bind: page.limit) OFFSET \(bind: PageRequest.offset(page: page.page, limit: page.limit))
             """).all().map(Self.apiKey)
         return (rows, total)
     }

@@ -19,7 +19,7 @@ extension SQLTransaction {
         if let result = f.result { condition.appendInterpolation(SQLQueryString(" AND result = \(bind: result)")) }
         let total = try await db.raw("SELECT COUNT(*) AS n FROM activities WHERE \(condition)").first()?
             .decode(column: "n", as: Int.self) ?? 0
-        let offset = (f.page - 1) * f.limit
+        let offset = PageRequest.offset(page: f.page, limit: f.limit)
         let rows = try await db.raw("""
             SELECT id, user_ip, user_ip_country, user_agent, topic, action, result, data, created_at
             FROM activities WHERE \(condition) ORDER BY id DESC LIMIT \(bind: f.limit) OFFSET \(bind: offset)

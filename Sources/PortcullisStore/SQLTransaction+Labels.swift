@@ -35,3 +35,22 @@ extension SQLTransaction {
             """).run()
     }
 }
+
+extension SQLTransaction {
+    func heldState(userID: Int64) async throws -> UserState? {
+        try await db.raw("SELECT state FROM user_state_holds WHERE user_id = \(bind: userID)").first()
+            .flatMap { UserState(rawValue: try $0.string("state")) }
+    }
+
+    func holdState(userID: Int64, _ state: UserState?, now: Int64) async throws {
+        changes.touch(userID: userID)
+        guard let state else {
+            try await db.raw("DELETE FROM user_state_holds WHERE user_id = \(bind: userID)").run()
+            return
+        }
+        try await db.raw("""
+            INSERT INTO user_state_holds (user_id, state, created_at) VALUES (\(bind: userID), \(bind: state.rawValue), \(bind: now))
+            ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, created_at = excluded.created_at
+            """).run()
+    }
+}

@@ -54,6 +54,20 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test func everyNumberHasBoundsSoNoneCanOverflowLater() throws {
+        let cases = [("BARONG_SESSION_EXPIRE_TIME", "9223372036854775807"), ("BARONG_JWT_EXPIRE_TIME", "0"),
+                     ("BARONG_APIKEY_NONCE_LIFETIME", "-5"), ("BARONG_SMTP_PORT", "70000"), ("BARONG_HTTP_IDLE_TIMEOUT", "0"),
+                     ("BARONG_UPLOAD_MAX_BYTES", "9223372036854775807"), ("BARONG_AUTH_CACHE_TTL", "-1"),
+                     ("BARONG_API_CORS_MAX_AGE", "-1"), ("BARONG_DOC_NUM_LIMIT", "-1"), ("BARONG_PASSWORD_MIN_ENTROPY", "-1")]
+        for (key, value) in cases {
+            #expect { try ConfigLoader().load(file: nil, environment: [key: value]) } throws: { error in
+                "\(error)".contains(key.dropFirst("BARONG_".count).lowercased() + ": must be")
+            }
+        }
+        let config = try ConfigLoader().load(file: nil, environment: ["BARONG_HTTP_IDLE_TIMEOUT": "3600"])
+        #expect(config.httpIdleTimeout == 3600)
+    }
+
     @Test func listsComeCommaSeparatedFromTheEnvironment() throws {
         let config = try ConfigLoader().load(file: nil, environment: ["BARONG_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1"])
         #expect(config.trustedProxies == ["10.0.0.0/8", "192.168.1.1"])

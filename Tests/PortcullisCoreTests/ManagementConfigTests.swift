@@ -51,19 +51,52 @@ struct ManagementConfigTests {
         options.leeway = 5
         let claims = ManagementClaims(options: options, requireExp: true)
         let now: Int64 = 1_000_000
-        #expect(claims.accept(["exp": now + 60, "iat": now], now: now))
-        #expect(!claims.accept(["iat": now], now: now), "exp is required")
+        let jti = "2f1c"
+        #expect(claims.accept(["exp": now + 60, "iat": now, "jti": jti], now: now))
+        #expect(!claims.accept(["iat": now, "jti": jti], now: now), "exp is required")
+        #expect(!claims.accept(["exp": now + 60, "iat": now], now: now), "and so is a jti (D2)")
         #expect(ManagementClaims(options: options, requireExp: false).accept(["iat": now], now: now))
-        #expect(!claims.accept(["exp": now - 6], now: now) && claims.accept(["exp": now - 4], now: now), "leeway")
-        #expect(!claims.accept(["exp": now + 86_401], now: now), "at most a day ahead")
-        #expect(!claims.accept(["exp": now + 60, "iat": now + 60], now: now), "iat in the future")
-        #expect(!claims.accept(["exp": now + 60, "nbf": now + 60], now: now), "not before")
-        #expect(!claims.accept(["exp": "soon"], now: now))
+        #expect(!claims.accept(["exp": now - 6, "jti": jti], now: now) && claims.accept(["exp": now - 4, "jti": jti], now: now), "leeway")
+        #expect(!claims.accept(["exp": now + 86_401, "jti": jti], now: now), "at most a day ahead")
+        #expect(!claims.accept(["exp": now + 60, "iat": now + 60, "jti": jti], now: now), "iat in the future")
+        #expect(!claims.accept(["exp": now + 60, "nbf": now + 60, "jti": jti], now: now), "not before")
+        #expect(!claims.accept(["exp": "soon", "jti": jti], now: now))
+        #expect(!claims.accept(["exp": 1e300, "jti": jti], now: now) && !claims.accept(["exp": Double.nan, "jti": jti], now: now),
+                "out-of-range numbers are refused, not converted")
         options.verifyAudience = true
         options.audience = "barong"
         let audience = ManagementClaims(options: options, requireExp: true)
-        #expect(audience.accept(["exp": now + 60, "aud": ["peatio", "barong"]], now: now))
-        #expect(!audience.accept(["exp": now + 60, "aud": "peatio"], now: now))
+        #expect(audience.accept(["exp": now + 60, "aud": ["peatio", "barong"], "jti": jti], now: now))
+        #expect(!audience.accept(["exp": now + 60, "aud": "peatio", "jti": jti], now: now))
+    }
+
+    @Test func aJTIIsANonEmptyStringInEveryMode() {
+        let now: Int64 = 1_000_000
+        for requireExp in [true, false] {
+            let claims = ManagementClaims(options: ManagementAPIConfig.ClaimOptions(), requireExp: requireExp)
+            for jti: Any in [12345, "", 0, true, ["a"], NSNull()] {
+                #expect(!claims.accept(["exp": now + 60, "jti": jti], now: now), "jti \(jti)")
+            }
+            #expect(claims.accept(["exp": now + 60, "jti": "x"], now: now))
+        }
+    }
+
+    @Test func lowSIsTheOnlyAcceptedECDSASpelling() {
+        // n/2 of P-256 is the largest accepted s; n/2 + 1 is refused; RSA is untouched.
+        let order = ECDSALowS.orders["ES256"] ?? []
+        let half = ECDSALowS.half(order)
+        var above = half
+        above[above.count - 1] &+= 1
+        let r = [UInt8](repeating: 1, count: 32)
+        #expect(ECDSALowS.accepts(r + half, algorithm: "ES256"))
+        #expect(!ECDSALowS.accepts(r + above, algorithm: "ES256"))
+        #expect(!ECDSALowS.accepts(r + order, algorithm: "ES256") && !ECDSALowS.accepts(r, algorithm: "ES256"), "n itself, short")
+        #expect(ECDSALowS.accepts([1, 2, 3], algorithm: "RS256"))
+        for algorithm in ["ES384", "ES512"] {
+            let n = ECDSALowS.orders[algorithm] ?? []
+            #expect(ECDSALowS.accepts(n + ECDSALowS.half(n), algorithm: algorithm))
+            #expect(!ECDSALowS.accepts(n + n, algorithm: algorithm))
+        }
     }
 
     @Test func base64urlCanonicalSpellings() {

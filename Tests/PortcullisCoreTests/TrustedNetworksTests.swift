@@ -10,6 +10,20 @@ struct TrustedNetworksTests {
         #expect(!trusted.contains("garbage") && !trusted.contains(""))
     }
 
+    @Test func forwardedForIsReadFromTheRightSkippingTrustedProxies() {
+        let trusted = TrustedNetworks(cidrs: ["10.0.0.0/8"])
+        // The client wrote the first entry; nginx appended the real address.
+        #expect(trusted.client(forwardedFor: ["203.0.113.7, 198.51.100.2"]) == "198.51.100.2")
+        #expect(trusted.client(forwardedFor: ["203.0.113.7, 198.51.100.2, 10.1.1.1, 127.0.0.1"]) == "198.51.100.2")
+        // Several header lines are one list, in order.
+        #expect(trusted.client(forwardedFor: ["203.0.113.7", "198.51.100.2, 10.0.0.5"]) == "198.51.100.2")
+        // Every entry trusted: the left-most; entries that are no address are skipped.
+        #expect(trusted.client(forwardedFor: ["10.0.0.9, 127.0.0.1"]) == "10.0.0.9")
+        #expect(trusted.client(forwardedFor: ["203.0.113.7, garbage, 10.0.0.5"]) == "203.0.113.7")
+        #expect(trusted.client(forwardedFor: ["garbage", ""]) == nil)
+        #expect(trusted.client(forwardedFor: ["2001:db8::1, ::1"]) == "2001:db8::1")
+    }
+
     @Test func cloudflareRangesShipWithTheBuild() {
         let ranges = TrustedNetworks.cloudflareRanges
         #expect(ranges.count >= 20)

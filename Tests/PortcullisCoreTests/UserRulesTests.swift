@@ -62,6 +62,14 @@ struct UserStatusRulesTests {
         #expect(rules.state(for: [label("ban", "x"), label("lock", "x")]) == .locked)
     }
 
+    @Test func anOperatorsHoldBeatsActivationAndTriggersBeatTheHold() {
+        #expect(rules.state(for: [label("email")], held: .banned) == .banned, "confirming an email lifts no ban")
+        #expect(rules.state(for: [label("email"), label("phone")], held: .deleted) == .deleted)
+        #expect(rules.state(for: [label("email"), label("lock", "x")], held: .banned) == .locked, "a trigger label wins")
+        #expect(rules.level(for: [label("email"), label("phone")], levels: levels) == 2, "levels still follow the labels")
+        #expect(UserStatusRules.operatorStates == [.banned, .locked, .deleted])
+    }
+
     @Test func publicLabelsNeverCount() {
         #expect(rules.state(for: [label("email"), label("ban", "x", scope: "public")]) == .active)
         #expect(rules.level(for: [label("email", scope: "public")], levels: levels) == 0)

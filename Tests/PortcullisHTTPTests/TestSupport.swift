@@ -23,6 +23,8 @@ struct Harness {
     let mailer: RecordingMailer
     let clock: TestClock
     let phones: MockPhoneChannel
+    /// Every route the router registered (the gate sweep walks it).
+    let catalog: RouteCatalog
 
     /// The last code the mock "sent" to a number.
     func lastSMSCode(to digits: String) -> String? {
@@ -59,6 +61,7 @@ struct Harness {
         _ tweak: (inout Config) -> Void = { _ in },
         management: (config: ManagementAPIConfig, keychain: ManagementKeychain)? = nil,
         geo: (any GeoLocator)? = nil,
+        abilities: AbilityTable? = nil,
         _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void
     ) async throws {
         var config = Config()
@@ -76,10 +79,12 @@ struct Harness {
             config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
             secretBox: box, mailer: mailer, phoneChannel: phones,
             fileStore: try LocalFileStore(directory: NSTemporaryDirectory() + "portcullis-uploads-\(UUID().uuidString)"),
-            management: management, geo: geo, clock: clock
+            abilities: abilities, management: management, geo: geo, clock: clock
         )
-        let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock, phones: phones)
-        let app = Application(router: buildRouter(services: services, logger: logger), logger: logger)
+        let catalog = RouteCatalog()
+        let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock, phones: phones,
+                              catalog: catalog)
+        let app = Application(router: buildRouter(services: services, logger: logger, catalog: catalog), logger: logger)
         do {
             try await app.test(.router) { client in try await body(harness, client) }
         } catch {

@@ -129,6 +129,11 @@ extension UserStatusRules {
             try await tx.disableAPIKeys(holderType: "user", holderID: new.id, now: now)
             for account in accounts { try await tx.disableAPIKeys(holderType: "service_account", holderID: account.id, now: now) }
         }
+        // An operator's banned/locked/deleted is held against every automatic
+        // recomputation; any other state the operator sets releases the hold.
+        if old.state != new.state {
+            try await tx.holdState(userID: new.id, Self.operatorStates.contains(new.state) ? new.state : nil, now: now)
+        }
         if old.state != new.state && new.state != .active {
             for var account in accounts where account.state != new.state.rawValue {
                 account.state = new.state.rawValue

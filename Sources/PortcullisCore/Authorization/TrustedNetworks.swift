@@ -1,3 +1,5 @@
+import Foundation
+
 /// The peers whose forwarding headers count (api.md §3.5): loopback, the
 /// `trusted_proxies` list, and with `gateway = cloudflare` Cloudflare's
 /// published ranges (`Data/cloudflare_ips.txt`). Parsed once at start-up;
@@ -18,6 +20,19 @@ public struct TrustedNetworks: Sendable {
     /// The networks a configuration trusts.
     public static func forConfig(_ config: Config) -> TrustedNetworks {
         TrustedNetworks(cidrs: config.trustedProxies + (config.gateway == "cloudflare" ? cloudflareRanges : []))
+    }
+
+    /// The client named by `X-Forwarded-For` (every header line, in order)
+    /// when a trusted peer sent it (api.md §3.5): read from the right, skip
+    /// every trusted proxy, take the first address that is not one. Proxies
+    /// append, so entries left of that are the client's own writing and never
+    /// count. Entries that are no address are skipped (Rails' rule). All
+    /// trusted → the left-most; no address at all → nil.
+    public func client(forwardedFor lines: [String]) -> String? {
+        let hops = lines.flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { IPNetwork.bytes($0) != nil }
+        return hops.last(where: { !contains($0) }) ?? hops.first
     }
 
     public func contains(_ address: String) -> Bool {

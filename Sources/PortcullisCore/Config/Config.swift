@@ -82,6 +82,8 @@ public struct Config: Sendable {
     public var managementAPIConfig = ""
     /// D2: management requests must carry `exp`.
     public var managementAPIRequireExp = true
+    /// Management signatures: refuse high-S ECDSA (ECDSALowS); off for signers that do not normalize.
+    public var managementAPILowSOnly = false
     /// Management `api_keys` for users / for service accounts.
     public var mgnAPIKeysUser = false
     public var mgnAPIKeysSA = false
@@ -104,6 +106,9 @@ public struct Config: Sendable {
     public var maxminddbPath = ""
     /// `HOST:PORT` of the Prometheus listener (`/metrics`); empty = off.
     public var metricsListen = ""
+    /// Seconds a connection may go without a complete request head or a body
+    /// byte (and, between requests, idle) before it is closed.
+    public var httpIdleTimeout = 20
 
     public init() {}
 

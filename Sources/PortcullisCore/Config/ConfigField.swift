@@ -81,6 +81,7 @@ enum ConfigField {
             "abilities_file": .string(\.abilitiesFile),
             "management_api_config": .string(\.managementAPIConfig),
             "management_api_require_exp": .bool(\.managementAPIRequireExp),
+            "management_api_low_s_only": .bool(\.managementAPILowSOnly),
             "mgn_api_keys_user": .bool(\.mgnAPIKeysUser),
             "mgn_api_keys_sa": .bool(\.mgnAPIKeysSA),
             "profile_double_verification": .bool(\.profileDoubleVerification),
@@ -92,6 +93,7 @@ enum ConfigField {
             "data_dir": .string(\.dataDir),
             "maxminddb_path": .string(\.maxminddbPath),
             "metrics_listen": .string(\.metricsListen),
+            "http_idle_timeout": .int(\.httpIdleTimeout),
         ]
     }
 

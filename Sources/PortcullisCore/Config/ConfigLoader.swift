@@ -78,17 +78,26 @@ public struct ConfigLoader {
                 throw ConfigError("metrics_listen: must differ from the API's listen_host:listen_port")
             }
         }
-        guard (2...500).contains(config.databasePoolSize) else {
-            throw ConfigError("database_pool_size: must be 2 to 500")
-        }
-        guard (1...300).contains(config.databaseWait) else {
-            throw ConfigError("database_wait: must be 1 to 300 seconds")
-        }
-        guard (4...31).contains(config.bcryptCost) else {
-            throw ConfigError("bcrypt_cost: must be 4 to 31")
-        }
-        guard config.sessionExpireTime > 0, config.jwtExpireTime > 0 else {
-            throw ConfigError("session_expire_time and jwt_expire_time: must be positive")
+        // Every number is bounded: times are added to the clock and sizes
+        // multiplied, and an overflowing Int traps the whole process.
+        let year = 31_536_000
+        let ranges: [(String, Int, ClosedRange<Int>)] = [
+            ("database_pool_size", config.databasePoolSize, 2...500),
+            ("database_wait", config.databaseWait, 1...300),
+            ("bcrypt_cost", config.bcryptCost, 4...31),
+            ("session_expire_time", config.sessionExpireTime, 1...year),
+            ("jwt_expire_time", config.jwtExpireTime, 1...year),
+            ("apikey_nonce_lifetime", config.apikeyNonceLifetime, 1...86_400_000),
+            ("password_min_entropy", config.passwordMinEntropy, 0...10_000),
+            ("smtp_port", config.smtpPort, 1...65535),
+            ("doc_num_limit", config.docNumLimit, 0...100_000),
+            ("api_cors_max_age", config.apiCORSMaxAge, 0...year),
+            ("upload_max_bytes", config.uploadMaxBytes, 1...(1 << 30)),
+            ("auth_cache_ttl", config.authCacheTTL, 0...3_600),
+            ("http_idle_timeout", config.httpIdleTimeout, 1...3_600),
+        ]
+        for (name, value, range) in ranges where !range.contains(value) {
+            throw ConfigError("\(name): must be \(range.lowerBound) to \(range.upperBound)")
         }
         if !config.encryptionKey.isEmpty,
            Data(base64Encoded: config.encryptionKey)?.count != 32 {

@@ -31,7 +31,7 @@ public struct ImportRow: Sendable {
             return .failure(ImportFailure("password_digest is not a bcrypt hash"))
         }
         guard let state = UserState(rawValue: text("state") ?? "pending") else { return .failure(ImportFailure("state is invalid")) }
-        let level = (object["level"] as? NSNumber)?.intValue ?? Int(text("level") ?? "0") ?? 0
+        let level = (object["level"] as? NSNumber).flatMap(Self.wholeNumber).flatMap { Int(exactly: $0) } ?? Int(text("level") ?? "0") ?? 0
         var data: String?
         if let value = object["data"], !(value is NSNull) {
             let raw = (value as? String) ?? (try? JSONSerialization.data(withJSONObject: value)).map { String(decoding: $0, as: UTF8.self) }
@@ -54,9 +54,18 @@ public struct ImportRow: Sendable {
                                   createdAt: timestamp(object["created_at"]) ?? now, labels: labels))
     }
 
+    /// A JSON number that is a whole Int64, else nil (`int64Value` of 1e300 is no answer).
+    static func wholeNumber(_ number: NSNumber) -> Int64? {
+        switch String(cString: number.objCType) {
+        case "d", "f": return Int64(exactly: number.doubleValue.rounded(.down))
+        case "Q": return Int64(exactly: number.uint64Value)
+        default: return number.int64Value
+        }
+    }
+
     /// Unix seconds, or `YYYY-MM-DD HH:MM:SS` (MySQL) / `YYYY-MM-DDTHH:MM:SS[.fff][Z|+00:00]`, read as UTC.
     static func timestamp(_ value: Any?) -> Int64? {
-        if let number = value as? NSNumber { return number.int64Value }
+        if let number = value as? NSNumber { return wholeNumber(number) }
         guard let text = value as? String else { return nil }
         if let seconds = Int64(text) { return seconds }
         let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int64($0) }
@@ -64,7 +73,9 @@ public struct ImportRow: Sendable {
         guard digits.count == 6, text.count >= 19, offset.isEmpty || offset.first == "." || offset.hasSuffix("Z")
                 || offset.hasSuffix("+00:00") else { return nil }
         let (y, m, d) = (digits[0], digits[1], digits[2])
-        guard (1...12).contains(m), (1...31).contains(d), digits[3] < 24, digits[4] < 60, digits[5] < 61 else { return nil }
+        guard (1...9999).contains(y), (1...12).contains(m), (1...31).contains(d), digits[3] < 24, digits[4] < 60, digits[5] < 61 else {
+            return nil
+        }
         // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
         let year = m <= 2 ? y - 1 : y
         let era = (year >= 0 ? year : year - 399) / 400
@@ -105,6 +116,10 @@ public struct BarongUserImporter: Sendable {
                     for label in row.labels {
                         try await tx.saveLabel(userID: userID, key: label.key, value: label.value, scope: label.scope,
                                                description: nil, clearDescription: false, now: row.createdAt)
+                    }
+                    // A ban Barong's operators set stays one here (issue 17, defect 3).
+                    if UserStatusRules.operatorStates.contains(row.state) {
+                        try await tx.holdState(userID: userID, row.state, now: row.createdAt)
                     }
                 } else if let existing = try await tx.user(uid: row.uid), existing.email == row.email {
                     outcome.alreadyPresent += 1

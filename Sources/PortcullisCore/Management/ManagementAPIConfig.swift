@@ -90,7 +90,9 @@ public struct ManagementAPIConfig: Sendable {
         options.audience = map["aud"].map { "\($0)" }
         options.subject = map["sub"].map { "\($0)" }
         if let leeway = map["leeway"] {
-            guard let seconds = leeway as? Int, seconds >= 0 else { throw ConfigError("\(file): jwt.leeway must be whole seconds") }
+            guard let seconds = leeway as? Int, (0...86_400).contains(seconds) else {
+                throw ConfigError("\(file): jwt.leeway must be whole seconds from 0 to 86400")
+            }
             options.leeway = Int64(seconds)
         }
         return options

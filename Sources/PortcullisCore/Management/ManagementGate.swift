@@ -10,17 +10,24 @@ public protocol ManagementSignatureVerifier: Sendable {
 /// route's scope must verify with the algorithm configured for it
 /// (deliberate difference), the claims must pass, every mandatory signer
 /// must have signed, and a `jti` is accepted once until its `exp` (across
-/// instances: the mark is a row in the shared database).
+/// instances: the mark is a row in the shared database). Headers naming
+/// `crit` are refused, and (when configured) high-S ECDSA signatures.
 public struct ManagementGate: Sendable {
     let config: ManagementAPIConfig?
     let verifier: any ManagementSignatureVerifier
     let store: any Store
     let clock: any Clock
     let requireExp: Bool
+    /// Refuse high-S ECDSA signatures (`management_api_low_s_only`). Off by
+    /// default: OpenSSL-based signers (ruby-jwt, jwcrypto, Go) write high-S
+    /// half of the time, and replay protection is keyed by `jti`, never by
+    /// signature bytes, so a respelled signature gains nothing.
+    let lowSOnly: Bool
 
     public init(config: ManagementAPIConfig?, verifier: any ManagementSignatureVerifier, store: any Store, clock: any Clock,
-                requireExp: Bool) {
+                requireExp: Bool, lowSOnly: Bool = false) {
         self.config = config; self.verifier = verifier; self.store = store; self.clock = clock; self.requireExp = requireExp
+        self.lowSOnly = lowSOnly
     }
 
     /// The JSON text of the claims' `data` object (the endpoint's params).
@@ -40,7 +47,10 @@ public struct ManagementGate: Sendable {
             guard let protected = entry["protected"] as? String, let signature = entry["signature"] as? String,
                   Base64URL.isCanonical(protected), Base64URL.isCanonical(signature),
                   let header = Base64URL.decode(protected).flatMap({ try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }),
-                  header["alg"] as? String == signer.algorithm, let signatureBytes = Base64URL.decode(signature),
+                  header["alg"] as? String == signer.algorithm,
+                  // RFC 7515 §4.1.11: we implement no extension, so any `crit` is one we do not understand.
+                  header["crit"] == nil, (entry["header"] as? [String: Any])?["crit"] == nil,
+                  let signatureBytes = Base64URL.decode(signature), !lowSOnly || ECDSALowS.accepts(signatureBytes, algorithm: signer.algorithm),
                   await verifier.verify(kid: kid, signingInput: Array("\(protected).\(payload)".utf8), signature: signatureBytes) else {
                 throw Failure.verificationFailed
             }
@@ -55,7 +65,7 @@ public struct ManagementGate: Sendable {
         guard data is [String: Any], let dataBytes = try? JSONSerialization.data(withJSONObject: data) else {
             throw Failure.verificationFailed
         }
-        if let jti = ManagementClaims.string(claims["jti"]) {
+        if let jti = claims["jti"] as? String {
             let expiry = ManagementClaims.seconds(claims["exp"]) ?? now + ManagementClaims.maxLifetime
             let fresh = try await store.writeStatement { tx in
                 try await tx.markTokenUsed(hash: sha256Hex("management:" + jti), kind: "management_jti", userID: nil,
@@ -90,7 +100,10 @@ struct ManagementClaims {
         if options.verifyIssuedAt, claims["iat"] != nil {
             guard let iat = Self.seconds(claims["iat"]), iat <= now + leeway else { return false }
         }
-        if options.verifyJTI && Self.string(claims["jti"]) == nil { return false }
+        // D2: a jti is a non-empty string; it is required unless the deployment
+        // turned the exp rule off (a numeric or empty jti would escape replay marking).
+        if claims["jti"] != nil && Self.string(claims["jti"]) == nil { return false }
+        if (requireExp || options.verifyJTI) && Self.string(claims["jti"]) == nil { return false }
         if options.verifyIssuer && Self.string(claims["iss"]) != options.issuer { return false }
         if options.verifySubject && Self.string(claims["sub"]) != options.subject { return false }
         if options.verifyAudience {

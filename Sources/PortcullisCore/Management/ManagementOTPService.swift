@@ -23,6 +23,10 @@ public struct ManagementOTPService: Sendable {
         guard var jws = (try? JSONSerialization.jsonObject(with: Data(jwt))) as? [String: Any] else {
             throw ManagementError.sentence(.unprocessable, "jwt is invalid")
         }
+        // Refused before the code is spent: such a payload is never signed.
+        if let payload = jws["payload"] as? String, let reason = Self.reservedClaims(payload) {
+            throw ManagementError.sentence(.unprocessable, "JWT is invalid by the reason \"\(reason)\"")
+        }
         guard let user = try await store.read({ tx in try await tx.user(uid: uid) }), user.state == .active else {
             throw ManagementError.recordNotFound
         }
@@ -41,5 +45,25 @@ public struct ManagementOTPService: Sendable {
         jws["signatures"] = signatures + [["protected": protected, "header": ["kid": "barong"], "signature": Base64URL.encode(signature)]]
         let body = try JSONSerialization.data(withJSONObject: jws, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: body, as: UTF8.self)
+    }
+
+    /// The `sub` values of the tokens this server issues and verifies with the
+    /// same key (session bearer, confirmation, reset).
+    static let reservedSubjects: Set<String> = ["session", "confirmation", "reset"]
+
+    /// Why a payload may not be signed with the server key, or nil. A payload
+    /// that claims one of our token kinds or our audience would come back as a
+    /// session bearer or a mailed token for any user (deliberate difference:
+    /// Barong signs whatever it is given). Every verifier also requires the
+    /// `typ` header that this route's fixed `{"alg":"RS256"}` never has.
+    static func reservedClaims(_ payload: String) -> String? {
+        guard let bytes = Base64URL.decode(payload),
+              let claims = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
+        if let subject = claims["sub"] as? String, reservedSubjects.contains(subject) {
+            return "sub '\(subject)' is reserved for tokens of this server"
+        }
+        let audiences = (claims["aud"] as? [Any])?.compactMap { $0 as? String } ?? [claims["aud"] as? String].compactMap { $0 }
+        if audiences.contains("barong") { return "aud 'barong' is reserved for tokens of this server" }
+        return nil
     }
 }

@@ -1,9 +1,20 @@
-/// Page of a list: `page` ≥ 1, `limit` rows.
+/// Page of a list: `page` 1…`maxPage`, `limit` rows.
 public struct PageRequest: Sendable, Equatable {
     public var page: Int
     public var limit: Int
     public init(page: Int, limit: Int) { self.page = page; self.limit = limit }
-    public var offset: Int { (page - 1) * limit }
+    public var offset: Int { Self.offset(page: page, limit: limit) }
+
+    /// The highest page a list route accepts: with the largest limit (1,000)
+    /// the offset stays far inside Int64 and any database's OFFSET.
+    /// Validation refuses more; `offset` saturates anyway, so no caller can trap.
+    public static let maxPage = 1_000_000
+
+    /// Rows skipped before `page`, without overflow whatever the inputs.
+    public static func offset(page: Int, limit: Int) -> Int {
+        let (product, overflow) = (max(page, 1) - 1).multipliedReportingOverflow(by: max(limit, 0))
+        return overflow ? Int.max : product
+    }
 }
 
 /// A time window on `created_at` or `updated_at`, inclusive on both ends.

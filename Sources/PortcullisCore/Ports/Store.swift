@@ -67,6 +67,11 @@ public protocol UserRepository: Sendable {
     /// advisory lock; SQLite's single writer already serializes writes).
     func serializeUserCount() async throws
     func fullInfo(of user: User) async throws -> UserFullInfo
+    /// The state an operator set and holds against automatic recomputation
+    /// (banned, locked, deleted), or nil.
+    func heldState(userID: Int64) async throws -> UserState?
+    /// Holds `state` for the user, or with nil releases any hold.
+    func holdState(userID: Int64, _ state: UserState?, now: Int64) async throws
 }
 
 public struct Level: Sendable, Equatable {

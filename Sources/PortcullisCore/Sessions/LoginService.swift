@@ -19,9 +19,8 @@ public struct LoginService: Sendable {
         // The password is checked first, and an unknown email costs one
         // comparison too, so the answer reveals nothing (deliberate difference).
         let matches = await hasher.verify(password, digest: user?.passwordDigest)
-        guard let user else { throw APIError(.unauthorized, ErrorKey.Session.invalidParams) }
-        guard matches else {
-            try await fail(user, "login", reason: "Invalid Email or Password", client: client)
+        guard let user, matches else {
+            try await recordWrongPassword(email: normalized, user: user, client: client)
             throw APIError(.unauthorized, ErrorKey.Session.invalidParams)
         }
         try await checkState(user, client: client)
@@ -82,6 +81,21 @@ public struct LoginService: Sendable {
                 userID: user.id, client: client, topic: "session", action: "logout", result: "succeed", now: now
             ))
             try await tx.deleteSession(idHash: session.idHash)
+        }
+    }
+
+    /// One write transaction, known email or not: the address's failure
+    /// counter, and for a known user the failed-login activity. The answer
+    /// waits for the same work either way (deliberate difference).
+    private func recordWrongPassword(email: String, user: User?, client: ClientInfo) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            try await AddressAttempts.count(.failedLogin, email: email, in: tx, now: now)
+            guard let user else { return }
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "session", action: "login", result: "failed",
+                data: ActivityData.reason("Invalid Email or Password"), now: now
+            ))
         }
     }
 

@@ -19,12 +19,15 @@ public struct EmailConfirmationService: Sendable {
 
     /// A fresh confirmation token event for `user`, inside the caller's transaction.
     func emitToken(for user: User, in tx: any StoreTransaction, now: Int64) async throws {
-        let claims = OneTimeClaims(
-            subject: "confirmation", email: user.email, uid: user.uid, jti: SecureRandom.hex(bytes: 10),
-            resetToken: nil, issuedAt: now, expiresAt: now + tokenLifetime
-        )
-        let token = try await signer.sign(claims)
+        let token = try await self.token(email: user.email, uid: user.uid, now: now)
         try await events.emit(EventName.emailConfirmationToken, user: user, extra: ["token": token], in: tx, now: now)
+    }
+
+    private func token(email: String, uid: String, now: Int64) async throws -> String {
+        try await signer.sign(OneTimeClaims(
+            subject: "confirmation", email: email, uid: uid, jti: SecureRandom.hex(bytes: 10),
+            resetToken: nil, issuedAt: now, expiresAt: now + tokenLifetime
+        ))
     }
 
     /// Always answers the same, at once: the lookup and the event happen in
@@ -36,8 +39,16 @@ public struct EmailConfirmationService: Sendable {
             do {
                 let now = service.clock.now()
                 try await service.store.write { tx in
-                    guard let user = try await tx.user(email: normalized), user.state != .active else { return }
-                    try await service.emitToken(for: user, in: tx, now: now)
+                    // The same work whoever the address belongs to: one counter
+                    // write and one signature (issue 17, defect 9).
+                    try await AddressAttempts.count(.confirmationRequest, email: normalized, in: tx, now: now)
+                    let user = try await tx.user(email: normalized)
+                    let token = try await service.token(email: normalized, uid: user?.uid ?? "", now: now)
+                    // Only a pending user has an address to confirm; banned, locked and
+                    // deleted users get the same 201 and nothing (issue 17, defect 3).
+                    guard let user, user.state == .pending else { return }
+                    try await service.events.emit(EventName.emailConfirmationToken, user: user, extra: ["token": token],
+                                                  in: tx, now: now)
                 }
             } catch {
                 service.logger.warning("confirmation code request failed", metadata: ["error": "\(type(of: error))"])
@@ -50,7 +61,8 @@ public struct EmailConfirmationService: Sendable {
         let now = clock.now()
         let (sessions, rules, events, lifetime) = (self.sessions, self.rules, self.events, self.tokenLifetime)
         return try await store.write { tx in
-            guard let user = try await tx.user(email: claims.email), user.state != .active else {
+            // A token mailed before a ban must not lift it (nor open a session).
+            guard let user = try await tx.user(email: claims.email), user.state == .pending else {
                 throw APIError(.unprocessable, ErrorKey.Identity.activeOrDoesntExist)
             }
             guard try await tx.markTokenUsed(

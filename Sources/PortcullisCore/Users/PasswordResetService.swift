@@ -36,13 +36,17 @@ public struct PasswordResetService: Sendable {
         let now = clock.now()
         let (signer, events, lifetime) = (self.signer, self.events, self.tokenLifetime)
         try await store.write { tx in
-            guard let user = try await tx.user(email: email) else { return }
+            // The same work whoever the address belongs to: one counter write and
+            // one signature (issue 17, defect 9).
+            try await AddressAttempts.count(.resetRequest, email: email, in: tx, now: now)
+            let user = try await tx.user(email: email)
             let secret = SecureRandom.hex(bytes: 10)
-            try await tx.replaceResetSecret(userID: user.id, hash: sha256Hex(secret), expireAt: now + lifetime, now: now)
             let token = try await signer.sign(OneTimeClaims(
-                subject: "reset", email: user.email, uid: user.uid, jti: SecureRandom.hex(bytes: 10),
+                subject: "reset", email: email, uid: user?.uid ?? "", jti: SecureRandom.hex(bytes: 10),
                 resetToken: secret, issuedAt: now, expiresAt: now + lifetime
             ))
+            guard let user else { return }
+            try await tx.replaceResetSecret(userID: user.id, hash: sha256Hex(secret), expireAt: now + lifetime, now: now)
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "password", action: "request password reset", result: "succeed", now: now
             ))

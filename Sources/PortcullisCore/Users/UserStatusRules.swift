@@ -17,12 +17,18 @@ public struct UserStatusRules: Sendable {
         }
     }
 
-    public func state(for labels: [Label]) -> UserState {
+    /// States only an operator puts a user in and takes them out of (issue 17,
+    /// deliberate difference: Barong's recomputation from labels lifts them).
+    public static let operatorStates: Set<UserState> = [.banned, .locked, .deleted]
+
+    /// The state the labels give; an operator's `held` state beats activation,
+    /// and a private trigger label (operators write those too) beats both.
+    public func state(for labels: [Label], held: UserState? = nil) -> UserState {
         let privateLabels = labels.filter { $0.scope == "private" }
         let satisfied = activationRequirements.allSatisfy { requirement in
             privateLabels.contains { $0.key == requirement.key && $0.value == requirement.value }
         }
-        var state: UserState = satisfied ? .active : .pending
+        var state: UserState = held ?? (satisfied ? .active : .pending)
         for trigger in stateTriggers where privateLabels.contains(where: { trigger.keys.contains($0.key) }) {
             state = trigger.state
         }
@@ -64,7 +70,7 @@ public struct UserStatusRules: Sendable {
         let user = try await tx.user(id: given.id) ?? given
         let labels = try await tx.labels(userID: user.id)
         var updated = user
-        updated.state = state(for: labels)
+        updated.state = state(for: labels, held: try await tx.heldState(userID: user.id))
         updated.level = level(for: labels, levels: try await tx.levels())
         if updated != user {
             updated.updatedAt = now

@@ -20,7 +20,11 @@ struct AdminAuthMiddleware: RouterMiddleware {
         let caller = try await authentication.caller(of: request, context: context)
         guard caller.user.state == .active else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }
         if caller.session != nil {
-            let path = gatewayPrefix + request.uri.path.dropFirst(localPrefix.count)
+            // Normalized as authorize does, so `admin//users` meets the rows of `admin/users`.
+            guard let rest = GatewayPath.normalize(request.uri.path.dropFirst(localPrefix.count)) else {
+                throw APIError(.unauthorized, ErrorKey.Authz.permissionDenied)
+            }
+            let path = rest.isEmpty ? gatewayPrefix : gatewayPrefix + "/" + rest
             try await gate.check(
                 PermissionGate.Request(method: request.method.rawValue, path: path, params: context.params.auditable,
                                        client: context.client),

@@ -21,9 +21,8 @@ struct ClientMiddleware: RouterMiddleware {
             if akamai, let trueClient = request.headers[.trueClientIP], !trueClient.isEmpty,
                IPNetwork.bytes(trueClient) != nil {
                 ip = trueClient
-            } else if let forwarded = request.headers[.forwardedFor] {
-                let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                if let client = hops.first(where: { IPNetwork.bytes($0) != nil && !trusted.contains($0) }) { ip = client }
+            } else if request.headers[.forwardedFor] != nil {
+                ip = trusted.client(forwardedFor: request.headers[values: .forwardedFor]) ?? peer
             } else if let real = request.headers[.realIP], IPNetwork.bytes(real) != nil {
                 ip = real
             }

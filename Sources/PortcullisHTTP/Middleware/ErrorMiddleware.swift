@@ -10,6 +10,14 @@ struct ErrorMiddleware: RouterMiddleware {
     let catalog: RouteCatalog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await render(request, context: context, next: next)
+        // The rest of an oversized body is never read: end the connection
+        // rather than wait for (or parse) what the client still sends.
+        if response.status == .contentTooLarge { response.headers[.connection] = "close" }
+        return response
+    }
+
+    private func render(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {

@@ -21,6 +21,7 @@ struct ManagementRequestMiddleware: RouterMiddleware {
         }
         var request = request
         let limit = request.uri.path.hasSuffix("/management/documents") ? Self.documentLimit : Self.bodyLimit
+        if request.announcesBody(over: limit) { throw ManagementError.sentence(.payloadTooLarge, "Request body is too large") }
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: limit) } catch {
             throw ManagementError.sentence(.payloadTooLarge, "Request body is too large")

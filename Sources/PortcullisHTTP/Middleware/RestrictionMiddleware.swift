@@ -12,7 +12,8 @@ struct RestrictionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let full = request.uri.path
-        let path = full.hasPrefix(Self.prefix) ? String(full.dropFirst(Self.prefix.count)) : full
+        // An unreadable path is never exempt; authorize refuses it afterwards.
+        let path = GatewayPath.normalize(full.hasPrefix(Self.prefix) ? full.dropFirst(Self.prefix.count) : Substring(full)) ?? ""
         if !Self.exempt.contains(path) {
             let isLogin = request.method == .post && (path == "identity/sessions" || path == "api/v2/barong/identity/sessions")
             try await restrictions.check(client: context.client, isLogin: isLogin)

@@ -16,6 +16,9 @@ struct ParamsReader: Sendable {
             FormFields.insert(String(key), .string(String(value)), into: &query)
         }
         var params = Params(query)
+        // Refused before a byte is read: a client announcing more and then
+        // stalling must not hold the connection until its body arrives.
+        if request.announcesBody(over: bodyLimit) { throw APIError(.payloadTooLarge, ErrorKey.Server.tooLarge) }
         var request = request
         let buffer: ByteBuffer
         do {
@@ -64,6 +67,15 @@ struct ParamsReader: Sendable {
         case let object as [String: Any]: return .object(object.filter { !($0.value is NSNull) }.mapValues(convert))
         default: return .unsupported
         }
+    }
+}
+
+extension Request {
+    /// Whether `Content-Length` announces more than `limit` bytes.
+    func announcesBody(over limit: Int) -> Bool {
+        guard let text = headers[.contentLength] else { return false }
+        guard let length = Int(text.trimmingCharacters(in: .whitespaces)) else { return true }
+        return length > limit
     }
 }
 

@@ -20,7 +20,17 @@ struct AccessClaims: JWTPayload {
         try exp.verifyNotExpired()
         guard iss.value == "barong" else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer") }
         try aud.verifyIntendedAudience(includes: "barong")
+        // Only the kind authorize issues: a confirmation or reset token
+        // (`sub` confirmation / reset) is signed by the same key but is no bearer.
+        guard sub.value == AccessTokenKind.session else {
+            throw JWTError.claimVerificationFailure(failedClaim: sub, reason: "subject")
+        }
     }
+}
+
+/// The `sub` of the JWT authorize issues (api.md §3.7).
+enum AccessTokenKind {
+    static let session = "session"
 }
 
 /// Verifies `Authorization: Bearer` tokens signed with the server key.
@@ -36,7 +46,9 @@ struct AccessTokenVerifier: Sendable {
 
     /// The uid the token speaks for; any failure is 401 `jwt.decode_and_verify`.
     func uid(from token: String) async throws -> String {
-        guard CompactJWT.isCanonical(token) else { throw APIError(.unauthorized, ErrorKey.Authz.jwtInvalid) }
+        guard CompactJWT.isCanonical(token), CompactJWT.hasOurHeader(token) else {
+            throw APIError(.unauthorized, ErrorKey.Authz.jwtInvalid)
+        }
         do {
             let claims = try await keys.verify(token, as: AccessClaims.self)
             return claims.uid

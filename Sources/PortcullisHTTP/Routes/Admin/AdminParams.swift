@@ -81,12 +81,19 @@ struct AdminParams {
         return value
     }
 
-    /// `page` ≥ 1 and `limit` 1…100 (defaults 1 and 100), Barong's bare keys.
+    /// `page` 1…`PageRequest.maxPage` and `limit` 1…100 (defaults 1 and 100), Barong's bare keys
+    /// (`invalid_page` above the maximum, in the style of `invalid_limit`).
     mutating func page() -> PageRequest {
         var request = PageRequest(page: 1, limit: 100)
         if let text = validator.optional("page", keepBlank: true) {
             if let value = Int(text) {
-                if value >= 1 { request.page = value } else { validator.fail(ErrorKey.Admin.nonPositivePage) }
+                if value < 1 {
+                    validator.fail(ErrorKey.Admin.nonPositivePage)
+                } else if value > PageRequest.maxPage {
+                    validator.fail(ErrorKey.Admin.invalidPage)
+                } else {
+                    request.page = value
+                }
             } else {
                 validator.fail(ErrorKey.Admin.nonIntegerPage)
             }

@@ -16,7 +16,12 @@ struct AuthorizeController {
 
     @Sendable func authorize(_ request: Request, context: PortcullisContext) async throws -> Response {
         let prefix = "/api/v2/auth/"
-        let path = request.uri.path.hasPrefix(prefix) ? String(request.uri.path.dropFirst(prefix.count)) : ""
+        let raw = request.uri.path.hasPrefix(prefix) ? request.uri.path.dropFirst(prefix.count) : ""
+        // One spelling for every rule, permission and audit row (GatewayPath).
+        guard let path = GatewayPath.normalize(raw) else {
+            Telemetry.authorizeRefused(reason: ErrorKey.Authz.permissionDenied)
+            throw APIError(.unauthorized, ErrorKey.Authz.permissionDenied)
+        }
         // Our own route groups never authorize: an unknown path there is 404/405.
         if Self.ownPrefixes.contains(where: { path.hasPrefix($0) }) { throw HTTPError(.notFound) }
         var params: [String: String] = [:]

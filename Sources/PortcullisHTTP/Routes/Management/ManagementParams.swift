@@ -76,10 +76,12 @@ struct ManagementParams {
         }
     }
 
-    /// `page` ≥ 1 and `limit` 1…100 (defaults 1, 100).
+    /// `page` 1…`PageRequest.maxPage` and `limit` 1…100 (defaults 1, 100).
     mutating func page() -> PageRequest {
         var request = PageRequest(page: 1, limit: 100)
-        if let page = integer("page") { if page >= 1 { request.page = page } else { failures.append("page is invalid") } }
+        if let page = integer("page") {
+            if (1...PageRequest.maxPage).contains(page) { request.page = page } else { failures.append("page is invalid") }
+        }
         if let limit = integer("limit") { if (1...100).contains(limit) { request.limit = limit } else { failures.append("limit does not have a valid value") } }
         return request
     }

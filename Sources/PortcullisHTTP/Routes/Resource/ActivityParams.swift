@@ -33,12 +33,16 @@ enum ActivityParams {
     }
 }
 
-/// `page` (≥ 1, default 1) and `limit` (1…max, default 100).
+/// `page` (1…`PageRequest.maxPage`, default 1) and `limit` (1…max, default 100).
 enum Pagination {
     static func read(_ validator: inout ParamValidator, maxLimit: Int) -> (page: Int, limit: Int) {
         var page = 1, limit = 100
         if let text = validator.optional("page", keepBlank: true) {
-            if let value = Int(text), value >= 1 { page = value } else { validator.fail(ErrorKey.invalid(validator.scope, "page")) }
+            if let value = Int(text), (1...PageRequest.maxPage).contains(value) {
+                page = value
+            } else {
+                validator.fail(ErrorKey.invalid(validator.scope, "page"))
+            }
         }
         if let text = validator.optional("limit", keepBlank: true) {
             if let value = Int(text), (1...maxLimit).contains(value) { limit = value } else { validator.fail(ErrorKey.invalid(validator.scope, "limit")) }
