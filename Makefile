@@ -8,7 +8,8 @@ PYTHON      ?= python3
 BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev
 # postgresql: the integration suite runs a second time against a throwaway
 # cluster it starts itself (initdb/pg_ctl from /usr/lib/postgresql/*/bin).
-TEST_DEBS   := nginx-light postgresql
+# iproute2: the client-address test runs nginx and a client in a network namespace of its own (unshare + ip).
+TEST_DEBS   := nginx-light postgresql iproute2
 # Python modules for the integration tests, as import-name:pip-name.
 PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
                schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator jwcrypto:jwcrypto bcrypt:bcrypt \
@@ -67,7 +68,7 @@ bench: release test-deps
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
 fuzz: test-deps release
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) \
-	  $(PYTHON) -m pytest -q -s Tests/IntegrationTests/test_fuzz.py
+	  $(PYTHON) -m pytest -q -s Tests/IntegrationTests/test_fuzz.py Tests/IntegrationTests/test_fuzz_management.py
 
 clean:
 	rm -rf .build data
