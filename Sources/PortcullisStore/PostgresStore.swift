@@ -86,6 +86,9 @@ public final class PostgresStore: Store {
             }
         } catch let error as PSQLError where Self.unreachable.contains(error.code) {
             throw StoreUnavailable()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22021" {
+            // character_not_in_repertoire: a NUL byte in a bound string.
+            throw UnstorableValue()
         }
     }
 

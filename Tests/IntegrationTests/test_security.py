@@ -378,3 +378,19 @@ def test_otp_sign_cannot_mint_tokens_this_server_accepts(mgmt):
         assert r.status_code == 401 and r.json() == {"errors": ["jwt.decode_and_verify"]}, (path, r.text)
     r = requests.post(base + "/identity/users/email/confirm_code", json={"token": token})
     assert r.status_code == 422 and r.json()["errors"][0].startswith("jwt.decode_and_verify"), r.text
+
+
+def test_nul_characters_are_a_4xx_on_both_backends(mgmt):
+    """PostgreSQL cannot hold a NUL in text (found by the management fuzz run):
+    such a value is a malformed request there, and SQLite answers as for any
+    other unknown value; never a 5xx."""
+    server = mgmt.server
+    root = signup(server, "root@example.com")
+    r = requests.post(server.url("/identity/sessions"), json={"email": "a\u0000b@example.com", "password": STRONG})
+    assert (r.status_code, r.json()) in ((401, {"errors": ["identity.session.invalid_params"]}),
+                                         (400, {"errors": ["server.request.malformed_body"]})), r.text
+    r = root.post(server.url("/admin/users/comments"), json={"uid": root.uid, "title": "t", "data": "x\u0000y"})
+    assert r.status_code in (201, 400), r.text
+    r = mgmt.both("users/get", {"email": "nul\u0000byte@example.com"})
+    assert r.status_code in (400, 404), r.text
+    alive(server)

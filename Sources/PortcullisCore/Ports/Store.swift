@@ -25,6 +25,12 @@ public struct StoreUnavailable: Error, Sendable {
     public init() {}
 }
 
+/// A value the database cannot hold (PostgreSQL refuses text with a NUL
+/// character); nothing was written. Answered as a malformed request.
+public struct UnstorableValue: Error, Sendable {
+    public init() {}
+}
+
 /// A unique constraint the store refused (a race the pre-checks missed).
 public struct DuplicateRecord: Error, Sendable {
     public let field: String
