@@ -84,7 +84,9 @@ extension SQLTransaction {
 
     func activityCountsByDay(topic: String, action: String, result: String,
                              window: TimeWindow) async throws -> [(day: Int64, count: Int)] {
-        var condition = SQLQueryString("a.topic = \(bind: topic) AND a.action = \(bind: action) AND a.result = \(bind: result)")
+        var condition = SQLQueryString("""
+            a.user_id IS NOT NULL AND a.topic = \(bind: topic) AND a.action = \(bind: action) AND a.result = \(bind: result)
+            """)
         func and(_ part: SQLQueryString) { condition.appendInterpolation(SQLQueryString(" AND ")); condition.appendInterpolation(part) }
         self.window(window, alias: "a", and)
         return try await db.raw("""

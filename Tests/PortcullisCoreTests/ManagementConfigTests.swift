@@ -110,5 +110,9 @@ struct ManagementConfigTests {
         #expect(ImportRow.timestamp("2021-03-04T05:06:07.250Z") == 1_614_834_367)
         #expect(ImportRow.timestamp("2021-03-04T05:06:07+02:00") == nil, "only UTC")
         #expect(ImportRow.timestamp(1_614_834_367) == 1_614_834_367 && ImportRow.timestamp("garbage") == nil)
+        // Numbers outside the four-digit years, or no whole Int64, are no timestamp (never a trap).
+        #expect(ImportRow.timestamp(Int64.min) == nil && ImportRow.timestamp("9223372036854775807") == nil)
+        #expect(ImportRow.timestamp(1e300) == nil && ImportRow.timestamp("99999-01-01 00:00:00") == nil)
+        #expect(Timestamp.iso8601(Int64.min) == "0001-01-01T00:00:00Z" && Timestamp.iso8601(Int64.max) == "9999-12-31T23:59:59Z")
     }
 }

@@ -65,9 +65,9 @@ public struct ImportRow: Sendable {
 
     /// Unix seconds, or `YYYY-MM-DD HH:MM:SS` (MySQL) / `YYYY-MM-DDTHH:MM:SS[.fff][Z|+00:00]`, read as UTC.
     static func timestamp(_ value: Any?) -> Int64? {
-        if let number = value as? NSNumber { return wholeNumber(number) }
+        if let number = value as? NSNumber { return wholeNumber(number).flatMap { Timestamp.range.contains($0) ? $0 : nil } }
         guard let text = value as? String else { return nil }
-        if let seconds = Int64(text) { return seconds }
+        if let seconds = Int64(text) { return Timestamp.range.contains(seconds) ? seconds : nil }
         let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int64($0) }
         let offset = text.dropFirst(19)
         guard digits.count == 6, text.count >= 19, offset.isEmpty || offset.first == "." || offset.hasSuffix("Z")

@@ -145,7 +145,9 @@ public struct Activity: Sendable {
 }
 
 public struct NewActivity: Sendable {
-    public var userID: Int64
+    /// Nil only for a failed login with an address no user has: the row is
+    /// written so that both answers cost the same; no list or count shows it.
+    public var userID: Int64?
     public var category: String
     public var client: ClientInfo
     public var topic: String
@@ -156,7 +158,7 @@ public struct NewActivity: Sendable {
     public var targetUID: String?
     public var now: Int64
 
-    public init(userID: Int64, category: String = "user", client: ClientInfo, topic: String, action: String,
+    public init(userID: Int64?, category: String = "user", client: ClientInfo, topic: String, action: String,
                 result: String, data: String? = nil, targetUID: String? = nil, now: Int64) {
         self.userID = userID; self.category = category; self.client = client; self.topic = topic
         self.action = action; self.result = result; self.data = data; self.targetUID = targetUID; self.now = now

@@ -84,16 +84,16 @@ public struct LoginService: Sendable {
         }
     }
 
-    /// One write transaction, known email or not: the address's failure
-    /// counter, and for a known user the failed-login activity. The answer
-    /// waits for the same work either way (deliberate difference).
+    /// The same write transaction, known email or not: the address's failure
+    /// counter and the failed-login activity (without a user for an unknown
+    /// address: no list or count shows that row). The answer waits for the
+    /// same work either way (deliberate difference).
     private func recordWrongPassword(email: String, user: User?, client: ClientInfo) async throws {
         let now = clock.now()
         try await store.write { tx in
             try await AddressAttempts.count(.failedLogin, email: email, in: tx, now: now)
-            guard let user else { return }
             try await tx.insertActivity(NewActivity(
-                userID: user.id, client: client, topic: "session", action: "login", result: "failed",
+                userID: user?.id, client: client, topic: "session", action: "login", result: "failed",
                 data: ActivityData.reason("Invalid Email or Password"), now: now
             ))
         }

@@ -14,7 +14,13 @@ public struct SystemClock: Clock {
 public enum Timestamp {
     /// Proleptic Gregorian civil date from unix seconds (Howard Hinnant's
     /// days-from-civil inverse), without Foundation's calendar on hot paths.
-    public static func iso8601(_ seconds: Int64) -> String {
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the four-digit years.
+    public static let range: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// Times outside `range` (a stored value from an import, say) are clamped
+    /// to it: the arithmetic below must not overflow on any Int64.
+    public static func iso8601(_ unclamped: Int64) -> String {
+        let seconds = min(max(unclamped, range.lowerBound), range.upperBound)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let z = days + 719_468
