@@ -14,17 +14,11 @@ import pytest
 import requests
 
 from conftest import BIN, STRONG, Server, run_cli
-from helpers import SMTPSink, token_from
+from helpers import token_from
+from test_mail_flows import sink  # noqa: F401  (the SMTP sink fixture)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HUGE_PAGES = ["922337203685477580", "9223372036854775807", "1000001"]
-
-
-@pytest.fixture
-def sink():
-    s = SMTPSink().start()
-    yield s
-    s.stop()
 
 
 def signup(server, email):
