@@ -54,6 +54,7 @@ let package = Package(
                 .embedInCode("sqlite/0003_shared_limits.sql"), .embedInCode("sqlite/0004_uploads.sql"),
                 .embedInCode("sqlite/0005_one_reset_secret.sql"), .embedInCode("sqlite/0006_admin.sql"),
                 .embedInCode("sqlite/0007_service_accounts_without_owner.sql"), .embedInCode("sqlite/0008_state_holds.sql"),
+                .embedInCode("sqlite/0009_event_sinks.sql"),
             ]
         ),
         .target(
@@ -64,6 +65,7 @@ let package = Package(
                 .embedInCode("0003_shared_limits.sql"), .embedInCode("0004_uploads.sql"),
                 .embedInCode("0005_one_reset_secret.sql"), .embedInCode("0006_admin.sql"),
                 .embedInCode("0007_service_accounts_without_owner.sql"), .embedInCode("0008_state_holds.sql"),
+                .embedInCode("0009_event_sinks.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.
@@ -86,6 +88,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // Debian's libmaxminddb: GeoIP `.mmdb` files (maxminddb_path).
         .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
+        // Debian's librabbitmq (rabbitmq-c): the event bus publisher (events.md E1).
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         // Adapters to the outside: JWT signing (jwt-kit), SMTP mailer (NIO +
         // NIOSSL), captcha providers (async-http-client).
         .target(
@@ -95,6 +99,7 @@ let package = Package(
                 "CQRencode",
                 "CPNG",
                 "CMaxMindDB",
+                "CRabbitMQ",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -76,7 +76,9 @@ public struct Services: Sendable {
         self.geo = geo
         policy = try PasswordPolicy(config: config)
         let rules = UserStatusRules(activationRequirements: config.activationRequirements)
-        let events = EventWriter(domain: config.domain)
+        let serverSigner = try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM)
+        let sinks = Self.eventSinks(config: config, mailer: mailer, signer: serverSigner, client: httpClient, clock: clock)
+        let events = EventWriter(domain: config.domain, routing: EventRouting(sinks: sinks))
         let signer = try await JWTOneTimeTokenSigner.make(privateKeyPEM: privateKeyPEM, clock: clock)
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)
@@ -142,10 +144,7 @@ public struct Services: Sendable {
         }
         self.geetest = geetest
         captcha = CaptchaGuard(kind: config.captcha, protectedEndpoints: config.captchaProtectedEndpoints, verifier: verifier)
-        let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
-        outbox = OutboxWorker(
-            store: store, handlers: [MailEventHandler(mailer: mailer, templates: templates)], clock: clock, logger: logger
-        )
+        outbox = OutboxWorker(store: store, sinks: sinks, clock: clock, logger: logger, maxDelay: config.outboxMaxRetryDelay)
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)
         cookie = SessionCookie(name: config.sessionName)
@@ -172,7 +171,6 @@ public struct Services: Sendable {
         managementPhones = ManagementPhoneService(store: store, clock: clock, salt: config.crc32Salt)
         managementAPIKeys = ManagementAPIKeyService(store: store, box: secretBox, clock: clock, uidPrefix: config.uidPrefix,
                                                     forUsers: config.mgnAPIKeysUser, forServiceAccounts: config.mgnAPIKeysSA)
-        managementOTP = ManagementOTPService(store: store, otp: otp,
-                                             signer: try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM))
+        managementOTP = ManagementOTPService(store: store, otp: otp, signer: serverSigner)
     }
 }

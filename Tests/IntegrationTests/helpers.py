@@ -403,3 +403,117 @@ class FakeKYCAID(LoopbackServer):
 
     def url(self):
         return f"http://127.0.0.1:{self.port}/"
+
+
+class RabbitMQ:
+    """Debian's rabbitmq-server on free loopback ports, with a node name,
+    data and logs of its own in a temp dir; stop() kills it, start() again
+    reuses its data (for outage tests)."""
+
+    def __init__(self):
+        import os
+        import tempfile
+        self.dir = tempfile.mkdtemp(prefix="portcullis-rabbit-")
+        self.port = free_port()
+        self.node = f"ptest{self.port}@localhost"
+        with open(os.path.join(self.dir, "enabled_plugins"), "w") as f:
+            f.write("[].\n")
+        with open(os.path.join(self.dir, "rabbitmq.conf"), "w") as f:
+            f.write(f"listeners.tcp.default = 127.0.0.1:{self.port}\n")
+        self.env = dict(os.environ, HOME=self.dir, RABBITMQ_NODE_PORT=str(self.port), RABBITMQ_NODENAME=self.node,
+                        RABBITMQ_NODE_IP_ADDRESS="127.0.0.1", RABBITMQ_DIST_PORT=str(free_port()),
+                        RABBITMQ_MNESIA_BASE=os.path.join(self.dir, "mnesia"), RABBITMQ_LOG_BASE=os.path.join(self.dir, "log"),
+                        RABBITMQ_ENABLED_PLUGINS_FILE=os.path.join(self.dir, "enabled_plugins"),
+                        RABBITMQ_CONFIG_FILE=os.path.join(self.dir, "rabbitmq"))
+        self.proc = None
+
+    def start(self, timeout=60):
+        import socket
+        import subprocess
+        self.log = open(f"{self.dir}/server.out", "ab")
+        self.proc = subprocess.Popen(["/usr/lib/rabbitmq/bin/rabbitmq-server"], env=self.env, stdout=self.log, stderr=self.log,
+                                     start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("rabbitmq-server exited: " + open(f"{self.dir}/server.out").read()[-3000:])
+            try:
+                import pika
+                pika.BlockingConnection(self.parameters()).close()
+                return self
+            except Exception:
+                time.sleep(0.3)
+        raise RuntimeError("rabbitmq-server did not accept AMQP in time")
+
+    def parameters(self):
+        import pika
+        return pika.ConnectionParameters("127.0.0.1", self.port, credentials=pika.PlainCredentials("guest", "guest"),
+                                         connection_attempts=1, socket_timeout=5)
+
+    def stop(self):
+        import os
+        import signal
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+        self.proc = None
+
+    def env_for_portcullis(self):
+        # Retries at most 3 s apart, so a test sees delivery soon after the broker returns.
+        return {"BARONG_EVENT_API_RABBITMQ_HOST": "127.0.0.1", "BARONG_EVENT_API_RABBITMQ_PORT": str(self.port),
+                "BARONG_OUTBOX_MAX_RETRY_DELAY": "3"}
+
+
+class EventConsumer:
+    """A pika consumer bound to both Barong exchanges (declared with Barong's
+    flags), collecting every message in a thread."""
+
+    def __init__(self, rabbit, keys=("#",)):
+        import threading
+        self.rabbit = rabbit
+        self.messages = []
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.stopping = False
+
+    def start(self):
+        self.thread.start()
+        assert self.ready.wait(30), "consumer did not start"
+        return self
+
+    def _run(self):
+        import pika
+        connection = pika.BlockingConnection(self.rabbit.parameters())
+        channel = connection.channel()
+        queue = channel.queue_declare("", exclusive=True).method.queue
+        for exchange in ("barong.events.system", "barong.events.model"):
+            channel.exchange_declare(exchange, exchange_type="direct", durable=False, auto_delete=False)
+        self.channel, self.connection, self.queue = channel, connection, queue
+        self.bound = set()
+        self.ready.set()
+
+        def on_message(ch, method, properties, body):
+            self.messages.append({"exchange": method.exchange, "routing_key": method.routing_key,
+                                  "properties": properties, "body": body})
+        channel.basic_consume(queue, on_message, auto_ack=True)
+        while not self.stopping:
+            connection.process_data_events(time_limit=0.2)
+        connection.close()
+
+    def bind(self, exchange, key):
+        """Direct exchanges route by exact key: bind each key a test expects."""
+        self.connection.add_callback_threadsafe(lambda: self.channel.queue_bind(self.queue, exchange, routing_key=key))
+        time.sleep(0.3)
+
+    def wait_for(self, predicate, timeout=20, count=1):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for m in list(self.messages) if predicate(m)]
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} matching messages, got {[m['routing_key'] for m in self.messages]}")
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join(timeout=5)

@@ -28,8 +28,7 @@ struct AdminLabelsTests {
                                                                   "description": "passport checked"], .put)
             #expect(verified.text == "200")
             #expect(try await harness.user("user@example.com")?.level == 3)
-            let now = harness.clock.now()
-            let events = try await harness.store.write { tx in try await tx.claimDueEvents(now: now + 10, limit: 1000, leaseUntil: now + 60) }
+            let events = try await harness.outboxEvents()
             #expect(events.contains { $0.name == "system.document.verified" && $0.payload.contains(user.uid) })
             let shown = try await client.send(.get, "/admin/users/\(user.uid)", login: admin)
             let document = (shown.json["labels"] as? [[String: Any]])?.first { $0["key"] as? String == "document" }

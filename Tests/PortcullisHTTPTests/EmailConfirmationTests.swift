@@ -117,11 +117,14 @@ struct EmailConfirmationTests {
 }
 
 struct OutboxTests {
-    /// The outbox rows as stored (test-only peek through the SQL transaction).
+    /// The outbox rows as stored, with the mail sink's attempts (test-only peek through the SQL transaction).
     func rows(_ harness: Harness) async throws -> [(id: Int64, attempts: Int, delivered: Bool, payload: String)] {
         try await harness.store.read { tx in
             guard let sql = tx as? SQLTransaction else { return [] }
-            return try await sql.db.raw("SELECT id, attempts, delivered_at, payload FROM outbox WHERE name = 'system.user.email.confirmation.token'")
+            return try await sql.db.raw("""
+                SELECT o.id, d.attempts, o.delivered_at, o.payload FROM outbox o
+                JOIN outbox_deliveries d ON d.event_id = o.id AND d.sink = 'mail' WHERE o.name = 'system.user.email.confirmation.token'
+                """)
                 .all().map { row in
                     (try row.decode(column: "id", as: Int64.self), try row.decode(column: "attempts", as: Int.self),
                      try row.decode(column: "delivered_at", as: Int64?.self) != nil, try row.decode(column: "payload", as: String.self))
@@ -141,7 +144,7 @@ struct OutboxTests {
             harness.mailer.failing = false
             #expect(await harness.deliverMail().isEmpty, "not due before its backoff")
             try await harness.store.write { tx in
-                try await tx.rescheduleEvent(id: failed.id, attempts: 1, nextAttemptAt: 0, error: "test")
+                try await tx.rescheduleDeliveries(sink: "mail", eventIDs: [failed.id], attempts: 1, nextAttemptAt: 0, error: "test")
             }
             #expect(await harness.deliverMail().count == 1)
             #expect(await harness.deliverMail().count == 1, "delivered exactly once")

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import PortcullisCore
 @testable import PortcullisHTTP
-import PortcullisStore
+@testable import PortcullisStore
 import PortcullisIntegrations
 
 /// One RSA key for the whole test process (generating one takes ~100 ms).
@@ -93,6 +93,16 @@ struct Harness {
         }
         await store.close()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Every event in the outbox, oldest first (name and record).
+    func outboxEvents() async throws -> [(name: String, payload: String)] {
+        try await store.read { tx in
+            guard let sql = tx as? SQLTransaction else { return [] }
+            return try await sql.db.raw("SELECT name, payload FROM outbox ORDER BY id").all().map { row in
+                (try row.decode(column: "name", as: String.self), try row.decode(column: "payload", as: String.self))
+            }
+        }
     }
 
     /// Sets a user's state directly, as an admin tool would.

@@ -106,6 +106,18 @@ public struct Config: Sendable {
     public var maxminddbPath = ""
     /// `HOST:PORT` of the Prometheus listener (`/metrics`); empty = off.
     public var metricsListen = ""
+    /// The event bus (events.md E1), Barong's settings; nothing is published
+    /// until a host or a URL is set. `EVENT_API_RABBITMQ_URL` (no prefix, as
+    /// in Barong) or `event_api_rabbitmq_url` overrides the parts.
+    public var eventAPIRabbitMQHost = ""
+    public var eventAPIRabbitMQPort = 5672
+    public var eventAPIRabbitMQUsername = "guest"
+    public var eventAPIRabbitMQPassword = "guest"
+    public var eventAPIRabbitMQURL = ""
+    /// Seconds, at most, between two delivery attempts of an event (the backoff doubles from 2 s).
+    public var outboxMaxRetryDelay = 600
+    /// Signed webhooks (events.md E5).
+    public var eventWebhooks: [EventWebhook] = []
     /// Seconds a connection may go without a complete request head or a body
     /// byte (and, between requests, idle) before it is closed.
     public var httpIdleTimeout = 20

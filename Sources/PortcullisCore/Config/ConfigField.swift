@@ -6,6 +6,7 @@ enum ConfigField {
     case int(WritableKeyPath<Config, Int>)
     case bool(WritableKeyPath<Config, Bool>)
     case list(WritableKeyPath<Config, [String]>)
+    case webhooks(WritableKeyPath<Config, [EventWebhook]>)
 
     /// Every key the JSON file and `BARONG_*` variables accept.
     static var all: [String: ConfigField] {
@@ -94,12 +95,21 @@ enum ConfigField {
             "maxminddb_path": .string(\.maxminddbPath),
             "metrics_listen": .string(\.metricsListen),
             "http_idle_timeout": .int(\.httpIdleTimeout),
+            "event_api_rabbitmq_host": .string(\.eventAPIRabbitMQHost),
+            "event_api_rabbitmq_port": .int(\.eventAPIRabbitMQPort),
+            "event_api_rabbitmq_username": .string(\.eventAPIRabbitMQUsername),
+            "event_api_rabbitmq_password": .string(\.eventAPIRabbitMQPassword),
+            "event_api_rabbitmq_url": .string(\.eventAPIRabbitMQURL),
+            "event_webhooks": .webhooks(\.eventWebhooks),
+            "outbox_max_retry_delay": .int(\.outboxMaxRetryDelay),
         ]
     }
 
     /// A value from the JSON file: typed JSON, or a string in the env syntax.
     func apply(json value: Any, to config: inout Config, name: String) throws {
         switch (self, value) {
+        case (.webhooks(let path), _):
+            config[keyPath: path] = try EventWebhook.parse(value, name: name)
         case (.string(let path), let text as String):
             config[keyPath: path] = text
         case (.list(let path), let items as [Any]):
@@ -137,6 +147,8 @@ enum ConfigField {
             case "false", "0", "no", "off": config[keyPath: path] = false
             default: throw ConfigError("\(name): '\(text)' is not true or false")
             }
+        case .webhooks(let path):
+            config[keyPath: path] = try EventWebhook.parse(text, name: name)
         case .list(let path):
             config[keyPath: path] = text.split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }

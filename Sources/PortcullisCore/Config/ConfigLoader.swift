@@ -29,6 +29,8 @@ public struct ConfigLoader {
                 try field.apply(text: text, to: &config, name: "BARONG_\(key.uppercased())")
             }
         }
+        // Barong reads this one without its prefix.
+        if let url = environment["EVENT_API_RABBITMQ_URL"] { config.eventAPIRabbitMQURL = url }
         try validate(config)
         return config
     }
@@ -95,9 +97,14 @@ public struct ConfigLoader {
             ("upload_max_bytes", config.uploadMaxBytes, 1...(1 << 30)),
             ("auth_cache_ttl", config.authCacheTTL, 0...3_600),
             ("http_idle_timeout", config.httpIdleTimeout, 1...3_600),
+            ("event_api_rabbitmq_port", config.eventAPIRabbitMQPort, 1...65535),
+            ("outbox_max_retry_delay", config.outboxMaxRetryDelay, 1...86_400),
         ]
         for (name, value, range) in ranges where !range.contains(value) {
             throw ConfigError("\(name): must be \(range.lowerBound) to \(range.upperBound)")
+        }
+        if !config.eventAPIRabbitMQURL.isEmpty, !config.eventAPIRabbitMQURL.hasPrefix("amqp://") {
+            throw ConfigError("event_api_rabbitmq_url: must be amqp://user:password@host:port/vhost")
         }
         if !config.encryptionKey.isEmpty,
            Data(base64Encoded: config.encryptionKey)?.count != 32 {

@@ -1,62 +1,84 @@
-import Foundation
 import Logging
 
-/// Something done with an outbox event (sending mail, publishing it).
-public protocol EventHandler: Sendable {
-    func handles(_ name: String) -> Bool
-    func handle(_ message: OutboxMessage) async throws
-}
-
-/// Drains the outbox: claims due events (leased, so a crash only delays
-/// them), hands each to its handlers, marks it delivered or reschedules it
-/// with exponential backoff (2 s, 4 s … capped at 10 min).
+/// Drains the outbox, each sink on its own (events.md E4): claims the
+/// sink's due deliveries in event order (leased, so a crash only delays
+/// them), hands them to the sink, marks what it delivered and reschedules
+/// the rest with exponential backoff (2 s, 4 s … capped at
+/// `outbox_max_retry_delay`, 10 min by default). A
+/// failing sink never holds up another.
 public struct OutboxWorker: Sendable {
     let store: any Store
-    let handlers: [any EventHandler]
+    public let sinks: [any EventSink]
     let clock: any Clock
     let logger: Logger
-    let batchSize = 20
+    let batchSize = 50
     let lease: Int64 = 120
+    /// The longest wait between two attempts (`outbox_max_retry_delay`, 600 s by default).
+    let maxDelay: Int64
 
-    public init(store: any Store, handlers: [any EventHandler], clock: any Clock, logger: Logger) {
-        self.store = store; self.handlers = handlers; self.clock = clock; self.logger = logger
+    public init(store: any Store, sinks: [any EventSink], clock: any Clock, logger: Logger, maxDelay: Int = 600) {
+        self.store = store; self.sinks = sinks; self.clock = clock; self.logger = logger; self.maxDelay = Int64(maxDelay)
     }
 
-    /// Delivers what is due now; returns how many events were delivered.
+    /// Delivers what is due now at every sink; returns how many deliveries were made.
     @discardableResult
     public func runOnce() async -> Int {
-        let now = clock.now()
-        let (limit, leaseUntil) = (batchSize, now + lease)
-        let due: [OutboxMessage]
-        do {
-            due = try await store.write { tx in try await tx.claimDueEvents(now: now, limit: limit, leaseUntil: leaseUntil) }
-        } catch {
-            logger.warning("outbox claim failed", metadata: ["error": "\(type(of: error))"])
-            return 0
+        await withTaskGroup(of: Int.self) { group in
+            for sink in sinks { group.addTask { await self.drain(sink) } }
+            return await group.reduce(0, +)
         }
-        var delivered = 0
-        for message in due {
+    }
+
+    /// Delivers what is due at one sink, batch after batch, until nothing is due or a delivery fails.
+    @discardableResult
+    public func drain(_ sink: any EventSink) async -> Int {
+        var total = 0
+        while true {
+            let now = clock.now()
+            let (name, limit, leaseUntil) = (sink.name, batchSize, now + lease)
+            let due: [OutboxMessage]
             do {
-                for handler in handlers where handler.handles(message.name) {
-                    try await handler.handle(message)
-                }
-                let at = clock.now()
-                try await store.write { tx in try await tx.markEventDelivered(id: message.id, now: at) }
-                delivered += 1
+                due = try await store.write { tx in try await tx.claimDeliveries(sink: name, now: now, limit: limit, leaseUntil: leaseUntil) }
             } catch {
-                let attempts = message.attempts + 1
-                let delay = Int64(min(600, 1 << min(attempts, 10)))
-                let next = clock.now() + delay
-                let reason = String(describing: type(of: error))
-                logger.warning("event delivery failed; will retry", metadata: [
-                    "event": "\(message.name)", "id": "\(message.id)", "attempts": "\(attempts)", "retry_in_s": "\(delay)",
-                    "error": "\(reason)",
-                ])
-                try? await store.write { tx in
-                    try await tx.rescheduleEvent(id: message.id, attempts: attempts, nextAttemptAt: next, error: reason)
-                }
+                logger.warning("outbox claim failed", metadata: ["sink": "\(name)", "error": "\(type(of: error))"])
+                return total
             }
+            guard !due.isEmpty else { return total }
+            let result = await sink.deliver(due)
+            let delivered = Array(due.prefix(result.delivered))
+            total += delivered.count
+            Telemetry.eventsPublished(sink: name, count: delivered.count)
+            do {
+                if !delivered.isEmpty {
+                    let at = clock.now()
+                    try await store.write { tx in try await tx.markDelivered(sink: name, eventIDs: delivered.map(\.id), now: at) }
+                }
+                guard let error = result.error, result.delivered < due.count else {
+                    if due.count < limit { return total }
+                    continue
+                }
+                try await reschedule(Array(due.dropFirst(result.delivered)), at: sink, after: error)
+            } catch {
+                logger.warning("outbox update failed", metadata: ["sink": "\(name)", "error": "\(type(of: error))"])
+            }
+            return total
         }
-        return delivered
+    }
+
+    private func reschedule(_ rest: [OutboxMessage], at sink: any EventSink, after error: any Error) async throws {
+        guard let failed = rest.first else { return }
+        Telemetry.eventFailed(sink: sink.name)
+        let attempts = failed.attempts + 1
+        let delay = min(maxDelay, Int64(1) << min(attempts, 10))
+        let next = clock.now() + delay
+        let reason = String(describing: type(of: error))
+        logger.warning("event delivery failed; will retry", metadata: [
+            "sink": "\(sink.name)", "event": "\(failed.name)", "id": "\(failed.id)", "attempts": "\(attempts)",
+            "retry_in_s": "\(delay)", "error": "\(reason)",
+        ])
+        let name = sink.name
+        try await store.write { tx in
+            try await tx.rescheduleDeliveries(sink: name, eventIDs: rest.map(\.id), attempts: attempts, nextAttemptAt: next, error: reason)
+        }
     }
 }

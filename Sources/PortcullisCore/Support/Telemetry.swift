@@ -34,6 +34,23 @@ public enum Telemetry {
     public static let outboxPending = Gauge(label: "portcullis_outbox_pending")
     public static let outboxOldestAge = Gauge(label: "portcullis_outbox_oldest_age_seconds")
 
+    /// Per sink (`mail`, `rabbitmq`, `webhook:<id>`): undelivered events and
+    /// the age of the oldest (sampled at each scrape), deliveries made and failed.
+    public static func sinkBacklog(_ backlog: SinkBacklog, now: Int64) {
+        Gauge(label: "portcullis_outbox_sink_pending", dimensions: [("sink", backlog.sink)]).record(backlog.pending)
+        Gauge(label: "portcullis_outbox_sink_oldest_age_seconds", dimensions: [("sink", backlog.sink)])
+            .record(backlog.oldestCreatedAt.map { max(0, now - $0) } ?? 0)
+    }
+
+    static func eventsPublished(sink: String, count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "portcullis_events_delivered_total", dimensions: [("sink", sink)]).increment(by: count)
+    }
+
+    static func eventFailed(sink: String) {
+        Counter(label: "portcullis_events_failed_total", dimensions: [("sink", sink)]).increment()
+    }
+
     /// `portcullis_logins_total{result}` / `portcullis_signups_total{result}`:
     /// `succeed`, or `failed` with the error key as `reason`.
     public static func login(failure key: String?) { outcome("portcullis_logins_total", key) }

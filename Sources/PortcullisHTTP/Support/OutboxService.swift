@@ -1,39 +1,48 @@
 import Logging
 import PortcullisCore
 import ServiceLifecycle
-import Synchronization
 
-/// Runs the outbox worker with the server: at start (so a restart
-/// delivers what an earlier run left), after every commit that enqueued an
-/// event, and once a second for retries. Stops at graceful shutdown.
+/// Runs the outbox with the server, one loop per sink so a slow or failing
+/// sink (a webhook that times out, a broker that is down) never holds up
+/// another: each drains at start (so a restart delivers what an earlier run
+/// left), after every commit that enqueued an event, and once a second for
+/// retries. Stops at graceful shutdown.
 final class OutboxService: Service, StoreCommitObserver {
     let worker: OutboxWorker
-    private let wake: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
+    private let wakes: [AsyncStream<Void>.Continuation]
+    private let streams: [AsyncStream<Void>]
 
     init(worker: OutboxWorker, store: any Store) {
         self.worker = worker
-        (wake, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let pairs = worker.sinks.map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
+        streams = pairs.map(\.stream)
+        wakes = pairs.map(\.continuation)
         store.addCommitObserver(self)
     }
 
     func committed(_ changes: StoreChanges) {
-        if changes.enqueuedEvents { continuation.yield() }
+        if changes.enqueuedEvents { wakes.forEach { $0.yield() } }
     }
 
     func run() async throws {
-        let (worker, wake, continuation) = (self.worker, self.wake, self.continuation)
+        let (worker, streams, wakes) = (self.worker, self.streams, self.wakes)
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                continuation.yield()
+                wakes.forEach { $0.yield() }
             }
         }
         await cancelWhenGracefulShutdown {
-            await worker.runOnce()
-            for await _ in wake {
-                if Task.isCancelled { break }
-                await worker.runOnce()
+            await withTaskGroup(of: Void.self) { group in
+                for (sink, wake) in zip(worker.sinks, streams) {
+                    group.addTask {
+                        await worker.drain(sink)
+                        for await _ in wake {
+                            if Task.isCancelled { break }
+                            await worker.drain(sink)
+                        }
+                    }
+                }
             }
         }
         ticker.cancel()

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Turns token events into mails: confirmation and password reset.
-public struct MailEventHandler: EventHandler {
+/// The mail sink: confirmation and password-reset token events become mails.
+public struct MailSink: SingleEventSink {
     let mailer: any Mailer
     let templates: MailTemplates
 
@@ -10,11 +10,13 @@ public struct MailEventHandler: EventHandler {
         self.templates = templates
     }
 
-    public func handles(_ name: String) -> Bool {
+    public var name: String { "mail" }
+
+    public func accepts(_ name: String) -> Bool {
         name == EventName.emailConfirmationToken || name == EventName.passwordResetToken
     }
 
-    public func handle(_ message: OutboxMessage) async throws {
+    public func deliver(_ message: OutboxMessage) async throws {
         guard let object = try JSONSerialization.jsonObject(with: Data(message.payload.utf8)) as? [String: Any],
               let token = object["token"] as? String,
               let email = (object["user"] as? [String: Any])?["email"] as? String else {

@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+import PortcullisCore
+import PortcullisIntegrations
+
+extension Services {
+    /// Where outbox events go (events.md): mail always; RabbitMQ once a host
+    /// or URL is set; one sink per `event_webhooks` entry.
+    static func eventSinks(config: Config, mailer: any Mailer, signer: any ServerSigner, client: HTTPClient,
+                           clock: any Clock) -> [any EventSink] {
+        let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
+        var sinks: [any EventSink] = [MailSink(mailer: mailer, templates: templates)]
+        let envelope = EventEnvelope(signer: signer, clock: clock)
+        if let broker = rabbitMQSettings(config) {
+            sinks.append(RabbitMQSink(settings: broker, envelope: envelope))
+        }
+        for webhook in config.eventWebhooks {
+            sinks.append(WebhookSink(webhook: webhook, envelope: envelope, client: client, clock: clock))
+        }
+        return sinks
+    }
+
+    /// The broker, or nil while neither a host nor a URL is set (the embedded default needs none).
+    static func rabbitMQSettings(_ config: Config) -> RabbitMQSettings? {
+        if !config.eventAPIRabbitMQURL.isEmpty { return RabbitMQSettings(url: config.eventAPIRabbitMQURL) }
+        guard !config.eventAPIRabbitMQHost.isEmpty else { return nil }
+        return RabbitMQSettings(host: config.eventAPIRabbitMQHost, port: config.eventAPIRabbitMQPort,
+                                username: config.eventAPIRabbitMQUsername, password: config.eventAPIRabbitMQPassword)
+    }
+}
