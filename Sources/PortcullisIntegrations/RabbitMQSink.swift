@@ -88,12 +88,16 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
             let first = deliveryTag + 1
             for message in bodies {
                 try declare(message.exchange, on: conn)
+                // Every pointer handed to rabbitmq-c lives for the whole call.
                 let status = message.jti.withCString { jti -> Int32 in
                     var properties = portcullis_amqp_properties(jti)
-                    return message.body.withUnsafeBytes { bytes in
-                        let body = amqp_bytes_t(len: bytes.count, bytes: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-                        return amqp_basic_publish(conn, Self.channel, amqp_cstring_bytes(message.exchange),
-                                                  amqp_cstring_bytes(message.key), 0, 0, &properties, body)
+                    return Self.bytes(message.exchange) { exchange in
+                        Self.bytes(message.key) { key in
+                            message.body.withUnsafeBytes { raw in
+                                let body = amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                                return amqp_basic_publish(conn, Self.channel, exchange, key, 0, 0, &properties, body)
+                            }
+                        }
                     }
                 }
                 guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError("publish", status: status) }
@@ -161,16 +165,25 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
     /// `direct`, not durable, not auto-delete, no arguments: the flags the consumers declare too.
     private func declare(_ exchange: String, on conn: amqp_connection_state_t) throws {
         guard !declared.contains(exchange) else { return }
-        _ = amqp_exchange_declare(conn, Self.channel, amqp_cstring_bytes(exchange), amqp_cstring_bytes("direct"),
-                                  0, 0, 0, 0, amqp_empty_table)
+        Self.bytes(exchange) { name in
+            Self.bytes("direct") { type in _ = amqp_exchange_declare(conn, Self.channel, name, type, 0, 0, 0, 0, amqp_empty_table) }
+        }
         try check(amqp_get_rpc_reply(conn), "exchange.declare \(exchange)")
         declared.insert(exchange)
     }
 
     private func check(_ reply: amqp_rpc_reply_t, _ step: String) throws {
-        guard reply.reply_type == AMQP_RESPONSE_NORMAL else {
-            throw AMQPError("\(step) failed", status: reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION ? reply.library_error : -1)
+        switch reply.reply_type {
+        case AMQP_RESPONSE_NORMAL: return
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION: throw AMQPError("\(step) failed", status: reply.library_error)
+        default: throw AMQPError("\(step) refused by the broker")
         }
+    }
+
+    /// `text` as rabbitmq-c bytes, valid inside `body` only.
+    static func bytes<T>(_ text: String, _ body: (amqp_bytes_t) -> T) -> T {
+        var copy = text
+        return copy.withUTF8 { utf8 in body(amqp_bytes_t(len: utf8.count, bytes: UnsafeMutableRawPointer(mutating: utf8.baseAddress))) }
     }
 
     private func disconnect() {
@@ -183,7 +196,7 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
 }
 
 /// A publishing failure, with rabbitmq-c's reason when it gave one.
-public struct AMQPError: Error, CustomStringConvertible {
+public struct AMQPError: SinkError {
     public let description: String
     /// Events of the batch the broker had confirmed before it failed.
     var confirmedBeforeFailure = 0

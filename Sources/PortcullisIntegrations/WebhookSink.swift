@@ -55,7 +55,7 @@ public struct WebhookSink: SingleEventSink {
 }
 
 /// The receiver answered something other than 2xx.
-public struct WebhookRefused: Error, CustomStringConvertible {
+public struct WebhookRefused: SinkError {
     public let status: Int
     public var description: String { "webhook answered \(status)" }
 }

@@ -75,11 +75,13 @@ extension SQLTransaction {
 
     func adminLabels(userID: Int64) async throws -> [AdminLabel] {
         try await db.raw("""
-            SELECT key, value, scope, description, created_at, updated_at FROM labels WHERE user_id = \(bind: userID) ORDER BY id
+            SELECT id, key, value, scope, description, created_at, updated_at FROM labels WHERE user_id = \(bind: userID) ORDER BY id
             """).all().map { row in
-            AdminLabel(key: try row.string("key"), value: try row.string("value"), scope: try row.string("scope"),
-                       description: try row.optionalString("description"),
-                       createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at"))
+            var label = AdminLabel(key: try row.string("key"), value: try row.string("value"), scope: try row.string("scope"),
+                                   description: try row.optionalString("description"),
+                                   createdAt: try row.int64("created_at"), updatedAt: try row.int64("updated_at"))
+            label.id = try row.int64("id")
+            return label
         }
     }
 

@@ -243,3 +243,36 @@ def test_sink_metrics(make_server, rabbit):
     # SMTP points at a closed port: mail waits and says so, RabbitMQ does not.
     assert samples[("portcullis_outbox_sink_pending", (("sink", "mail"),))] == 1
     assert samples[("portcullis_events_failed_total", (("sink", "mail"),))] >= 1
+
+
+def test_admin_label_changes_publish_model_label_events_and_document_decisions(make_server, rabbit, consumer):
+    for key in ("label.created", "label.updated"):
+        consumer.bind("barong.events.model", key)
+    consumer.bind("barong.events.system", "document.verified")
+    server = make_server(env=rabbit.env_for_portcullis())
+    root = requests.Session()
+    r = root.post(server.url("/identity/users"), json={"email": "root@example.com", "password": STRONG})
+    root.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    uid = signup(server, "kyc@example.com").json()["uid"]
+
+    def label(method, key, value, description=None):
+        body = {"uid": uid, "key": key, "value": value, "scope": "private"}
+        if description:
+            body["description"] = description
+        r = root.request(method, server.url("/admin/users/labels"), json=body)
+        assert r.status_code == 200, r.text
+
+    label("POST", "document", "pending")
+    label("PUT", "document", "verified", "passport checked")
+    created = verify(consumer.wait_for(lambda m: m["routing_key"] == "label.created")[0], server)["event"]
+    record = created["record"]
+    assert set(record) == {"id", "key", "value", "user"}, "model records drop their nulls (no description yet)"
+    assert (record["key"], record["value"], record["user"]["uid"]) == ("document", "pending", uid)
+    updated = verify(consumer.wait_for(lambda m: m["routing_key"] == "label.updated")[0], server)["event"]
+    assert updated["record"]["value"] == "verified" and updated["record"]["description"] == "passport checked"
+    assert updated["record"]["id"] == record["id"]
+    assert updated["changes"] == {"value": "pending", "description": None}
+    decided = verify(consumer.wait_for(lambda m: m["routing_key"] == "document.verified")[0], server)["event"]
+    assert decided["name"] == "system.document.verified"
+    assert decided["record"]["key"] == "document" and decided["record"]["value"] == "verified"
+    assert decided["record"]["user"]["uid"] == uid and "changes" not in decided

@@ -1,8 +1,8 @@
 /// `admin/users/labels` (api-admin.md §A2): admins write labels of any
 /// scope. A private label change recomputes level and state (api.md §4.4)
 /// and a `document` label becoming verified/rejected emits
-/// `system.document.<value>`: with `kyc_provider = local` this is how KYC
-/// closes.
+/// `system.document.<value>` besides `model.label.*` (LabelEvents): with
+/// `kyc_provider = local` this is how KYC closes.
 public struct AdminLabelService: Sendable {
     let store: any Store
     let rules: UserStatusRules
@@ -33,7 +33,8 @@ public struct AdminLabelService: Sendable {
         let (rules, events) = (self.rules, self.events)
         return try await store.write { tx in
             let target = try await Self.lockedTarget(uid, by: admin, in: tx)
-            let exists = try await tx.adminLabels(userID: target.id).contains { $0.key == key && $0.scope == scope }
+            let previous = try await tx.adminLabels(userID: target.id).first { $0.key == key && $0.scope == scope }
+            let exists = previous != nil
             var clearDescription = false
             switch mode {
             case .create: break
@@ -49,8 +50,8 @@ public struct AdminLabelService: Sendable {
             guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
             try await tx.saveLabel(userID: target.id, key: key, value: value, scope: scope, description: description,
                                    clearDescription: clearDescription, now: now)
-            try await Self.afterChange(of: target, key: key, value: value, scope: scope, event: exists ? "label.updated" : "label.created",
-                                       rules: rules, events: events, in: tx, now: now)
+            let user = try await Self.afterChange(of: target, scope: scope, rules: rules, in: tx, now: now)
+            try await events.labelWritten(key: key, scope: scope, previous: previous, of: user, in: tx, now: now)
             guard let saved = try await tx.labels(userID: target.id).first(where: { $0.key == key && $0.scope == scope }) else {
                 throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
             }
@@ -64,12 +65,11 @@ public struct AdminLabelService: Sendable {
         let (rules, events) = (self.rules, self.events)
         try await store.write { tx in
             let target = try await Self.lockedTarget(uid, by: admin, in: tx)
-            guard let label = try await tx.adminLabels(userID: target.id).first(where: { $0.key == key && $0.scope == scope }) else {
+            guard try await tx.adminLabels(userID: target.id).contains(where: { $0.key == key && $0.scope == scope }) else {
                 throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
             }
             try await tx.deleteLabel(userID: target.id, key: key, scope: scope)
-            try await Self.afterChange(of: target, key: key, value: label.value, scope: scope, event: "label.deleted",
-                                       rules: rules, events: events, in: tx, now: now)
+            _ = try await Self.afterChange(of: target, scope: scope, rules: rules, in: tx, now: now)
         }
     }
 
@@ -82,14 +82,9 @@ public struct AdminLabelService: Sendable {
         return target
     }
 
-    private static func afterChange(of target: User, key: String, value: String, scope: String, event: String,
-                                    rules: UserStatusRules, events: EventWriter, in tx: any StoreTransaction, now: Int64) async throws {
-        var user = target
-        if scope == "private" { user = try await rules.recompute(target, in: tx, now: now) }
-        try await events.emit(event, user: user, extra: ["key": key, "value": value, "scope": scope], withDomain: false, in: tx, now: now)
-        if scope == "private" && key == "document" && event != "label.deleted" && (value == "verified" || value == "rejected") {
-            try await events.emit("system.document.\(value)", user: user, extra: ["key": key, "value": value],
-                                  withDomain: false, in: tx, now: now)
-        }
+    /// A private label change recomputes level and state (api.md §4.4).
+    private static func afterChange(of target: User, scope: String, rules: UserStatusRules, in tx: any StoreTransaction,
+                                    now: Int64) async throws -> User {
+        scope == "private" ? try await rules.recompute(target, in: tx, now: now) : target
     }
 }

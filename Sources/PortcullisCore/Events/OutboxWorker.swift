@@ -71,7 +71,8 @@ public struct OutboxWorker: Sendable {
         let attempts = failed.attempts + 1
         let delay = min(maxDelay, Int64(1) << min(attempts, 10))
         let next = clock.now() + delay
-        let reason = String(describing: type(of: error))
+        // Our sinks' own errors say what failed (no secrets in them); others by type only.
+        let reason = (error as? any SinkError).map { "\($0)" } ?? String(describing: type(of: error))
         logger.warning("event delivery failed; will retry", metadata: [
             "sink": "\(sink.name)", "event": "\(failed.name)", "id": "\(failed.id)", "attempts": "\(attempts)",
             "retry_in_s": "\(delay)", "error": "\(reason)",
@@ -82,3 +83,6 @@ public struct OutboxWorker: Sendable {
         }
     }
 }
+
+/// A delivery failure whose description is safe to log and store (no tokens, no secrets).
+public protocol SinkError: Error, CustomStringConvertible {}

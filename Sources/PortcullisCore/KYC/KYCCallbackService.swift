@@ -75,11 +75,9 @@ public struct KYCCallbackService: Sendable {
                 guard var verified = verification.checks[key] else { continue }
                 if key == "document" { verified = verified && verification.checks["facial"] == true }
                 let value = verified ? "verified" : "rejected"
+                let previous = try await tx.adminLabels(userID: user.id).first { $0.key == key && $0.scope == "private" }
                 user = try await rules.setPrivateLabel(key, value, on: user, in: tx, now: now)
-                if key == "document" {
-                    try await events.emit("system.document.\(value)", user: user, extra: ["key": key, "value": value],
-                                          withDomain: false, in: tx, now: now)
-                }
+                try await events.labelWritten(key: key, scope: "private", previous: previous, of: user, in: tx, now: now)
                 if key == "profile" {
                     var decided = profile
                     decided.state = value

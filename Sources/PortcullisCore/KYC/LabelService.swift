@@ -36,7 +36,7 @@ public struct LabelService: Sendable {
         let existing = try await store.read { tx in try await tx.labels(userID: user.id) }
         if existing.contains(where: { $0.key == key && $0.scope == "public" }) { errors.append("key.taken") }
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
-        return try await write(key: key, value: value, for: user, event: "label.created")
+        return try await write(key: key, value: value, for: user)
     }
 
     public func update(key rawKey: String, value rawValue: String, for user: User) async throws -> Label {
@@ -44,7 +44,7 @@ public struct LabelService: Sendable {
         guard label.scope == "public" else { throw APIError(.badRequest, ErrorKey.Labels.private) }
         let value = LabelRules.normalize(rawValue)
         if let key = LabelRules.violation(value, attribute: "value") { throw APIError(.unprocessable, key) }
-        return try await write(key: label.key, value: value, for: user, event: "label.updated")
+        return try await write(key: label.key, value: value, for: user)
     }
 
     public func delete(key rawKey: String, for user: User) async throws {
@@ -53,14 +53,15 @@ public struct LabelService: Sendable {
         try await store.write { tx in try await tx.deleteLabel(userID: user.id, key: label.key, scope: "public") }
     }
 
-    private func write(key: String, value: String, for user: User, event: String) async throws -> Label {
+    private func write(key: String, value: String, for user: User) async throws -> Label {
         let now = clock.now()
         let events = self.events
         return try await store.write { tx in
+            let previous = try await tx.adminLabels(userID: user.id).first { $0.key == key && $0.scope == "public" }
             try await tx.upsertLabel(userID: user.id, key: key, value: value, scope: "public", now: now)
             let label = try await tx.labels(userID: user.id).first { $0.key == key && $0.scope == "public" }
             guard let label else { throw APIError(.notFound, ErrorKey.Record.notFound) }
-            try await events.emit(event, user: user, extra: ["key": key, "value": value], withDomain: false, in: tx, now: now)
+            try await events.labelWritten(key: key, scope: "public", previous: previous, of: user, in: tx, now: now)
             return label
         }
     }

@@ -61,6 +61,7 @@ public struct LabelFilter: Sendable {
 
 /// A label as admins see it (with its description).
 public struct AdminLabel: Sendable, Equatable {
+    public var id: Int64 = 0
     public var key: String
     public var value: String
     public var scope: String
