@@ -75,10 +75,10 @@ public struct Services: Sendable {
         self.logger = logger
         self.geo = geo
         policy = try PasswordPolicy(config: config)
-        let rules = UserStatusRules(activationRequirements: config.activationRequirements)
         let serverSigner = try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM)
         let sinks = Self.eventSinks(config: config, mailer: mailer, signer: serverSigner, client: httpClient, clock: clock)
         let events = EventWriter(domain: config.domain, routing: EventRouting(sinks: sinks))
+        let rules = UserStatusRules(activationRequirements: config.activationRequirements, events: events)
         let signer = try await JWTOneTimeTokenSigner.make(privateKeyPEM: privateKeyPEM, clock: clock)
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)

@@ -276,3 +276,34 @@ def test_admin_label_changes_publish_model_label_events_and_document_decisions(m
     assert decided["name"] == "system.document.verified"
     assert decided["record"]["key"] == "document" and decided["record"]["value"] == "verified"
     assert decided["record"]["user"]["uid"] == uid and "changes" not in decided
+
+
+def test_user_model_events_carry_the_record_and_what_changed(make_server, rabbit, consumer):
+    for key in ("user.created", "user.updated"):
+        consumer.bind("barong.events.model", key)
+    server = make_server(env=rabbit.env_for_portcullis())
+    root = requests.Session()
+    r = root.post(server.url("/identity/users"), json={"email": "root@example.com", "password": STRONG})
+    root.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    user = requests.Session()
+    r = user.post(server.url("/identity/users"), json={"email": "ada@example.com", "password": STRONG})
+    uid, csrf = r.json()["uid"], r.json()["csrf_token"]
+    created = [verify(m, server)["event"] for m in consumer.wait_for(lambda m: m["routing_key"] == "user.created", count=2)]
+    record = next(e["record"] for e in created if e["record"]["uid"] == uid)
+    assert record["email"] == "ada@example.com" and record["state"] == "pending" and record["role"] == "member"
+    assert "username" not in record and "referral_uid" not in record, "model records drop their nulls"
+    assert "changes" not in created[0]
+
+    r = user.put(server.url("/resource/users/me"), json={"data": '{"lang":"en"}'}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    r = root.post(server.url("/admin/users/role"), json={"uid": uid, "role": "trader"})
+    assert r.status_code in (200, 201), r.text
+
+    def updates():
+        return [verify(m, server)["event"] for m in consumer.messages if m["routing_key"] == "user.updated"]
+    consumer.wait_for(lambda m: m["routing_key"] == "user.updated", count=3)
+    mine = [e for e in updates() if e["record"]["uid"] == uid]
+    assert [e["changes"] for e in mine] == [{"role": "member"}], mine
+    root_changes = [e["changes"] for e in updates() if e["record"]["uid"] != uid]
+    # The first user became superadmin, then active with level 1 (email verified).
+    assert {"role": "member"} in root_changes and {"state": "pending", "level": 0} in root_changes, root_changes

@@ -76,7 +76,7 @@ public struct AdminUserService: Sendable {
                     updated.state = state
                 }
                 updated.updatedAt = now
-                try await tx.updateUser(updated)
+                try await rules.save(updated, was: target, in: tx, now: now)
                 try await rules.applyAdminChange(from: target, to: updated, in: tx, now: now)
             }
         }
@@ -92,9 +92,10 @@ public struct AdminUserService: Sendable {
             guard try await tx.roleExists(role) else { throw APIError(.unprocessable, ErrorKey.Record.roleDoesntExist) }
             // Deliberate difference: only a superadmin makes superadmins.
             if role == "superadmin" && admin.role != "superadmin" { throw APIError(.unprocessable, ErrorKey.Admin.superadminChange) }
+            let old = target
             target.role = role
             target.updatedAt = now
-            try await tx.updateUser(target)
+            try await rules.save(target, was: old, in: tx, now: now)
         }
     }
 

@@ -43,12 +43,13 @@ public enum EventName {
     public static let accountDeleted = "system.user.account.deleted"
 
     /// The events whose records follow events.md E3 today, and so leave for
-    /// RabbitMQ and webhooks. The others (users, documents, profiles, data
+    /// RabbitMQ and webhooks. The others (documents, profiles, data
     /// storage) are kept in the outbox only until their records follow E3
     /// too (issue 18, to be continued).
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
         "model.label.created", "model.label.updated", "system.document.verified", "system.document.rejected",
+        "model.user.created", "model.user.updated",
     ]
 }
 

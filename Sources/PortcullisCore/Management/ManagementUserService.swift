@@ -61,6 +61,7 @@ public struct ManagementUserService: Sendable {
         let now = clock.now()
         return try await store.write { tx in
             guard var user = try await tx.user(uid: uid) else { throw ManagementError.sentence(.unprocessable, "user.doesnt_exist") }
+            let old = user
             var errors: [String] = []
             if let role, !(try await tx.roleExists(role)) { errors.append("Role doesnt_exist") }
             if let data, let key = UserRecordValidator(policy: policy).validateData(data) { errors.append(ManagementError.fullMessage(key)) }
@@ -68,7 +69,7 @@ public struct ManagementUserService: Sendable {
             if let role { user.role = role }
             if let data { user.data = data }
             user.updatedAt = now
-            try await tx.updateUser(user)
+            try await rules.save(user, was: old, in: tx, now: now)
             return try await [user].listed(in: tx, profiles: true, kyc: false)[0]
         }
     }
@@ -156,6 +157,7 @@ public struct ManagementUserService: Sendable {
         do {
             return try await store.write { tx in
                 let user = try await tx.insertUser(draft)
+                try await rules.events?.userCreated(user, in: tx, now: draft.now)
                 try await then(user, tx)
                 return ListedUser(user: user, referralUID: referralUID, profiles: try await tx.profiles(userID: user.id), kyc: nil)
             }

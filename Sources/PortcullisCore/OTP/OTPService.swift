@@ -51,7 +51,7 @@ public struct OTPService: Sendable {
         }
         let (now, rules) = (clock.now(), self.rules)
         try await store.write { tx in
-            let fresh = try await Self.setFlag(true, userID: user.id, in: tx, now: now)
+            let fresh = try await Self.setFlag(true, userID: user.id, rules: rules, in: tx, now: now)
             _ = try await rules.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
             try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
@@ -59,11 +59,13 @@ public struct OTPService: Sendable {
     }
 
     /// Sets the user's `otp` flag on the row as it is in `tx` (locked there on PostgreSQL); returns it saved.
-    private static func setFlag(_ enabled: Bool, userID: Int64, in tx: any StoreTransaction, now: Int64) async throws -> User {
+    private static func setFlag(_ enabled: Bool, userID: Int64, rules: UserStatusRules, in tx: any StoreTransaction,
+                                now: Int64) async throws -> User {
         guard var fresh = try await tx.user(id: userID) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+        let old = fresh
         fresh.otp = enabled
         fresh.updatedAt = now
-        try await tx.updateUser(fresh)
+        try await rules.save(fresh, was: old, in: tx, now: now)
         return fresh
     }
 
@@ -76,7 +78,7 @@ public struct OTPService: Sendable {
         }
         let (now, rules) = (clock.now(), self.rules)
         try await store.write { tx in
-            let fresh = try await Self.setFlag(false, userID: user.id, in: tx, now: now)
+            let fresh = try await Self.setFlag(false, userID: user.id, rules: rules, in: tx, now: now)
             _ = try await rules.removePrivateLabel("otp", on: fresh, in: tx, now: now)
             try await tx.deleteOTPSecret(userID: user.id)
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)

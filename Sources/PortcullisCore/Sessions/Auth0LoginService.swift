@@ -48,6 +48,7 @@ public struct Auth0LoginService: Sendable {
                     uid: uid, email: email, username: nil, passwordDigest: digest, role: "member", state: .pending,
                     referralID: nil, data: nil, now: now
                 ))
+                try await rules.events?.userCreated(user, in: tx, now: now)
                 return try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
             }
         } catch is DuplicateRecord {

@@ -36,9 +36,10 @@ public struct AccountService: Sendable {
         let now = clock.now()
         return try await store.write { tx in
             guard var fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+            let old = fresh
             fresh.data = data
             fresh.updatedAt = now
-            try await tx.updateUser(fresh)
+            try await rules.save(fresh, was: old, in: tx, now: now)
             return try await tx.fullInfo(of: fresh)
         }
     }

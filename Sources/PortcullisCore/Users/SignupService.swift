@@ -65,14 +65,16 @@ public struct SignupService: Sendable {
         do {
             return try await store.write { tx in
                 var user = try await tx.insertUser(newUser)
+                try await rules.events?.userCreated(user, in: tx, now: now)
                 try await tx.insertActivity(NewActivity(
                     userID: user.id, client: client, topic: "account", action: "signup", result: "succeed", now: now
                 ))
                 // Two first signups racing on two instances both count 1: the
                 // lock makes the later one count again after the first commits.
                 if superadmin, try await tx.countUsers() == 1, try await firstUser(in: tx) {
+                    let member = user
                     user.role = "superadmin"
-                    try await tx.updateUser(user)
+                    try await rules.save(user, was: member, in: tx, now: now)
                     user = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
                 } else {
                     try await confirmations.emitToken(for: user, in: tx, now: now)

@@ -10,7 +10,11 @@ public struct UserStatusRules: Sendable {
         (.locked, ["suspicious", "lock"]),
     ]
 
-    public init(activationRequirements: [String]) {
+    /// Writes `model.user.updated` when a save changes the user object (nil: no events, as in some tests).
+    let events: EventWriter?
+
+    public init(activationRequirements: [String], events: EventWriter? = nil) {
+        self.events = events
         self.activationRequirements = activationRequirements.compactMap { pair in
             let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             return parts.count == 2 ? (parts[0], parts[1]) : nil
@@ -74,7 +78,7 @@ public struct UserStatusRules: Sendable {
         updated.level = level(for: labels, levels: try await tx.levels())
         if updated != user {
             updated.updatedAt = now
-            try await tx.updateUser(updated)
+            try await save(updated, was: user, in: tx, now: now)
         }
         // api.md §4.4: leaving `active` disables the user's API keys.
         if user.state == .active && updated.state != .active {
