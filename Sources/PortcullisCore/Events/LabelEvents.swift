@@ -13,11 +13,7 @@ extension EventWriter {
         let owner = try await userObject(user, in: tx)
         let record = Self.labelRecord(label, user: owner)
         if let previous {
-            let before = Self.labelRecord(previous, user: owner)
-            let changed = record.keys.filter { $0 != "user" && !Self.same(record[$0], before[$0]) }
-            guard !changed.isEmpty else { return }
-            var changes: [String: Any] = [:]
-            for key in changed { changes[key] = before[key] ?? NSNull() }
+            guard let changes = Self.changes(from: Self.labelRecord(previous, user: owner), to: record, ignoring: "user") else { return }
             try await enqueue("model.label.updated", record: EventPayload.text(Self.compact(record)), changes: EventPayload.text(changes),
                               in: tx, now: now)
         } else {
@@ -42,6 +38,14 @@ extension EventWriter {
 
     /// Ruby's `compact` on the top level: model records drop their nulls.
     static func compact(_ record: [String: Any]) -> [String: Any] { record.filter { !($0.value is NSNull) } }
+
+    /// The previous values of the top-level fields that differ (events.md E3
+    /// `changes`), or nil when none does.
+    static func changes(from before: [String: Any], to after: [String: Any], ignoring ignored: String) -> [String: Any]? {
+        var changes: [String: Any] = [:]
+        for key in after.keys where key != ignored && !same(after[key], before[key]) { changes[key] = before[key] ?? NSNull() }
+        return changes.isEmpty ? nil : changes
+    }
 
     static func same(_ a: Any?, _ b: Any?) -> Bool {
         switch (a, b) {

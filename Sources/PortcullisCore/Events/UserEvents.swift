@@ -14,10 +14,7 @@ extension EventWriter {
         let after = try await userObject(new, in: tx)
         let before = old.referralID == new.referralID ? payloads.user(old, referralUID: after["referral_uid"] as? String)
                                                       : try await userObject(old, in: tx)
-        let changed = after.keys.filter { $0 != "updated_at" && !Self.same(after[$0], before[$0]) }
-        guard !changed.isEmpty else { return }
-        var changes: [String: Any] = [:]
-        for key in changed { changes[key] = before[key] ?? NSNull() }
+        guard let changes = Self.changes(from: before, to: after, ignoring: "updated_at") else { return }
         try await enqueue("model.user.updated", record: EventPayload.text(Self.compact(after)), changes: EventPayload.text(changes),
                           in: tx, now: now)
     }
