@@ -39,6 +39,8 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
     private var declared: Set<String> = []
     private var deliveryTag: UInt64 = 0
     static let channel: amqp_channel_t = 1
+    /// One signed event on its way: where it goes, its id, its body.
+    typealias Outgoing = (exchange: String, key: String, jti: String, body: [UInt8])
     static let timeoutSeconds = 10
 
     public init(settings: RabbitMQSettings, envelope: EventEnvelope) {
@@ -55,7 +57,7 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
     }
 
     public func deliver(_ events: [OutboxMessage]) async -> SinkResult {
-        var bodies: [(exchange: String, key: String, jti: String, body: [UInt8])] = []
+        var bodies: [Outgoing] = []
         for event in events {
             do {
                 let (exchange, key) = Self.route(event.name)
@@ -67,7 +69,7 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
         return await publish(bodies, failure: nil)
     }
 
-    private func publish(_ bodies: [(exchange: String, key: String, jti: String, body: [UInt8])], failure: (any Error)?) async -> SinkResult {
+    private func publish(_ bodies: [Outgoing], failure: (any Error)?) async -> SinkResult {
         guard !bodies.isEmpty else { return SinkResult(delivered: 0, error: failure) }
         do {
             let confirmed = try await thread.run { self.publishConfirmed(bodies) }
@@ -81,7 +83,7 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
 
     /// Publishes in order and waits for the confirms: how many, from the
     /// first, the broker confirmed, and why the rest were not.
-    private func publishConfirmed(_ bodies: [(exchange: String, key: String, jti: String, body: [UInt8])])
+    private func publishConfirmed(_ bodies: [Outgoing])
         -> (count: Int, error: AMQPError?) {
         do {
             let conn = try connected()

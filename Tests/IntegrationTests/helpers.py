@@ -468,7 +468,7 @@ class EventConsumer:
     """A pika consumer bound to both Barong exchanges (declared with Barong's
     flags), collecting every message in a thread."""
 
-    def __init__(self, rabbit, keys=("#",)):
+    def __init__(self, rabbit):
         import threading
         self.rabbit = rabbit
         self.messages = []

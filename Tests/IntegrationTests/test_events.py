@@ -8,7 +8,6 @@ import http.server
 import hashlib
 import hmac
 import json
-import threading
 import time
 
 import pytest

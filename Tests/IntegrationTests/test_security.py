@@ -13,7 +13,7 @@ import jwt
 import pytest
 import requests
 
-from conftest import BIN, STRONG, Server, run_cli
+from conftest import STRONG, run_cli
 from helpers import token_from
 from test_mail_flows import sink  # noqa: F401  (the SMTP sink fixture)
 
