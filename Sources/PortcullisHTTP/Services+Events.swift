@@ -3,9 +3,15 @@ import PortcullisCore
 import PortcullisIntegrations
 
 extension Services {
-    /// Where outbox events go (events.md): mail always; RabbitMQ once a host
-    /// or URL is set; one sink per `event_webhooks` entry.
-    static func eventSinks(config: Config, mailer: any Mailer, signer: any ServerSigner, client: HTTPClient,
+    /// Which sinks each event goes to, from the configuration alone (the CLI
+    /// writes events too): mail always; RabbitMQ once a host or URL is set;
+    /// KYCAID when it is the provider; one sink per `event_webhooks` entry.
+    public static func eventRouting(config: Config) -> EventRouting {
+        .configured(rabbitMQ: rabbitMQSettings(config) != nil, kycaid: config.kycProvider == "kycaid", webhooks: config.eventWebhooks)
+    }
+
+    /// The sinks `eventRouting` names, built.
+    static func eventSinks(config: Config, mailer: any Mailer, signer: any ServerSigner, client: HTTPClient, kycaid: KYCAIDSink?,
                            clock: any Clock) -> [any EventSink] {
         let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
         var sinks: [any EventSink] = [MailSink(mailer: mailer, templates: templates)]
@@ -13,6 +19,7 @@ extension Services {
         if let broker = rabbitMQSettings(config) {
             sinks.append(RabbitMQSink(settings: broker, envelope: envelope))
         }
+        if let kycaid { sinks.append(kycaid) }
         for webhook in config.eventWebhooks {
             sinks.append(WebhookSink(webhook: webhook, envelope: envelope, client: client, clock: clock))
         }

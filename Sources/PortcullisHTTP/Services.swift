@@ -76,8 +76,7 @@ public struct Services: Sendable {
         self.geo = geo
         policy = try PasswordPolicy(config: config)
         let serverSigner = try await ServerJWSSigner.make(privateKeyPEM: privateKeyPEM)
-        let sinks = Self.eventSinks(config: config, mailer: mailer, signer: serverSigner, client: httpClient, clock: clock)
-        let events = EventWriter(domain: config.domain, routing: EventRouting(sinks: sinks))
+        let events = EventWriter(domain: config.domain, routing: Self.eventRouting(config: config))
         let rules = UserStatusRules(activationRequirements: config.activationRequirements, events: events)
         let signer = try await JWTOneTimeTokenSigner.make(privateKeyPEM: privateKeyPEM, clock: clock)
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
@@ -123,16 +122,20 @@ public struct Services: Sendable {
         whitelist = WhitelistAccessService(store: store, restrictions: restrictions, clock: clock)
         labels = LabelService(store: store, events: events, clock: clock)
         dataStorage = DataStorageService(store: store, rules: rules, events: events, clock: clock, allowedTitles: config.userStorageTitles)
-        let kycProvider: (any KYCProvider)? = config.kycProvider == "kycaid"
-            ? KYCAIDClient(client: httpClient, endpoint: config.kycaidAPIEndpoint, token: config.kycaidAuthorizationToken,
-                           formID: config.kycaidFormID) : nil
-        kyc = KYCCallbackService(store: store, provider: kycProvider, rules: rules, events: events, clock: clock,
-                                 callbackSecret: config.kycaidCallbackSecret, logger: logger)
-        profiles = ProfileService(store: store, rules: rules, events: events, clock: clock, kyc: kyc)
+        let kycaid = KYCAIDSubmissions(enabled: config.kycProvider == "kycaid", events: events)
+        let kycaidSink = !kycaid.enabled ? nil : KYCAIDSink(
+            store: store, provider: KYCAIDClient(client: httpClient, endpoint: config.kycaidAPIEndpoint,
+                                                 token: config.kycaidAuthorizationToken, formID: config.kycaidFormID,
+                                                 callbackURL: config.publicURL + "/api/v2/auth/public/kyc"),
+            files: fileStore, rules: rules, events: events, clock: clock, logger: logger
+        )
+        kyc = KYCCallbackService(store: store, submissions: kycaid, clock: clock, callbackSecret: config.kycaidCallbackSecret)
+        profiles = ProfileService(store: store, rules: rules, events: events, clock: clock, kycaid: kycaid)
         phones = PhoneService(store: store, channel: phoneChannel, rules: rules, clock: clock, salt: config.crc32Salt)
         documents = DocumentService(
             store: store, files: fileStore, rules: rules, events: events, clock: clock, limit: config.docNumLimit,
-            requireExpiry: config.requiredDocsExpire, maxBytes: config.uploadMaxBytes, salt: config.crc32Salt
+            requireExpiry: config.requiredDocsExpire, maxBytes: config.uploadMaxBytes, salt: config.crc32Salt,
+            kycaid: kycaid
         )
         activities = ActivityService(store: store)
         let geetest = config.captcha == "geetest"
@@ -144,6 +147,8 @@ public struct Services: Sendable {
         }
         self.geetest = geetest
         captcha = CaptchaGuard(kind: config.captcha, protectedEndpoints: config.captchaProtectedEndpoints, verifier: verifier)
+        let sinks = Self.eventSinks(config: config, mailer: mailer, signer: serverSigner, client: httpClient, kycaid: kycaidSink,
+                                    clock: clock)
         outbox = OutboxWorker(store: store, sinks: sinks, clock: clock, logger: logger, maxDelay: config.outboxMaxRetryDelay)
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)

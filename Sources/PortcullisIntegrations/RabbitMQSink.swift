@@ -30,7 +30,7 @@ public struct RabbitMQSettings: Sendable, Equatable {
 /// lives on a thread of its own; a failure drops it and the next attempt
 /// (after the outbox's backoff) connects again.
 public final class RabbitMQSink: EventSink, @unchecked Sendable {
-    public let name = "rabbitmq"
+    public let name = SinkRoute.rabbitMQ.sink
     let settings: RabbitMQSettings
     let envelope: EventEnvelope
     private let thread = BlockingThread(name: "portcullis.amqp")
@@ -47,8 +47,6 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
         self.settings = settings
         self.envelope = envelope
     }
-
-    public func accepts(_ eventName: String) -> Bool { EventName.published.contains(eventName) }
 
     /// `system.user.email.confirmed` → (`barong.events.system`, `user.email.confirmed`).
     public static func route(_ eventName: String) -> (exchange: String, routingKey: String) {

@@ -13,23 +13,18 @@ public struct WebhookSink: SingleEventSink {
     public let name: String
     let url: String
     let secret: String
-    let filter: EventFilter
     let envelope: EventEnvelope
     let client: HTTPClient
     let clock: any Clock
 
     public init(webhook: EventWebhook, envelope: EventEnvelope, client: HTTPClient, clock: any Clock) {
-        // Named after its URL: the delivery rows stay with the endpoint if the list is reordered.
-        name = "webhook:" + String(sha256Hex(webhook.url).prefix(12))
+        name = SinkRoute.webhook(webhook).sink
         url = webhook.url
         secret = webhook.secret
-        filter = EventFilter(webhook.events)
         self.envelope = envelope
         self.client = client
         self.clock = clock
     }
-
-    public func accepts(_ eventName: String) -> Bool { EventName.published.contains(eventName) && filter.matches(eventName) }
 
     public func deliver(_ event: OutboxMessage) async throws {
         let body = try await envelope.body(for: event)

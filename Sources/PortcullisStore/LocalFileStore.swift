@@ -25,6 +25,12 @@ public struct LocalFileStore: FileStore {
         try? FileManager.default.removeItem(atPath: path(file.name))
     }
 
+    public func read(_ name: String, from store: any Store) async throws -> [UInt8]? {
+        // Names are ours (32 hex + extension): no separator, no dot file.
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") }), !name.hasPrefix(".") else { return nil }
+        return FileManager.default.contents(atPath: path(name)).map { [UInt8]($0) }
+    }
+
     func path(_ name: String) -> String {
         (directory as NSString).appendingPathComponent(name)
     }

@@ -17,7 +17,7 @@ extension SQLTransaction {
         return try cipher.open(value)
     }
 
-    static let profileColumns = "id, user_id, author, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at"
+    static let profileColumns = "id, user_id, author, applicant_id, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at"
 
     func profiles(userID: Int64) async throws -> [Profile] {
         try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE user_id = \(bind: userID) ORDER BY id")
@@ -35,6 +35,7 @@ extension SQLTransaction {
         p.id = try row.int64("id")
         p.userID = try row.int64("user_id")
         p.author = try row.optionalString("author")
+        p.applicantID = try row.optionalString("applicant_id")
         return p
     }
 
@@ -111,16 +112,25 @@ extension SQLTransaction {
 
     func documents(userID: Int64) async throws -> [DocumentRecord] {
         try await db.raw("""
-            SELECT id, user_id, upload, doc_type, doc_number_encrypted, doc_expire, doc_category, identificator, metadata, created_at
+            SELECT id, user_id, upload, doc_type, doc_number_encrypted, doc_expire, doc_category, identificator, metadata, created_at,
+                   kycaid_document_id
             FROM documents WHERE user_id = \(bind: userID) ORDER BY id
             """).all().map { row in
-            DocumentRecord(
+            var document = DocumentRecord(
                 id: try row.int64("id"), userID: try row.int64("user_id"), upload: try row.string("upload"),
                 docType: try row.string("doc_type"), docNumber: try open(row.optionalString("doc_number_encrypted")),
                 docExpire: try row.optionalString("doc_expire"), docCategory: try row.optionalString("doc_category"),
                 identificator: try row.string("identificator"), metadata: try row.optionalString("metadata"),
                 createdAt: try row.int64("created_at")
             )
+            document.kycaidDocumentID = try row.optionalString("kycaid_document_id")
+            return document
+        }
+    }
+
+    func setKYCAIDDocumentID(_ kycaidID: String, documentIDs: [Int64]) async throws {
+        for id in documentIDs {
+            try await db.raw("UPDATE documents SET kycaid_document_id = \(bind: kycaidID) WHERE id = \(bind: id)").run()
         }
     }
 
@@ -138,6 +148,10 @@ extension SQLTransaction {
 extension SQLTransaction {
     func setApplicantID(profileID: Int64, applicantID: String) async throws {
         try await db.raw("UPDATE profiles SET applicant_id = \(bind: applicantID) WHERE id = \(bind: profileID)").run()
+    }
+
+    func profile(id: Int64) async throws -> Profile? {
+        try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE id = \(bind: id)").first().map(profile)
     }
 
     func profile(applicantID: String) async throws -> Profile? {

@@ -4,8 +4,10 @@ import SQLKit
 
 extension SQLTransaction {
     func enqueueEvent(name: String, payload: String, changes: String?, jti: String, sinks: [String], now: Int64) async throws {
-        // An event no sink takes is kept for audit, delivered at once.
+        // An event no sink takes is kept for audit, delivered at once (so without its secrets).
         let delivered: Int64? = sinks.isEmpty ? now : nil
+        let (payload, changes) = sinks.isEmpty ? (EventRetention.retained(payload) ?? "{}", EventRetention.retained(changes))
+                                               : (payload, changes)
         let row = try await db.raw("""
             INSERT INTO outbox (name, payload, changes, jti, attempts, next_attempt_at, delivered_at, created_at)
             VALUES (\(bind: name), \(bind: payload), \(bind: changes), \(bind: jti), 0, \(bind: now), \(bind: delivered), \(bind: now))
@@ -61,18 +63,14 @@ extension SQLTransaction {
         }
     }
 
-    /// Delivered everywhere: kept for audit, without its secrets (tokens).
+    /// Delivered everywhere: kept for audit, without its secrets (EventRetention).
     private func finish(eventID id: Int64, now: Int64) async throws {
-        let row = try await db.raw("SELECT payload FROM outbox WHERE id = \(bind: id)").first()
-        var payload = try row?.string("payload") ?? "{}"
-        if var object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any], object["token"] != nil {
-            object["token"] = "<delivered>"
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-                payload = String(decoding: data, as: UTF8.self)
-            }
-        }
+        let row = try await db.raw("SELECT payload, changes FROM outbox WHERE id = \(bind: id)").first()
+        let payload = EventRetention.retained(try row?.string("payload")) ?? "{}"
+        let changes = EventRetention.retained(try row?.optionalString("changes"))
         try await db.raw("""
-            UPDATE outbox SET delivered_at = \(bind: now), payload = \(bind: payload), last_error = NULL WHERE id = \(bind: id)
+            UPDATE outbox SET delivered_at = \(bind: now), payload = \(bind: payload), changes = \(bind: changes), last_error = NULL
+            WHERE id = \(bind: id)
             """).run()
     }
 

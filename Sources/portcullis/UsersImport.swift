@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PortcullisCore
+import PortcullisHTTP
 
 extension Users {
     /// Imports a Barong `users` export (JSON lines; README "Moving from Barong").
@@ -17,7 +18,8 @@ extension Users {
             LogSetup.bootstrap(config)
             guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("--file '\(file)' cannot be read") }
             let runtime = try await Runtime.open(config: config, logger: Logger(label: "portcullis"), migrate: true, needsKey: false)
-            let importer = BarongUserImporter(store: runtime.store)
+            let events = EventWriter(domain: config.domain, routing: Services.eventRouting(config: config))
+            let importer = BarongUserImporter(store: runtime.store, events: events)
             let started = Date()
             var total = BarongUserImporter.Outcome()
             var batch: [(line: Int, row: ImportRow)] = []
@@ -25,7 +27,7 @@ extension Users {
             let now = SystemClock().now()
             func flush() async throws {
                 guard !batch.isEmpty else { return }
-                let outcome = try await importer.importBatch(batch)
+                let outcome = try await importer.importBatch(batch, now: now)
                 total.imported += outcome.imported
                 total.alreadyPresent += outcome.alreadyPresent
                 total.failed += outcome.failed

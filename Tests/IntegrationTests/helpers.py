@@ -371,35 +371,72 @@ TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
 
 
 class FakeKYCAID(LoopbackServer):
-    """KYCAID's API on loopback: creates applicants, serves verifications."""
+    """KYCAID's API on loopback. Records every call (method, path, JSON body
+    or the uploaded file) in `calls`; creates applicants, files, documents,
+    addresses and verifications with ids like `doc-2`; serves the
+    verifications a test puts in `verifications`. `down = True` answers
+    503 to everything (an outage); `refuse[(method, path)] = status`
+    answers that status while it is set."""
 
     def __init__(self):
-        self.applicants = []
+        self.calls = []
         self.verifications = {}
         self.tokens = []
+        self.down = False
+        self.refuse = {}
+        self.counter = 0
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
+            def answer(self):
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
                 fake.tokens.append(self.headers.get("Authorization"))
-                if self.path.endswith("/applicants"):
-                    fake.applicants.append(body)
-                    return send_json(self, 201, {"applicant_id": "app-%d" % len(fake.applicants)})
+                path = self.path.rstrip("/")
+                if fake.down:
+                    return send_json(self, 503, {"error": "maintenance"})
+                if (self.command, path) in fake.refuse:
+                    return send_json(self, fake.refuse[(self.command, path)], {"type": "validation", "errors": [{"message": "no"}]})
+                call = {"method": self.command, "path": path}
+                if path == "/files":
+                    call["file"] = fake.file_of(self.headers.get("Content-Type", ""), raw)
+                elif raw:
+                    call["body"] = json.loads(raw)
+                fake.calls.append(call)
+                if self.command == "GET":
+                    key = path.rsplit("/", 1)[-1]
+                    return send_json(self, 200, fake.verifications[key]) if key in fake.verifications else send_json(self, 404, {})
+                fake.counter += 1
+                kinds = {"/applicants": "applicant", "/files": "file", "/documents": "document", "/addresses": "address",
+                         "/verifications": "verification"}
+                if self.command == "PATCH" and path.startswith("/documents/"):
+                    return send_json(self, 200, {"document_id": path.rsplit("/", 1)[-1]})
+                if path in kinds:
+                    kind = kinds[path]
+                    ident = f"{kind[:3] if kind != 'applicant' else 'app'}-{fake.counter}"
+                    return send_json(self, 201, {f"{kind}_id": ident})
                 send_json(self, 404, {})
 
-            def do_GET(self):
-                fake.tokens.append(self.headers.get("Authorization"))
-                key = self.path.rsplit("/", 1)[-1]
-                if key in fake.verifications:
-                    return send_json(self, 200, fake.verifications[key])
-                send_json(self, 404, {})
+            do_GET = do_POST = do_PATCH = answer
 
             def log_message(self, *args):
                 pass
 
         LoopbackServer.__init__(self, Handler)
+
+    @staticmethod
+    def file_of(content_type, raw):
+        """The one part of a multipart/form-data upload: its field, file name, type and bytes."""
+        import email.parser
+        import email.policy
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        [part] = list(message.iter_parts())
+        return {"field": part.get_param("name", header="content-disposition"), "filename": part.get_filename(),
+                "content_type": part.get_content_type(), "bytes": part.get_payload(decode=True)}
+
+    def of(self, method, path):
+        return [c for c in self.calls if c["method"] == method and c["path"] == path]
 
     def url(self):
         return f"http://127.0.0.1:{self.port}/"

@@ -54,6 +54,12 @@ def verify(message, server):
     return claims
 
 
+def record_of(message):
+    """The event record of a message, unverified (for picking messages; verify() checks them)."""
+    payload = json.loads(message["body"])["payload"]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["event"]["record"]
+
+
 def signup(server, email):
     r = requests.post(server.url("/identity/users"), json={"email": email, "password": STRONG})
     assert r.status_code == 201, r.text
@@ -263,7 +269,9 @@ def test_admin_label_changes_publish_model_label_events_and_document_decisions(m
 
     label("POST", "document", "pending")
     label("PUT", "document", "verified", "passport checked")
-    created = verify(consumer.wait_for(lambda m: m["routing_key"] == "label.created")[0], server)["event"]
+    # Private labels the server writes itself (the first user's `email`) are published too: pick the operator's.
+    created = verify(consumer.wait_for(lambda m: m["routing_key"] == "label.created" and record_of(m)["key"] == "document")[0],
+                     server)["event"]
     record = created["record"]
     assert set(record) == {"id", "key", "value", "user"}, "model records drop their nulls (no description yet)"
     assert (record["key"], record["value"], record["user"]["uid"]) == ("document", "pending", uid)
@@ -306,3 +314,94 @@ def test_user_model_events_carry_the_record_and_what_changed(make_server, rabbit
     root_changes = [e["changes"] for e in updates() if e["record"]["uid"] != uid]
     # The first user became superadmin, then active with level 1 (email verified).
     assert {"role": "member"} in root_changes and {"state": "pending", "level": 0} in root_changes, root_changes
+
+
+def test_kyc_model_events_carry_their_records(make_server, rabbit, consumer):
+    from helpers import TINY_JPEG
+    from test_admin import query
+    for key in ("profile.created", "profile.updated", "document.created", "data_storage.created", "label.created"):
+        consumer.bind("barong.events.model", key)
+    server = make_server(env={**rabbit.env_for_portcullis(), "BARONG_USER_STORAGE_TITLES": "passport_scan"})
+    root = requests.Session()
+    r = root.post(server.url("/identity/users"), json={"email": "root@example.com", "password": STRONG})
+    root.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    user = requests.Session()
+    r = user.post(server.url("/identity/users"), json={"email": "kyc@example.com", "password": STRONG})
+    uid = r.json()["uid"]
+    user.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+
+    r = user.post(server.url("/resource/profiles"), json={"first_name": "Ann", "last_name": "Lee", "dob": "1991-02-03",
+                                                          "country": "UA", "metadata": '{"note":"x"}'})
+    assert r.status_code == 201, r.text
+    r = user.put(server.url("/resource/profiles"), json={"last_name": "Leigh", "city": "Kyiv", "confirm": True})
+    assert r.status_code == 200, r.text
+    r = root.put(server.url("/admin/profiles"), json={"uid": uid, "state": "verified"})
+    assert r.status_code == 200, r.text
+    r = user.post(server.url("/resource/documents"), data={"doc_type": "Passport", "doc_number": "AB 123", "doc_expire": "2099-01-01"},
+                  files=[("upload[]", ("p.jpg", TINY_JPEG))])
+    assert r.status_code == 201, r.text
+    upload = user.get(server.url("/resource/documents")).json()[0]["upload"]
+    r = user.post(server.url("/resource/data_storage"), json={"title": "passport_scan", "data": '{"pages":2}'})
+    assert r.status_code == 201, r.text
+
+    def events(key, count=1):
+        found = consumer.wait_for(lambda m: m["routing_key"] == key and record_of(m)["user"]["uid"] == uid, count=count)
+        return [verify(m, server)["event"] for m in found]
+
+    [created] = events("profile.created")
+    record = created["record"]
+    assert (record["first_name"], record["last_name"], record["dob"], record["country"]) == ("Ann", "Lee", "1991-02-03", "UA")
+    assert record["metadata"] == '{"note":"x"}' and record["user"]["uid"] == uid
+    assert "city" not in record and "address" not in record, "model records drop their nulls"
+    assert set(record) == {"user", "first_name", "last_name", "dob", "country", "metadata", "created_at", "updated_at"}
+    confirmed, verified = events("profile.updated", count=2)
+    assert confirmed["record"]["last_name"] == "Leigh" and confirmed["record"]["city"] == "Kyiv"
+    assert confirmed["changes"] == {"last_name": "Lee", "city": None}
+    assert verified["changes"] == {}, "a state decision changes no field of the record (Barong sends it all the same)"
+    [document] = events("document.created")
+    assert document["record"]["upload"] == upload and document["record"]["doc_type"] == "Passport"
+    assert document["record"]["doc_number"] == "AB 123" and document["record"]["doc_expire"] == "2099-01-01"
+    assert "metadata" not in document["record"]
+    [storage] = events("data_storage.created")
+    assert (storage["record"]["title"], storage["record"]["data"]) == ("passport_scan", '{"pages":2}')
+    labels = {(e["record"]["key"], e["record"]["value"]) for e in events("label.created", count=3)}
+    assert {("profile", "drafted"), ("document", "pending"), ("passport_scan", "recorded")} <= labels, labels
+
+    # Once every sink has them, the outbox keeps them for audit without the personal fields.
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        rows = query(server, "SELECT payload, changes FROM outbox WHERE name = 'model.profile.updated' AND delivered_at IS NOT NULL")
+        if len(rows) == 2:
+            break
+        time.sleep(0.2)
+    assert len(rows) == 2, rows
+    for payload, changes in rows:
+        kept = json.loads(payload)
+        assert kept["first_name"] == "<delivered>" and kept["dob"] == "<delivered>" and kept["user"]["uid"] == uid
+        assert "Leigh" not in payload and "Lee" not in changes
+
+
+def test_the_cli_and_the_barong_import_publish_user_created(make_server, rabbit, consumer, tmp_path):
+    from conftest import run_cli
+    consumer.bind("barong.events.model", "user.created")
+    consumer.bind("barong.events.model", "user.updated")
+    server = make_server(env=rabbit.env_for_portcullis())
+    r = run_cli("users", "create", "--email", "ops@example.com", "--password", STRONG, "--role", "admin",
+                env=server.env, cwd=server.dir)
+    assert r.returncode == 0, r.stderr
+    rows = [{"uid": f"ID00000000{i}", "email": f"old{i}@example.com", "role": "member", "state": "active",
+             "password_digest": "$2a$04$" + "x" * 53, "referral_uid": "ID000000001" if i == 2 else None} for i in (1, 2)]
+    path = tmp_path / "users.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    r = run_cli("users", "import", "--file", str(path), env=server.env, cwd=server.dir)
+    assert r.returncode == 0, r.stderr
+    # The running server's outbox loop publishes what the CLI wrote.
+    found = consumer.wait_for(lambda m: m["routing_key"] == "user.created", count=3)
+    records = {record["email"]: record for record in (verify(m, server)["event"]["record"] for m in found)}
+    # Created as Barong does (pending), then activated by its verified email in the same transaction.
+    assert records["ops@example.com"]["role"] == "admin" and records["ops@example.com"]["state"] == "pending"
+    [activated] = consumer.wait_for(lambda m: m["routing_key"] == "user.updated" and record_of(m)["email"] == "ops@example.com")
+    event = verify(activated, server)["event"]
+    assert event["record"]["state"] == "active" and event["changes"]["state"] == "pending"
+    assert records["old1@example.com"]["uid"] == "ID000000001" and "referral_uid" not in records["old1@example.com"]
+    assert records["old2@example.com"]["referral_uid"] == "ID000000001"

@@ -37,10 +37,11 @@ public struct AdminProfileService: Sendable {
                 throw APIError(.unprocessable, ErrorKey.Admin.secondAdminApproval)
             }
             guard Self.states.contains(state) else { throw APIError(.unprocessable, ErrorKey.Admin.stateInclusion) }
+            let before = profile
             profile.state = state
             profile.updatedAt = now
             try await tx.updateProfile(profile)
-            try await events.emit("profile.updated", user: user, extra: ["state": state], withDomain: false, in: tx, now: now)
+            try await events.profileUpdated(from: before, to: profile, of: user, in: tx, now: now)
             _ = try await rules.setPrivateLabel("profile", state, on: user, in: tx, now: now)
             return profile
         }

@@ -42,14 +42,13 @@ public enum EventName {
     public static let sessionCreate = "system.session.create"
     public static let accountDeleted = "system.user.account.deleted"
 
-    /// The events whose records follow events.md E3 today, and so leave for
-    /// RabbitMQ and webhooks. The others (documents, profiles, data
-    /// storage) are kept in the outbox only until their records follow E3
-    /// too (issue 18, to be continued).
+    /// The events of events.md E3: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
-        "model.label.created", "model.label.updated", "system.document.verified", "system.document.rejected",
-        "model.user.created", "model.user.updated",
+        "system.document.verified", "system.document.rejected",
+        "model.user.created", "model.user.updated", "model.profile.created", "model.profile.updated",
+        "model.label.created", "model.label.updated", "model.document.created",
+        "model.data_storage.created", "model.data_storage.updated",
     ]
 }
 

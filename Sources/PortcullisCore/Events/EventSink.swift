@@ -2,10 +2,8 @@
 /// Each sink has its own delivery state per event, so a failing sink delays
 /// only itself.
 public protocol EventSink: Sendable {
-    /// Stable across restarts: the delivery rows carry it.
+    /// Stable across restarts: the delivery rows carry it (`SinkRoute.sink`).
     var name: String { get }
-    /// Whether events of this name are delivered here (decided when the event is written).
-    func accepts(_ eventName: String) -> Bool
     /// Delivers `events` in order; returns how many, from the first, were
     /// delivered, and the error that stopped the rest (nil when all went).
     func deliver(_ events: [OutboxMessage]) async -> SinkResult
@@ -31,14 +29,45 @@ extension SingleEventSink {
     }
 }
 
+/// Which events one sink takes, known from the configuration alone, so
+/// that whatever writes events (the server, the CLI) routes them alike
+/// without building the sinks.
+public struct SinkRoute: Sendable {
+    public let sink: String
+    let takes: @Sendable (String) -> Bool
+
+    public init(sink: String, takes: @escaping @Sendable (String) -> Bool) { self.sink = sink; self.takes = takes }
+
+    /// Mail: the two token events.
+    public static let mail = SinkRoute(sink: "mail") { $0 == EventName.emailConfirmationToken || $0 == EventName.passwordResetToken }
+    /// RabbitMQ: every event of events.md E3.
+    public static let rabbitMQ = SinkRoute(sink: "rabbitmq") { EventName.published.contains($0) }
+    /// KYCAID: the submissions and callbacks it is sent (`kycaid.*`, never published).
+    public static let kycaid = SinkRoute(sink: "kycaid") { $0.hasPrefix(KYCAIDEvent.prefix) }
+
+    /// One `event_webhooks` entry: the published events its filter names. Named
+    /// after its URL, so the delivery rows stay with the endpoint if the list is reordered.
+    public static func webhook(_ webhook: EventWebhook) -> SinkRoute {
+        let filter = EventFilter(webhook.events)
+        return SinkRoute(sink: "webhook:" + String(sha256Hex(webhook.url).prefix(12))) {
+            EventName.published.contains($0) && filter.matches($0)
+        }
+    }
+}
+
 /// Which sinks take an event: asked once, when the event is written.
 public struct EventRouting: Sendable {
-    let sinks: [any EventSink]
-    public init(sinks: [any EventSink]) { self.sinks = sinks }
-    public static let none = EventRouting(sinks: [])
+    let routes: [SinkRoute]
+    public init(routes: [SinkRoute]) { self.routes = routes }
+    public static let none = EventRouting(routes: [])
+
+    /// Mail always; RabbitMQ when a broker is set; KYCAID when it is the provider; each webhook.
+    public static func configured(rabbitMQ: Bool, kycaid: Bool, webhooks: [EventWebhook]) -> EventRouting {
+        EventRouting(routes: [.mail] + (rabbitMQ ? [.rabbitMQ] : []) + (kycaid ? [.kycaid] : []) + webhooks.map(SinkRoute.webhook))
+    }
 
     public func sinks(for eventName: String) -> [String] {
-        sinks.filter { $0.accepts(eventName) }.map(\.name)
+        routes.filter { $0.takes(eventName) }.map(\.sink)
     }
 }
 

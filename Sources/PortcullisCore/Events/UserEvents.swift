@@ -10,6 +10,12 @@ extension EventWriter {
                           in: tx, now: now)
     }
 
+    /// An imported user, whose referrer is linked only once every row is in.
+    public func userCreated(_ user: User, referralUID: String?, in tx: any StoreTransaction, now: Int64) async throws {
+        try await enqueue("model.user.created", record: EventPayload.text(Self.compact(payloads.user(user, referralUID: referralUID))),
+                          in: tx, now: now)
+    }
+
     public func userUpdated(from old: User, to new: User, in tx: any StoreTransaction, now: Int64) async throws {
         let after = try await userObject(new, in: tx)
         let before = old.referralID == new.referralID ? payloads.user(old, referralUID: after["referral_uid"] as? String)

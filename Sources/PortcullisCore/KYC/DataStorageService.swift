@@ -36,7 +36,7 @@ public struct DataStorageService: Sendable {
             try await store.write { tx in
                 try await tx.insertDataStorage(userID: user.id, title: title, data: data, now: now)
                 _ = try await rules.setPrivateLabel(LabelRules.normalize(title), "recorded", on: user, in: tx, now: now)
-                try await events.emit("data_storage.created", user: user, extra: ["title": title], withDomain: false, in: tx, now: now)
+                try await events.dataStorageCreated(title: title, data: data, of: user, in: tx, now: now)
             }
         } catch is DuplicateRecord {
             throw APIError(.unprocessable, "title.taken")

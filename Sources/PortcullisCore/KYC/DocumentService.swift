@@ -30,14 +30,15 @@ public struct DocumentService: Sendable {
     let requireExpiry: Bool
     let maxBytes: Int
     let salt: String
+    let kycaid: KYCAIDSubmissions
 
     public static let types = ["Passport", "Identity card", "Driver license", "Utility Bill", "Residental", "Institutional", "Address"]
     static let categories: Set<String> = ["front_side", "back_side", "selfie"]
 
     public init(store: any Store, files: any FileStore, rules: UserStatusRules, events: EventWriter, clock: any Clock,
-                limit: Int, requireExpiry: Bool, maxBytes: Int, salt: String) {
+                limit: Int, requireExpiry: Bool, maxBytes: Int, salt: String, kycaid: KYCAIDSubmissions) {
         self.store = store; self.files = files; self.rules = rules; self.events = events; self.clock = clock
-        self.limit = limit; self.requireExpiry = requireExpiry; self.maxBytes = maxBytes; self.salt = salt
+        self.limit = limit; self.requireExpiry = requireExpiry; self.maxBytes = maxBytes; self.salt = salt; self.kycaid = kycaid
     }
 
     public func list(for user: User) async throws -> [DocumentRecord] {
@@ -116,7 +117,7 @@ public struct DocumentService: Sendable {
         }
         let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)
         let index = input.docNumber.map { SaltedCRC32.index($0, salt: salt) }
-        let (rules, events, files, batch) = (self.rules, self.events, self.files, staged)
+        let (rules, events, files, batch, kycaid) = (self.rules, self.events, self.files, staged, self.kycaid)
         do {
             try await store.write { tx in
                 // Again under the user's lock: uploads racing on two instances cannot pass the limit together.
@@ -124,16 +125,29 @@ public struct DocumentService: Sendable {
                 if let limit { try Self.checkLimit(limit, count: try await tx.documents(userID: user.id).count, adding: batch.count) }
                 for file in batch {
                     try await files.record(file, in: tx, now: now)
-                    try await tx.insertDocument(DocumentRecord(
+                    let document = DocumentRecord(
                         id: 0, userID: user.id, upload: file.name, docType: input.docType, docNumber: input.docNumber,
                         docExpire: input.docExpire, docCategory: input.docCategory, identificator: identificator,
                         metadata: input.metadata, createdAt: now
-                    ), numberIndex: index, now: now)
-                    try await events.emit("document.created", user: user, extra: ["upload": file.name, "doc_type": input.docType],
-                                          withDomain: false, in: tx, now: now)
+                    )
+                    try await tx.insertDocument(document, numberIndex: index, now: now)
+                    try await events.documentCreated(document, of: user, in: tx, now: now)
                 }
-                // KYC step with the local provider: the label waits for review.
-                if let label { _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now) }
+                guard let label else { return }
+                if label == "address" {
+                    // Address step: the label waits; with KYCAID the proof goes there.
+                    _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                    try await kycaid.address(userID: user.id, identificator: identificator, in: tx, now: now)
+                } else if !kycaid.enabled {
+                    // Document step, local provider: the label waits for an operator.
+                    _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                } else {
+                    // With KYCAID: once the batch has the files its type needs (api-resource.md §4).
+                    let count = try await tx.documents(userID: user.id).filter { $0.identificator == identificator }.count
+                    guard KYCAIDSubmissions.completes(docType: input.docType, count: count, added: batch.count) else { return }
+                    _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                    try await kycaid.documents(userID: user.id, identificator: identificator, in: tx, now: now)
+                }
             }
         } catch {
             for file in staged { await files.discard(file) }

@@ -5,10 +5,10 @@ public struct ProfileService: Sendable {
     let rules: UserStatusRules
     let events: EventWriter
     let clock: any Clock
-    let kyc: KYCCallbackService
+    let kycaid: KYCAIDSubmissions
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock, kyc: KYCCallbackService) {
-        self.store = store; self.rules = rules; self.events = events; self.clock = clock; self.kyc = kyc
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock, kycaid: KYCAIDSubmissions) {
+        self.store = store; self.rules = rules; self.events = events; self.clock = clock; self.kycaid = kycaid
     }
 
     public func list(for user: User) async throws -> [Profile] {
@@ -32,42 +32,41 @@ public struct ProfileService: Sendable {
         let errors = ProfileRules.errors(profile, now: now)
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         let draft = profile
-        let (rules, events) = (self.rules, self.events)
-        let saved: Profile = try await store.write { tx in
+        let (rules, events, kycaid) = (self.rules, self.events, self.kycaid)
+        return try await store.write { tx in
             try await tx.lockUser(id: user.id)
             let existing = try await tx.profiles(userID: user.id)
             if existing.contains(where: { $0.state == "drafted" || $0.state == "submitted" }) {
                 throw APIError(.unprocessable, ErrorKey.Profile.stateExists)
             }
             let saved = try await tx.insertProfile(userID: user.id, draft)
-            try await events.emit("profile.created", user: user, extra: ["state": saved.state], withDomain: false, in: tx, now: now)
+            try await events.profileCreated(saved, of: user, in: tx, now: now)
             _ = try await rules.setPrivateLabel("profile", saved.state, on: user, in: tx, now: now)
+            try await kycaid.applicant(for: saved, in: tx, now: now)
             return saved
         }
-        await kyc.profileSubmitted(saved, user: user)
-        return saved
     }
 
     public func update(_ input: ProfileInput, for user: User) async throws -> Profile {
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
-        let updated: Profile = try await store.write { tx in
+        let (rules, events, kycaid) = (self.rules, self.events, self.kycaid)
+        return try await store.write { tx in
             try await tx.lockUser(id: user.id)
             guard var profile = try await tx.profiles(userID: user.id).last(where: { $0.state == "drafted" }) else {
                 throw APIError(.notFound, ErrorKey.Profile.notEditable)
             }
+            let before = profile
             Self.apply(input, to: &profile)
             if input.confirm { profile.state = "submitted" }
             profile.updatedAt = now
             let errors = ProfileRules.errors(profile, now: now)
             guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
             try await tx.updateProfile(profile)
-            try await events.emit("profile.updated", user: user, extra: ["state": profile.state], withDomain: false, in: tx, now: now)
+            try await events.profileUpdated(from: before, to: profile, of: user, in: tx, now: now)
             _ = try await rules.setPrivateLabel("profile", profile.state, on: user, in: tx, now: now)
+            try await kycaid.applicant(for: profile, in: tx, now: now)
             return profile
         }
-        await kyc.profileSubmitted(updated, user: user)
-        return updated
     }
 
     /// Copies the sent fields, squishing names as the rules expect.

@@ -10,11 +10,7 @@ public struct MailSink: SingleEventSink {
         self.templates = templates
     }
 
-    public var name: String { "mail" }
-
-    public func accepts(_ name: String) -> Bool {
-        name == EventName.emailConfirmationToken || name == EventName.passwordResetToken
-    }
+    public var name: String { SinkRoute.mail.sink }
 
     public func deliver(_ message: OutboxMessage) async throws {
         guard let object = try JSONSerialization.jsonObject(with: Data(message.payload.utf8)) as? [String: Any],

@@ -98,7 +98,9 @@ public struct ImportFailure: Error, Sendable {
 /// run adds nothing. Referrals are linked once every row is in.
 public struct BarongUserImporter: Sendable {
     let store: any Store
-    public init(store: any Store) { self.store = store }
+    /// One `model.user.created` per imported user (events.md E3).
+    let events: EventWriter
+    public init(store: any Store, events: EventWriter) { self.store = store; self.events = events }
 
     public struct Outcome: Sendable {
         public var imported = 0
@@ -107,8 +109,9 @@ public struct BarongUserImporter: Sendable {
         public init() {}
     }
 
-    public func importBatch(_ rows: [(line: Int, row: ImportRow)]) async throws -> Outcome {
-        try await store.write { tx in
+    public func importBatch(_ rows: [(line: Int, row: ImportRow)], now: Int64) async throws -> Outcome {
+        let events = self.events
+        return try await store.write { tx in
             var outcome = Outcome()
             for (line, row) in rows {
                 if let userID = try await tx.importUser(row) {
@@ -120,6 +123,9 @@ public struct BarongUserImporter: Sendable {
                     // A ban Barong's operators set stays one here (issue 17, defect 3).
                     if UserStatusRules.operatorStates.contains(row.state) {
                         try await tx.holdState(userID: userID, row.state, now: row.createdAt)
+                    }
+                    if let user = try await tx.user(id: userID) {
+                        try await events.userCreated(user, referralUID: row.referralUID, in: tx, now: now)
                     }
                 } else if let existing = try await tx.user(uid: row.uid), existing.email == row.email {
                     outcome.alreadyPresent += 1

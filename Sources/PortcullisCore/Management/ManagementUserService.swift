@@ -113,7 +113,8 @@ public struct ManagementUserService: Sendable {
                 )
                 try await tx.markPhoneValidated(id: record.id, now: now)
             }
-            _ = try await tx.insertProfile(userID: user.id, staged)
+            let saved = try await tx.insertProfile(userID: user.id, staged)
+            try await rules.events?.profileCreated(saved, of: user, in: tx, now: now)
         }
     }
 

@@ -29,11 +29,14 @@ public protocol FileStore: Sendable {
     func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws
     /// After a failed transaction: removes what `stage` kept outside it.
     func discard(_ file: StagedFile) async
+    /// A stored file's bytes (to send it on to KYCAID), nil when there is none.
+    func read(_ name: String, from store: any Store) async throws -> [UInt8]?
 }
 
 /// Uploaded files as rows of the store (PostgreSQL deployments keep them so).
 public protocol UploadRepository: Sendable {
     func insertUpload(name: String, bytes: [UInt8], now: Int64) async throws
+    func upload(name: String) async throws -> [UInt8]?
 }
 
 /// Files in the database every instance shares: no instance keeps state on
@@ -51,4 +54,8 @@ public struct DatabaseFileStore: FileStore {
 
     /// Nothing outside the transaction: its rollback removed the row.
     public func discard(_ file: StagedFile) async {}
+
+    public func read(_ name: String, from store: any Store) async throws -> [UInt8]? {
+        try await store.read { tx in try await tx.upload(name: name) }
+    }
 }

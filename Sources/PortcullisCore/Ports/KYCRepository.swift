@@ -24,6 +24,8 @@ public struct DocumentRecord: Sendable, Equatable {
     public var identificator: String
     public var metadata: String?
     public var createdAt: Int64
+    /// The KYCAID document it was sent as (provider `kycaid`), else nil.
+    public var kycaidDocumentID: String?
 
     public init(id: Int64, userID: Int64, upload: String, docType: String, docNumber: String?, docExpire: String?,
                 docCategory: String?, identificator: String, metadata: String?, createdAt: Int64) {
@@ -48,5 +50,8 @@ public protocol KYCRepository: Sendable {
     func documents(userID: Int64) async throws -> [DocumentRecord]
     func insertDocument(_ document: DocumentRecord, numberIndex: Int64?, now: Int64) async throws
     func setApplicantID(profileID: Int64, applicantID: String) async throws
+    /// The KYCAID document these rows were sent as.
+    func setKYCAIDDocumentID(_ kycaidID: String, documentIDs: [Int64]) async throws
+    func profile(id: Int64) async throws -> Profile?
     func profile(applicantID: String) async throws -> Profile?
 }

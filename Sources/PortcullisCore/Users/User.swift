@@ -78,6 +78,8 @@ public struct Profile: Sendable, Equatable {
     public var userID: Int64 = 0
     /// The admin uid that created it (`POST admin/profiles`), else nil.
     public var author: String?
+    /// The KYCAID applicant it was registered as (provider `kycaid`), else nil.
+    public var applicantID: String?
     public var firstName: String?
     public var lastName: String?
     public var dob: String?

@@ -11,7 +11,7 @@ public struct UserStatusRules: Sendable {
     ]
 
     /// Writes `model.user.updated` when a save changes the user object (nil: no events, as in some tests).
-    let events: EventWriter?
+    public let events: EventWriter?
 
     public init(activationRequirements: [String], events: EventWriter? = nil) {
         self.events = events
@@ -50,15 +50,19 @@ public struct UserStatusRules: Sendable {
         return level
     }
 
-    /// Writes a private label and recomputes state and level in the same transaction.
+    /// Writes a private label and recomputes state and level in the same
+    /// transaction, with its `model.label.*` (and `system.document.*`) events.
     public func setPrivateLabel(
         _ key: String, _ value: String, on user: User, in tx: any StoreTransaction, now: Int64
     ) async throws -> User {
         // The user's lock before the label's row: one lock order everywhere, so
         // two instances changing one user's labels wait instead of deadlocking.
         try await tx.lockUser(id: user.id)
+        let previous = events == nil ? nil : try await tx.adminLabels(userID: user.id).first { $0.key == key && $0.scope == "private" }
         try await tx.upsertLabel(userID: user.id, key: key, value: value, scope: "private", now: now)
-        return try await recompute(user, in: tx, now: now)
+        let updated = try await recompute(user, in: tx, now: now)
+        try await events?.labelWritten(key: key, scope: "private", previous: previous, of: updated, in: tx, now: now)
+        return updated
     }
 
     /// Deletes a private label and recomputes state and level.

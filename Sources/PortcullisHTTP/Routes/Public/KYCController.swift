@@ -12,7 +12,7 @@ struct KYCController {
 
     @Sendable func callback(_ request: Request, context: PortcullisContext) async throws -> Response {
         do {
-            try services.kyc.callback(
+            try await services.kyc.callback(
                 rawBody: context.params.rawBody, integrity: request.headers[.dataIntegrity],
                 verificationID: context.params.text("verification_id"), applicantID: context.params.text("applicant_id")
             )
