@@ -55,16 +55,12 @@ public final class RabbitMQSink: EventSink, @unchecked Sendable {
     }
 
     public func deliver(_ events: [OutboxMessage]) async -> SinkResult {
-        var bodies: [Outgoing] = []
-        for event in events {
-            do {
-                let (exchange, key) = Self.route(event.name)
-                bodies.append((exchange, key, event.jti, try await envelope.body(for: event)))
-            } catch {
-                return await publish(bodies, failure: error)
-            }
+        let signed = await envelope.bodies(for: events)
+        let bodies: [Outgoing] = zip(events, signed.bodies).map { event, body in
+            let (exchange, key) = Self.route(event.name)
+            return (exchange, key, event.jti, body)
         }
-        return await publish(bodies, failure: nil)
+        return await publish(bodies, failure: signed.error)
     }
 
     private func publish(_ bodies: [Outgoing], failure: (any Error)?) async -> SinkResult {

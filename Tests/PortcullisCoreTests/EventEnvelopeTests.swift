@@ -42,4 +42,28 @@ struct EventEnvelopeTests {
         #expect(url.eventAPIRabbitMQURL == "amqp://u:p@broker:5673/%2Fx")
         #expect(throws: ConfigError.self) { try ConfigLoader().load(file: nil, environment: ["EVENT_API_RABBITMQ_URL": "http://x"]) }
     }
+
+    struct FailingSigner: ServerSigner {
+        struct Refused: Error {}
+        /// Refuses the signing input of the event whose jti is "e5".
+        func sign(_ signingInput: [UInt8]) async throws -> [UInt8] {
+            let payload = String(decoding: signingInput.split(separator: UInt8(ascii: ".")).last ?? [], as: UTF8.self)
+            let claims = String(decoding: Base64URL.decode(payload) ?? [], as: UTF8.self)
+            if claims.contains(#""jti":"e5""#) { throw Refused() }
+            return [1]
+        }
+    }
+
+    @Test func aBatchIsSignedInOrderAndStopsAtTheFirstFailure() async throws {
+        let events = (0..<12).map { OutboxMessage(id: Int64($0), name: "model.user.created", payload: "{}", jti: "e\($0)", attempts: 0) }
+        let all = await EventEnvelope(signer: FixedSigner(), clock: FixedClock()).bodies(for: events)
+        #expect(all.error == nil && all.bodies.count == 12)
+        for (index, body) in all.bodies.enumerated() {
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+            let claims = String(decoding: Base64URL.decode(document["payload"] as? String ?? "") ?? [], as: UTF8.self)
+            #expect(claims.contains(#""jti":"e\#(index)""#))
+        }
+        let some = await EventEnvelope(signer: FailingSigner(), clock: FixedClock()).bodies(for: events)
+        #expect(some.bodies.count == 5 && some.error is FailingSigner.Refused)
+    }
 }

@@ -27,4 +27,32 @@ public struct EventEnvelope: Sendable {
             + #"","header":{"kid":"barong"},"signature":""# + Base64URL.encode(signature) + #""}]}"#
         return Array(body.utf8)
     }
+
+    /// The bodies of a batch, signed on every core at once (RS256 signing is
+    /// what publishing spends its time on), in order; stops at the first
+    /// event that cannot be signed and returns its error.
+    public func bodies(for events: [OutboxMessage]) async -> (bodies: [[UInt8]], error: (any Error)?) {
+        let signed = await withTaskGroup(of: Signed.self) { group in
+            for (index, event) in events.enumerated() {
+                group.addTask {
+                    do { return Signed(index: index, body: try await self.body(for: event)) } catch { return Signed(index: index, error: error) }
+                }
+            }
+            var all: [Signed] = []
+            while let one = await group.next() { all.append(one) }
+            return all.sorted { $0.index < $1.index }
+        }
+        var bodies: [[UInt8]] = []
+        for one in signed {
+            guard let body = one.body else { return (bodies, one.error) }
+            bodies.append(body)
+        }
+        return (bodies, nil)
+    }
+
+    struct Signed: Sendable {
+        var index: Int
+        var body: [UInt8]?
+        var error: (any Error)?
+    }
 }
