@@ -38,7 +38,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
         ))
     }
     router.add(middleware: ClientMiddleware(
-        trusted: .forConfig(config), geo: services.geo, akamai: config.gateway == "akamai",
+        resolver: services.clientResolver,
         reader: ParamsReader(bodyLimit: 64 * 1024), uploadReader: ParamsReader(bodyLimit: 10 * 1024 * 1024)
     ))
     router.add(middleware: RestrictionMiddleware(restrictions: services.restrictions))

@@ -37,6 +37,9 @@ public struct Services: Sendable {
     let renderer: EntityRenderer
     let tokens: AccessTokenVerifier
     let cookie: SessionCookie
+    let clientResolver: ClientResolver
+    /// The authorize call, as both listeners make it.
+    let gateway: GatewayCall
     let logger: Logger
     // The admin API (api-admin.md Part A).
     let abilities: AbilityTable
@@ -153,6 +156,8 @@ public struct Services: Sendable {
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)
         cookie = SessionCookie(name: config.sessionName)
+        clientResolver = ClientResolver(trusted: .forConfig(config), geo: geo, akamai: config.gateway == "akamai")
+        gateway = GatewayCall(authorize: authorize, restrictions: restrictions, logger: logger)
         self.abilities = try abilities ?? AbilityTable.defaults()
         adminUsers = AdminUserService(store: store, rules: rules, clock: clock)
         adminLabels = AdminLabelService(store: store, rules: rules, events: events, clock: clock)

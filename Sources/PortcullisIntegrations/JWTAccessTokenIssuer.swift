@@ -57,11 +57,15 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
         return JWTAccessTokenIssuer(keys: keys, clock: clock, lifetime: lifetime)
     }
 
+    public func cachedToken(for identity: AccessIdentity, reuseKey: String) -> String? {
+        guard let cached = cache.withLock({ $0[reuseKey] }), cached.identity == identity,
+              cached.expiresAt - clock.now() > lifetime / 2 else { return nil }
+        return cached.token
+    }
+
     public func token(for identity: AccessIdentity, reuseKey: String) async throws -> String {
+        if let token = cachedToken(for: identity, reuseKey: reuseKey) { return token }
         let now = clock.now()
-        if let cached = cache.withLock({ $0[reuseKey] }), cached.identity == identity, cached.expiresAt - now > lifetime / 2 {
-            return cached.token
-        }
         let claims = Claims(
             uid: identity.uid, email: identity.email, username: identity.username, referral_id: identity.referralID,
             role: identity.role, level: identity.level, state: identity.state, iat: now, exp: now + lifetime,

@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
             if let metrics, let address = config.metricsAddress {
                 group.append(metrics.application(host: address.host, port: address.port, services: services, logger: logger))
             }
+            if let address = config.authorizeAddress {
+                group.append(GatewayListener(host: address.host, port: address.port, services: services, logger: logger))
+            }
             try await ServiceGroup(configuration: .init(
                 services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )).run()

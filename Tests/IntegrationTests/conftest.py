@@ -51,10 +51,16 @@ def free_port():
 
 
 class Server:
-    def __init__(self, env=None, config=None, database_url=None):
+    """The release binary on free loopback ports. `gateway=True` adds the
+    gateway listener (authorize_listen) on a port of its own: `gateway_port`,
+    `authorize_base`; without it both name the main listener."""
+
+    def __init__(self, env=None, config=None, database_url=None, gateway=False):
         self.dir = tempfile.mkdtemp(prefix="portcullis-it-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v2/auth"
+        self.gateway_port = free_port() if gateway else self.port
+        self.authorize_base = f"http://127.0.0.1:{self.gateway_port}/api/v2/auth"
         self.log_path = os.path.join(self.dir, "server.log")
         self.env = dict(os.environ)
         self.env.update({
@@ -63,6 +69,8 @@ class Server:
             "BARONG_DATA_DIR": os.path.join(self.dir, "data"),
             "BARONG_BCRYPT_COST": "4",
         })
+        if gateway:
+            self.env["BARONG_AUTHORIZE_LISTEN"] = f"127.0.0.1:{self.gateway_port}"
         self.env.update(env or {})
         self.args = [BIN, "serve"]
         if config:

@@ -223,9 +223,11 @@ class EchoBackend(LoopbackServer):
 
 class Nginx:
     """A real nginx running deploy/nginx/portcullis.conf with the test's ports;
-    `portcullis_port` may be a list: one upstream server line per instance."""
+    `portcullis_port` may be a list: one upstream server line per instance.
+    `authorize_port` (a port or a list) is where auth_request goes: the
+    gateway listeners, or by default the main ones."""
 
-    def __init__(self, directory, portcullis_port, backend_port):
+    def __init__(self, directory, portcullis_port, backend_port, authorize_port=None):
         import os
         self.dir = directory
         self.port = free_port()
@@ -234,7 +236,10 @@ class Nginx:
             site = f.read()
         ports = portcullis_port if isinstance(portcullis_port, list) else [portcullis_port]
         servers = "\n    ".join(f"server 127.0.0.1:{p};" for p in ports)
-        site = (site.replace("server 127.0.0.1:8001;", servers)
+        authorize = authorize_port or ports
+        authorize = authorize if isinstance(authorize, list) else [authorize]
+        site = (site.replace("server 127.0.0.1:8002;", "\n    ".join(f"server 127.0.0.1:{p};" for p in authorize))
+                    .replace("server 127.0.0.1:8001;", servers)
                     .replace("server 127.0.0.1:9000;", f"server 127.0.0.1:{backend_port};")
                     .replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{self.port};"))
         assert str(self.port) in site and all(str(p) in site for p in ports)

@@ -1,5 +1,6 @@
 """The gateway path end to end: real nginx with deploy/nginx/portcullis.conf,
-auth_request to the real binary, a tiny upstream echoing what it got."""
+auth_request to the real binary (its main listener, or the gateway listener
+of authorize_listen), a tiny upstream echoing what it got."""
 import tempfile
 import time
 
@@ -11,10 +12,12 @@ from conftest import STRONG
 from helpers import EchoBackend, Nginx, api_key_headers, enable_2fa, totp
 
 
-@pytest.fixture
-def gateway(server):
+@pytest.fixture(params=["main listener", "gateway listener"])
+def gateway(request, make_server):
+    """nginx's auth_request to the main listener, or to the gateway listener (authorize_listen)."""
+    server = make_server(gateway=request.param == "gateway listener")
     backend = EchoBackend().start()
-    nginx = Nginx(tempfile.mkdtemp(prefix="portcullis-nginx-"), server.port, backend.port).start()
+    nginx = Nginx(tempfile.mkdtemp(prefix="portcullis-nginx-"), server.port, backend.port, authorize_port=server.gateway_port).start()
     yield server, nginx, backend
     nginx.stop()
     backend.stop()
@@ -90,5 +93,6 @@ def test_api_key_through_nginx(gateway):
     assert requests.get(nginx.url("/api/v2/peatio/account/balances"), headers=signed(later, "0" * 32)).status_code == 401
 
     # Direct calls show the error keys nginx hides.
-    r = requests.get(server.url("/api/v2/peatio/account/balances"), headers=signed(str(int(time.time() * 1000) + 2), "0" * 32))
+    r = requests.get(server.authorize_base + "/api/v2/peatio/account/balances",
+                     headers=signed(str(int(time.time() * 1000) + 2), "0" * 32))
     assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_signature"]}

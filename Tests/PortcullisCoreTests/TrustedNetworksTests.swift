@@ -56,4 +56,19 @@ struct TrustedNetworksTests {
             }
         }
     }
+
+    @Test func authorizeListenIsHostAndPortOfItsOwn() throws {
+        let config = try ConfigLoader().load(file: nil, environment: ["BARONG_AUTHORIZE_LISTEN": "127.0.0.1:8002"])
+        #expect(config.authorizeAddress?.host == "127.0.0.1" && config.authorizeAddress?.port == 8002)
+        #expect(try ConfigLoader().load(file: nil, environment: [:]).authorizeAddress == nil, "off by default")
+        for bad in ["8002", "host:", "127.0.0.1:70000", "127.0.0.1:8001"] {
+            #expect(throws: ConfigError.self, "\(bad)") {
+                try ConfigLoader().load(file: nil, environment: ["BARONG_AUTHORIZE_LISTEN": bad])
+            }
+        }
+        #expect(throws: ConfigError.self, "the metrics listener's address") {
+            try ConfigLoader().load(file: nil, environment: ["BARONG_AUTHORIZE_LISTEN": "127.0.0.1:9100",
+                                                            "BARONG_METRICS_LISTEN": "127.0.0.1:9100"])
+        }
+    }
 }

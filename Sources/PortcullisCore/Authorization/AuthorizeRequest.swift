@@ -46,6 +46,8 @@ public struct AccessIdentity: Sendable, Hashable {
 /// credential (`reuseKey`) and identical claims.
 public protocol AccessTokenIssuer: Sendable {
     func token(for identity: AccessIdentity, reuseKey: String) async throws -> String
+    /// The still-fresh token `token` would return without signing, if there is one.
+    func cachedToken(for identity: AccessIdentity, reuseKey: String) -> String?
 }
 
 public enum AuthorizeOutcome: Sendable, Equatable {

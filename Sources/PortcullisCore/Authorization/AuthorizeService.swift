@@ -22,8 +22,7 @@ public struct AuthorizeService: Sendable {
     static let stateChanging: Set<String> = ["POST", "PUT", "PATCH", "DELETE", "TRACE"]
 
     public func authorize(_ request: AuthorizeRequest) async throws -> AuthorizeOutcome {
-        if rules.blocks(request.path) { throw APIError(.unauthorized, ErrorKey.Authz.permissionDenied) }
-        if rules.passes(request.path) { return .pass }
+        if let outcome = try ruled(request) { return outcome }
         let identity: AccessIdentity
         let user: User?
         let reuseKey: String
@@ -31,16 +30,42 @@ public struct AuthorizeService: Sendable {
             (identity, user) = try await apiKeys.authenticate(kid: request.apiKey, nonce: request.nonce, signature: request.signature)
             reuseKey = "k:" + (request.apiKey ?? "")
         } else {
-            let csrf: SessionService.CSRFCheck = csrfProtection && Self.stateChanging.contains(request.method)
-                ? .require(header: request.csrfHeader) : .skip
-            let (sessionUser, session) = try await sessions.authenticate(cookie: request.cookie, client: request.client, csrf: csrf)
+            let (sessionUser, session) = try await sessions.authenticate(cookie: request.cookie, client: request.client,
+                                                                         csrf: csrf(request))
             (identity, user) = (AccessIdentity(user: sessionUser), sessionUser)
             reuseKey = "s:" + session.idHash
         }
-        try await permissions.check(
-            PermissionGate.Request(method: request.method, path: request.path, params: request.params, client: request.client),
-            role: identity.role, user: user
-        )
+        try await permissions.check(gateRequest(request), role: identity.role, user: user)
         return .authorized(token: try await issuer.token(for: identity, reuseKey: reuseKey))
+    }
+
+    /// The same decision from memory alone, for the gateway listener's
+    /// common case (a cookie whose session, user, permissions and token are
+    /// cached): nil when any step needs the database or a signature (an
+    /// API key's nonce, a cache miss, a renewal, an audit row, a new token),
+    /// and then `authorize` decides the whole call.
+    public func authorizeFromMemory(_ request: AuthorizeRequest) throws -> AuthorizeOutcome? {
+        if let outcome = try ruled(request) { return outcome }
+        guard !request.usesAPIKey,
+              let (user, session) = try sessions.authenticateFromMemory(cookie: request.cookie, client: request.client,
+                                                                        csrf: csrf(request)) else { return nil }
+        let identity = AccessIdentity(user: user)
+        guard try permissions.checkFromMemory(gateRequest(request), role: identity.role, user: user),
+              let token = issuer.cachedToken(for: identity, reuseKey: "s:" + session.idHash) else { return nil }
+        return .authorized(token: token)
+    }
+
+    /// The rules file: a blocked path is refused, a passed one needs no credentials.
+    private func ruled(_ request: AuthorizeRequest) throws -> AuthorizeOutcome? {
+        if rules.blocks(request.path) { throw APIError(.unauthorized, ErrorKey.Authz.permissionDenied) }
+        return rules.passes(request.path) ? .pass : nil
+    }
+
+    private func csrf(_ request: AuthorizeRequest) -> SessionService.CSRFCheck {
+        csrfProtection && Self.stateChanging.contains(request.method) ? .require(header: request.csrfHeader) : .skip
+    }
+
+    private func gateRequest(_ request: AuthorizeRequest) -> PermissionGate.Request {
+        PermissionGate.Request(method: request.method, path: request.path, params: request.params, client: request.client)
     }
 }

@@ -16,11 +16,18 @@ public final class PermissionCache: StoreCommitObserver {
 
     /// The rows of one role, in table order.
     public func rows(for role: String) async throws -> [Permission] {
+        if let rows = cachedRows(for: role) { return rows }
         let now = clock.now()
-        if let cached = state.withLock({ $0 }), now - cached.loadedAt < ttl { return cached.byRole[role] ?? [] }
         let byRole = Dictionary(grouping: try await repository.permissions(), by: \.role)
         state.withLock { $0 = (byRole, now) }
         return byRole[role] ?? []
+    }
+
+    /// The rows of one role when the table is cached and fresh, else nil.
+    public func cachedRows(for role: String) -> [Permission]? {
+        let now = clock.now()
+        guard let cached = state.withLock({ $0 }), now - cached.loadedAt < ttl else { return nil }
+        return cached.byRole[role] ?? []
     }
 
     public func invalidate() { state.withLock { $0 = nil } }

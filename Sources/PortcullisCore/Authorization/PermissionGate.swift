@@ -30,6 +30,20 @@ public struct PermissionGate: Sendable {
         let decision = PermissionRules.decide(
             try await permissions.rows(for: role), role: role, method: request.method, path: request.path
         )
+        try await record(decision, of: request, user: user)
+    }
+
+    /// `check` from memory alone: false when the table is not cached or the
+    /// decision must be audited (a database write), and then `check` decides.
+    public func checkFromMemory(_ request: Request, role: String, user: User?) throws -> Bool {
+        guard let rows = permissions.cachedRows(for: role) else { return false }
+        let decision = PermissionRules.decide(rows, role: role, method: request.method, path: request.path)
+        if user != nil && (!decision.allowed || decision.auditTopic != nil) { return false }
+        if !decision.allowed { throw APIError(.unauthorized, ErrorKey.Authz.invalidPermission) }
+        return true
+    }
+
+    private func record(_ decision: PermissionDecision, of request: Request, user: User?) async throws {
         if !decision.allowed {
             if let user { try await audit(request, user: user, topic: PermissionRules.defaultTopic(request.path), result: "denied") }
             throw APIError(.unauthorized, ErrorKey.Authz.invalidPermission)

@@ -67,7 +67,17 @@ public final class RestrictionGuard: StoreCommitObserver {
     /// Throws `authz.restrict.<category>` with the row's status; `isLogin`
     /// makes blocklogin rows apply.
     public func check(client: ClientInfo, isLogin: Bool) async throws {
-        let rows = try await load()
+        try Self.apply(try await load(), to: client, isLogin: isLogin)
+    }
+
+    /// `check` from memory alone: false when the rows are not cached, and then `check` decides.
+    public func checkFromMemory(client: ClientInfo, isLogin: Bool) throws -> Bool {
+        guard let rows = cached(now: clock.now()) else { return false }
+        try Self.apply(rows, to: client, isLogin: isLogin)
+        return true
+    }
+
+    static func apply(_ rows: [Restriction], to client: ClientInfo, isLogin: Bool) throws {
         guard !rows.isEmpty else { return }
         func first(_ category: String) -> Restriction? {
             for scope in Self.scopeOrder {
@@ -83,9 +93,14 @@ public final class RestrictionGuard: StoreCommitObserver {
         }
     }
 
+    private func cached(now: Int64) -> [Restriction]? {
+        guard let cached = cache.withLock({ $0 }), now - cached.loadedAt < 300 else { return nil }
+        return cached.rows
+    }
+
     private func load() async throws -> [Restriction] {
         let now = clock.now()
-        if let cached = cache.withLock({ $0 }), now - cached.loadedAt < 300 { return cached.rows }
+        if let rows = cached(now: now) { return rows }
         let rows = try await store.read { tx in try await tx.enabledRestrictions() }.map { row in
             var row = row
             if row.scope == "country" || row.scope == "continent" { row.value = row.value.uppercased() }

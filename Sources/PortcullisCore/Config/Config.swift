@@ -121,14 +121,21 @@ public struct Config: Sendable {
     /// Seconds a connection may go without a complete request head or a body
     /// byte (and, between requests, idle) before it is closed.
     public var httpIdleTimeout = 20
+    /// `HOST:PORT` of the gateway listener: the authorize call alone, on a
+    /// plain SwiftNIO pipeline; empty = none (authorize answers on the main listener).
+    public var authorizeListen = ""
 
     public init() {}
 
     /// `metrics_listen` split into host and port (validated by the loader).
-    public var metricsAddress: (host: String, port: Int)? {
-        guard let colon = metricsListen.lastIndex(of: ":"), let port = Int(metricsListen[metricsListen.index(after: colon)...])
-        else { return nil }
-        var host = String(metricsListen[..<colon])
+    public var metricsAddress: (host: String, port: Int)? { Self.address(metricsListen) }
+
+    /// `authorize_listen` split into host and port (validated by the loader).
+    public var authorizeAddress: (host: String, port: Int)? { Self.address(authorizeListen) }
+
+    static func address(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return nil }
+        var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return host.isEmpty ? nil : (host, port)
     }

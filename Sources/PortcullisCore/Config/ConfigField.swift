@@ -94,6 +94,7 @@ enum ConfigField {
             "data_dir": .string(\.dataDir),
             "maxminddb_path": .string(\.maxminddbPath),
             "metrics_listen": .string(\.metricsListen),
+            "authorize_listen": .string(\.authorizeListen),
             "http_idle_timeout": .int(\.httpIdleTimeout),
             "event_api_rabbitmq_host": .string(\.eventAPIRabbitMQHost),
             "event_api_rabbitmq_port": .int(\.eventAPIRabbitMQPort),

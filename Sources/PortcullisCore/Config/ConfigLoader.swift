@@ -72,13 +72,18 @@ public struct ConfigLoader {
         guard (1...65535).contains(config.listenPort) || config.listenPort == 0 else {
             throw ConfigError("listen_port: must be 0 to 65535")
         }
-        if !config.metricsListen.isEmpty {
-            guard let address = config.metricsAddress, (0...65535).contains(address.port) else {
-                throw ConfigError("metrics_listen: must be HOST:PORT, e.g. 127.0.0.1:9100")
+        for (key, text, address, example) in [("metrics_listen", config.metricsListen, config.metricsAddress, "127.0.0.1:9100"),
+                                               ("authorize_listen", config.authorizeListen, config.authorizeAddress, "127.0.0.1:8002")]
+        where !text.isEmpty {
+            guard let address, (0...65535).contains(address.port) else {
+                throw ConfigError("\(key): must be HOST:PORT, e.g. \(example)")
             }
             guard address.host != config.listenHost || address.port != config.listenPort || address.port == 0 else {
-                throw ConfigError("metrics_listen: must differ from the API's listen_host:listen_port")
+                throw ConfigError("\(key): must differ from the API's listen_host:listen_port")
             }
+        }
+        if let metrics = config.metricsAddress, let gateway = config.authorizeAddress, metrics == gateway, metrics.port != 0 {
+            throw ConfigError("authorize_listen: must differ from metrics_listen")
         }
         // Every number is bounded: times are added to the clock and sizes
         // multiplied, and an overflowing Int traps the whole process.

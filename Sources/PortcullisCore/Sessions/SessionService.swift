@@ -51,11 +51,7 @@ public struct SessionService: Sendable {
     public func authenticate(
         cookie: String?, client: ClientInfo, csrf: CSRFCheck
     ) async throws -> (user: User, session: SessionRecord) {
-        if case .require(let header) = csrf, (header ?? "").isEmpty {
-            throw APIError(.unauthorized, ErrorKey.Authz.missingCSRF)
-        }
-        guard let cookie, !cookie.isEmpty else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
-        let idHash = sha256Hex(cookie)
+        let idHash = try Self.idHash(cookie: cookie, csrf: csrf)
         let now = clock.now()
         let expireTime = self.expireTime
         var found = try await lookup(idHash: idHash)
@@ -64,10 +60,8 @@ public struct SessionService: Sendable {
         if let (_, cached) = found, !isBound(cached, client: client, now: now) {
             found = try await lookup(idHash: idHash, useCache: false)
         }
-        guard let (user, session) = found, session.hardExpireAt > now else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
-        if case .require(let header) = csrf, !constantTimeEquals(header ?? "", session.csrfToken) {
-            throw APIError(.unauthorized, ErrorKey.Authz.csrfMismatch)
-        }
+        guard let (user, session) = found else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
+        try Self.check(session, csrf: csrf, now: now)
         guard isBound(session, client: client, now: now) else {
             try await store.write { tx in try await tx.deleteSession(idHash: idHash) }
             throw APIError(.unauthorized, ErrorKey.Authz.clientSessionMismatch)
@@ -83,6 +77,39 @@ public struct SessionService: Sendable {
         }
         guard user.state.canAuthenticate else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }
         return (user, current)
+    }
+
+    /// `authenticate` from memory alone, for the gateway's common case: nil
+    /// when the answer needs the database (not cached, a cached copy that
+    /// no longer binds, a renewal due), and then `authenticate` decides.
+    public func authenticateFromMemory(
+        cookie: String?, client: ClientInfo, csrf: CSRFCheck
+    ) throws -> (user: User, session: SessionRecord)? {
+        let idHash = try Self.idHash(cookie: cookie, csrf: csrf)
+        let now = clock.now()
+        guard let session = cache.session(idHash), let user = cache.user(session.userID),
+              isBound(session, client: client, now: now) else { return nil }
+        try Self.check(session, csrf: csrf, now: now)
+        guard min(now + expireTime, session.hardExpireAt) - session.expireAt < renewalStep else { return nil }
+        guard user.state.canAuthenticate else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }
+        return (user, session)
+    }
+
+    /// api.md §3.2 steps 1–2: a state-changing call names its CSRF token; a cookie is there.
+    static func idHash(cookie: String?, csrf: CSRFCheck) throws -> String {
+        if case .require(let header) = csrf, (header ?? "").isEmpty {
+            throw APIError(.unauthorized, ErrorKey.Authz.missingCSRF)
+        }
+        guard let cookie, !cookie.isEmpty else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
+        return sha256Hex(cookie)
+    }
+
+    /// The session has not reached its hard end, and the CSRF token matches when one is required.
+    static func check(_ session: SessionRecord, csrf: CSRFCheck, now: Int64) throws {
+        guard session.hardExpireAt > now else { throw APIError(.unauthorized, ErrorKey.Authz.invalidSession) }
+        if case .require(let header) = csrf, !constantTimeEquals(header ?? "", session.csrfToken) {
+            throw APIError(.unauthorized, ErrorKey.Authz.csrfMismatch)
+        }
     }
 
     /// The user of a cookie's live session, if any (logout needs no binding check).

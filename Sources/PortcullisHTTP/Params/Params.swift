@@ -21,6 +21,13 @@ struct Params: Sendable {
 
     subscript(name: String) -> ParamValue? { values[name] }
 
+    /// The parameters that are text (what the permission audit records).
+    var texts: [String: String] {
+        var texts: [String: String] = [:]
+        for (key, value) in values { if case .string(let text) = value { texts[key] = text } }
+        return texts
+    }
+
     func merging(_ other: [String: ParamValue]) -> Params {
         var merged = Params(values.merging(other) { _, body in body })
         merged.files = files

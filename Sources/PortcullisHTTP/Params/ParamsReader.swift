@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import MultipartKit
 import PortcullisCore
 
@@ -11,11 +12,6 @@ struct ParamsReader: Sendable {
     let bodyLimit: Int
 
     func read(_ request: Request) async throws -> Params {
-        var query: [String: ParamValue] = [:]
-        for (key, value) in request.uri.queryParameters {
-            FormFields.insert(String(key), .string(String(value)), into: &query)
-        }
-        var params = Params(query)
         // Refused before a byte is read: a client announcing more and then
         // stalling must not hold the connection until its body arrives.
         if request.announcesBody(over: bodyLimit) { throw APIError(.payloadTooLarge, ErrorKey.Server.tooLarge) }
@@ -26,10 +22,21 @@ struct ParamsReader: Sendable {
         } catch {
             throw APIError(.payloadTooLarge, ErrorKey.Server.tooLarge)
         }
+        return try Self.params(uri: request.uri, body: buffer, contentType: request.headers[.contentType])
+    }
+
+    /// The params of a request whose body has been read (within the limit):
+    /// the query string's, then the body's. Both listeners read them so.
+    static func params(uri: URI, body buffer: ByteBuffer, contentType: String?) throws -> Params {
+        var query: [String: ParamValue] = [:]
+        for (key, value) in uri.queryParameters {
+            FormFields.insert(String(key), .string(String(value)), into: &query)
+        }
+        var params = Params(query)
         guard buffer.readableBytes > 0 else { return params }
         let bytes = Array(buffer.readableBytesView)
         if bytes.count <= 64 * 1024 { params.rawBody = bytes }
-        let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
+        let mediaType = contentType.flatMap(MediaType.init(from:))
         switch (mediaType?.type, mediaType?.subType) {
         case (.application, "json"), (nil, _):
             return params.merging(try Self.json(bytes))
@@ -72,8 +79,13 @@ struct ParamsReader: Sendable {
 
 extension Request {
     /// Whether `Content-Length` announces more than `limit` bytes.
-    func announcesBody(over limit: Int) -> Bool {
-        guard let text = headers[.contentLength] else { return false }
+    func announcesBody(over limit: Int) -> Bool { ParamsReader.announces(headers[.contentLength], over: limit) }
+}
+
+extension ParamsReader {
+    /// Whether a `Content-Length` value announces more than `limit` bytes (an unreadable one does).
+    static func announces(_ contentLength: String?, over limit: Int) -> Bool {
+        guard let text = contentLength else { return false }
         guard let length = Int(text.trimmingCharacters(in: .whitespaces)) else { return true }
         return length > limit
     }

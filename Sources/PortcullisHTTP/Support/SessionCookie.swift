@@ -34,6 +34,14 @@ struct SessionCookie: Sendable {
         return nil
     }
 
+    /// The same from `Cookie` header values (the gateway listener's NIO headers).
+    func read(cookieHeaders: [String]) -> String? {
+        for header in cookieHeaders {
+            if let value = value(in: header[...].utf8) { return value }
+        }
+        return nil
+    }
+
     private func value(in header: Substring.UTF8View) -> String? {
         let (space, tab, separator, equals) = (UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "="))
         var rest = header

@@ -1,0 +1,107 @@
+import Hummingbird
+import Logging
+import PortcullisCore
+
+/// The authorize call (api.md §3) as both listeners make it: the main
+/// listener's route and the NIO gateway listener are adapters around this,
+/// and the decision itself is `AuthorizeService`'s. Reading the request and
+/// rendering the answer in one place is what makes the two listeners
+/// answer alike, byte for byte.
+struct GatewayCall: Sendable {
+    let authorize: AuthorizeService
+    let restrictions: RestrictionGuard
+    let logger: Logger
+
+    static let prefix = "/api/v2/auth/"
+    /// Our own route groups never authorize: an unknown path there is 404.
+    static let ownPrefixes = ["public/", "identity/", "resource/"]
+
+    /// The gateway path: one spelling for every rule, permission and audit
+    /// row (GatewayPath). An unreadable one is refused; our own groups and
+    /// anything outside `/api/v2/auth/` are 404.
+    static func path(of uriPath: String) throws -> String {
+        // The gateway listener serves nothing else (the main listener routes nothing else here).
+        guard uriPath.hasPrefix(prefix) else { throw HTTPError(.notFound) }
+        let raw = uriPath.dropFirst(prefix.count)
+        guard let path = GatewayPath.normalize(raw) else { throw APIError(.unauthorized, ErrorKey.Authz.permissionDenied) }
+        if ownPrefixes.contains(where: { path.hasPrefix($0) }) { throw HTTPError(.notFound) }
+        return path
+    }
+
+    /// Restrictions (api.md §3.6) from memory: false when their rows are not loaded yet.
+    func restrictionsFromMemory(_ uriPath: String, client: ClientInfo) throws -> Bool {
+        RestrictionMiddleware.isExempt(uriPath) ? true : try restrictions.checkFromMemory(client: client, isLogin: false)
+    }
+
+    func restrictions(_ uriPath: String, client: ClientInfo) async throws {
+        if !RestrictionMiddleware.isExempt(uriPath) { try await restrictions.check(client: client, isLogin: false) }
+    }
+
+    /// The answer when memory alone decides it (see AuthorizeService.authorizeFromMemory), else nil.
+    func answerFromMemory(_ request: AuthorizeRequest) -> GatewayAnswer? {
+        do {
+            return try authorize.authorizeFromMemory(request).map { GatewayAnswer($0, apiKey: request.apiKey) }
+        } catch {
+            return GatewayAnswer(refusal: error)
+        }
+    }
+
+    func answer(_ request: AuthorizeRequest) async -> GatewayAnswer {
+        do {
+            return GatewayAnswer(try await authorize.authorize(request), apiKey: request.apiKey)
+        } catch {
+            if !(error is APIError) { logger.error("authorize failed", metadata: ["error": "\(type(of: error))", "path": "\(request.path)"]) }
+            return GatewayAnswer(refusal: error)
+        }
+    }
+}
+
+/// What an authorize call answers: 200 (with `Authorization: Bearer …`
+/// unless a rule passed it) or the refusal's `{"errors":[…]}`; every body
+/// is labelled JSON, as every answer of this API is.
+struct GatewayAnswer: Sendable, Equatable {
+    var status: Int
+    var authorization: String?
+    var body: String
+    static let contentType = "application/json; charset=utf-8"
+
+    init(_ outcome: AuthorizeOutcome, apiKey: String?) {
+        status = 200
+        body = ""
+        switch outcome {
+        case .pass:
+            Telemetry.authorizePass.increment()
+        case .authorized(let token):
+            (apiKey == nil ? Telemetry.authorizeSession : Telemetry.authorizeAPIKey).increment()
+            authorization = "Bearer \(token)"
+        }
+    }
+
+    /// A refusal: counted by its key, rendered as the error middleware renders it.
+    init(refusal error: any Error) {
+        Telemetry.authorizeRefused(reason: failureKey(error))
+        self.init(error: error)
+    }
+
+    /// Any failure before the decision (a body too large, a restricted client, an unknown path).
+    init(error: any Error) {
+        let apiError: APIError = switch error {
+        case let error as APIError: error
+        case let error as HTTPError where error.status == .notFound: APIError(.notFound, ErrorKey.Server.routeNotFound)
+        case let error as HTTPError where error.status == .contentTooLarge: APIError(.payloadTooLarge, ErrorKey.Server.tooLarge)
+        case is StoreUnavailable: APIError(.serviceUnavailable, ErrorKey.Server.databaseUnavailable)
+        case is UnstorableValue: APIError(.badRequest, ErrorKey.Server.malformedBody)
+        default: APIError(.internalError, ErrorKey.Server.internalError)
+        }
+        status = apiError.status.rawValue
+        authorization = nil
+        body = JSONValue.object([("errors", .array(apiError.keys.map(JSONValue.string)))]).serialized()
+    }
+
+    /// The main listener's response.
+    var response: Response {
+        var headers: HTTPFields = [.contentType: Self.contentType]
+        if let authorization { headers[.authorization] = authorization }
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

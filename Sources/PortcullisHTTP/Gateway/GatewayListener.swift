@@ -1,0 +1,46 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import PortcullisCore
+import ServiceLifecycle
+
+/// `authorize_listen`: the authorize call alone on a plain SwiftNIO HTTP/1.1
+/// pipeline (NIO's server pipeline with pipelining assistance and error
+/// handling, an idle timer, one GatewayHandler), on the event loops the
+/// main listener uses. Started and stopped with `serve`.
+public struct GatewayListener: Service {
+    let host: String
+    let port: Int
+    let services: Services
+    let logger: Logger
+
+    public init(host: String, port: Int, services: Services, logger: Logger) {
+        self.host = host; self.port = port; self.services = services; self.logger = logger
+    }
+
+    public func run() async throws {
+        let (call, resolver, cookie, logger) = (services.gateway, services.clientResolver, services.cookie, self.logger)
+        let idle = TimeAmount.seconds(Int64(services.config.httpIdleTimeout))
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
+                    try pipeline.addHandler(GatewayHandler(call: call, resolver: resolver, cookie: cookie, logger: logger))
+                }
+            }
+            .bind(host: host, port: port).get()
+        logger.info("gateway listener started", metadata: ["address": "\(host):\(channel.localAddress?.port ?? port)"])
+        try await withGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+    }
+}
