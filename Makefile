@@ -61,6 +61,7 @@ bench: release test-deps
 	bash bench/geoip.sh
 	bash bench/me.sh
 	bash bench/authorize.sh
+	bash bench/gateway.sh
 	bash bench/postgres.sh
 	bash bench/admin_users.sh
 	bash bench/management.sh

@@ -5,11 +5,12 @@ Usage: apikey_script.py BASE_URL EMAIL OUT.lua [SLOTS]
 With SLOTS, the nonces are split into SLOTS files of their own and the
 script picks one per wrk thread and run: slot = NONCE_RUN * threads +
 thread (NONCE_RUN from the environment, default 0), so runs and threads
-never send the same nonce."""
+never send the same nonce. NONCES_PER_SLOT (default 400,000) sizes them."""
 import base64
 import hashlib
 import hmac
 import json
+import os
 import struct
 import sys
 import time
@@ -47,7 +48,7 @@ key = call("/resource/api_keys", {"algorithm": "HS256", "totp_code": totp(step)}
 kid, sec = key["kid"], key["secret"]
 start = int(time.time() * 1000)
 if slots:
-    per = 400000
+    per = int(os.environ.get("NONCES_PER_SLOT", "400000"))
     for slot in range(slots):
         with open("%s.%d.txt" % (out, slot), "w") as f:
             for i in range(slot * per, (slot + 1) * per):

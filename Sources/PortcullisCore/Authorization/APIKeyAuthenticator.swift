@@ -132,26 +132,44 @@ actor StoreNonceLedger: NonceLedger {
     }
 }
 
-/// The ledger of a process that owns its database, in memory.
+/// The ledger of a process that owns its database, in memory, in two
+/// generations: pairs go into `current`; once a lifetime has passed,
+/// `current` becomes `previous` and the old `previous` is dropped whole.
+/// A pair accepted at t expires at t + lifetime and is kept until at least
+/// then, and nothing is ever scanned: a purge that filtered every live pair
+/// (a million of them at a long lifetime) used to stall every API-key
+/// request behind the lock for ~100 ms (issue 19). Keys are two integers
+/// (the kid's hash and the nonce), so dropping a generation frees one buffer.
 final class NonceReplayGuard: NonceLedger {
+    struct Key: Hashable {
+        let kid: Int
+        let nonce: Int64
+    }
+
     private struct State {
-        var seen: [String: Int64] = [:]
-        /// Expired pairs are purged when the table reaches this size; the
-        /// bar doubles past what is still live, so purging stays amortised O(1).
-        var purgeAt = 10_000
+        var current: [Key: Int64] = [:]
+        var previous: [Key: Int64] = [:]
+        /// When `current` turns into `previous`; nil before the first pair.
+        var rotateAt: Int64?
     }
 
     private let state = Mutex(State())
 
     func accept(kid: String, nonce: Int64, until expiry: Int64, now: Int64) -> Bool {
-        let key = "\(kid):\(nonce)"
+        let key = Key(kid: kid.hashValue, nonce: nonce)
         return state.withLock { s in
-            if s.seen.count >= s.purgeAt {
-                s.seen = s.seen.filter { $0.value > now }
-                s.purgeAt = max(10_000, s.seen.count * 2)
+            if let rotateAt = s.rotateAt, now >= rotateAt {
+                // Both generations are past their lifetime once a second one has gone by.
+                let stale = now >= rotateAt + (expiry - now)
+                s.previous = stale ? [:] : s.current
+                s.current = [:]
+                // The next generation is about as large: no rehashing while it fills.
+                s.current.reserveCapacity(s.previous.count)
+                s.rotateAt = nil
             }
-            if let existing = s.seen[key], existing > now { return false }
-            s.seen[key] = expiry
+            if s.rotateAt == nil { s.rotateAt = expiry }
+            if let seen = s.current[key] ?? s.previous[key], seen > now { return false }
+            s.current[key] = expiry
             return true
         }
     }
