@@ -5,7 +5,8 @@ Usage: apikey_script.py BASE_URL EMAIL OUT.lua [SLOTS]
 With SLOTS, the nonces are split into SLOTS files of their own and the
 script picks one per wrk thread and run: slot = NONCE_RUN * threads +
 thread (NONCE_RUN from the environment, default 0), so runs and threads
-never send the same nonce. NONCES_PER_SLOT (default 400,000) sizes them."""
+never send the same nonce. NONCES_PER_SLOT (default 400,000) sizes them,
+NONCES_LAST_RUN the last run's (one slot per WRK_THREADS thread)."""
 import base64
 import hashlib
 import hmac
@@ -49,11 +50,17 @@ kid, sec = key["kid"], key["secret"]
 start = int(time.time() * 1000)
 if slots:
     per = int(os.environ.get("NONCES_PER_SLOT", "400000"))
+    # The last run's slots (one per wrk thread) may need more: a long run.
+    last = int(os.environ.get("NONCES_LAST_RUN", str(per)))
+    threads = int(os.environ.get("WRK_THREADS", "1"))
+    first = 0
     for slot in range(slots):
+        count = last if slot >= slots - threads else per
         with open("%s.%d.txt" % (out, slot), "w") as f:
-            for i in range(slot * per, (slot + 1) * per):
+            for i in range(first, first + count):
                 n = str(start + i)
                 f.write("%s %s\n" % (n, hmac.new(sec.encode(), (n + kid).encode(), hashlib.sha256).hexdigest()))
+        first += count
     with open(out, "w") as f:
         f.write('local threads = {}\n'
                 'function setup(thread) thread:set("slot", #threads); table.insert(threads, thread) end\n'

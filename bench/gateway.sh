@@ -29,7 +29,8 @@ peatio=/api/v2/peatio/account/balances
 
 # cpu PID…: the processes' user + system time so far, in clock ticks.
 cpu() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$t"; }
-nginx_pids() { pgrep -f "nginx.*$work/nginx.conf" | tr '\n' ' '; }
+# nginx's master (its pid file) and its worker.
+nginx_pids() { local master; master=$(cat "$work/nginx.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')"; }
 
 # run LABEL "PIDS" wrk-args…: one measurement, with the CPU the PIDS spent on it.
 run() {
@@ -52,7 +53,7 @@ backend() {
   cookie=$(signup bench@example.com)
   [ "$(curl -s -o /dev/null -w '%{http_code}' -A bench -H "Cookie: $cookie" "$GATEWAY$peatio")" = 200 ] || { echo "gateway refused"; exit 1; }
   # The last slots serve the 60 s stall run: enough nonces for it.
-  NONCES_PER_SLOT=$([ "$name" = sqlite ] && echo 1500000 || echo 400000) \
+  NONCES_LAST_RUN=$([ "$name" = sqlite ] && echo 1500000 || echo 400000) \
     apikey_script "$APP" bench@example.com "$work/signed-$name.lua" $(((ROUNDS + 1) * THREADS))
   cookie=$(signup cookie@example.com)
   for round in $(seq 0 $((ROUNDS - 1))); do

@@ -220,7 +220,7 @@ def test_a_custom_abilities_file_and_a_flow_list_rules_file_are_used(make_server
     rules = os.path.join(d, "rules.yml")
     with open(rules, "w") as f:
         f.write("rules:\n  pass: [api/v2/barong/public, api/v2/open]\n  block: [api/v2/barong/management]\n")
-    server = make_server(env={"BARONG_ABILITIES_FILE": abilities, "BARONG_AUTHZ_RULES_FILE": rules})
+    server = make_server(env={"BARONG_ABILITIES_FILE": abilities, "BARONG_AUTHZ_RULES_FILE": rules}, gateway=True)
     base = server.base
     make_staff(server, "support@example.com", "support")
     support = login(base, "support@example.com")
@@ -228,7 +228,10 @@ def test_a_custom_abilities_file_and_a_flow_list_rules_file_are_used(make_server
     assert support.get(base + "/admin/permissions").status_code == 200
     r = support.get(base + "/admin/levels")
     assert r.status_code == 401 and r.json() == {"errors": ["admin.ability.not_permitted"]}
-    assert requests.get(base + "/api/v2/open/thing").status_code == 200, "a flow-list pass rule"
+    for listener in (base, server.authorize_base):
+        assert requests.get(listener + "/api/v2/open/thing").status_code == 200, "a flow-list pass rule"
+        r = requests.get(listener + "/api/v2/barong/management/users")
+        assert r.status_code == 401 and r.json() == {"errors": ["authz.permission_denied"]}, "a block rule"
 
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="several instances need the shared PostgreSQL backend")

@@ -8,6 +8,7 @@ import http.server
 import hashlib
 import hmac
 import json
+import signal
 import time
 
 import pytest
@@ -98,11 +99,15 @@ def test_events_wait_out_a_broker_outage_and_arrive_once_in_order(make_server, r
         # Mail does not wait for the broker.
         assert len(sink.wait_for(50, timeout=30)) == 50
     finally:
-        rabbit.start()
         consumer.stop()
+        # Held while the broker comes back and the new consumer binds: the exchanges
+        # are not durable, so whatever is published before a queue is bound is dropped.
+        server.proc.send_signal(signal.SIGSTOP)
+        rabbit.start()
     consumer = EventConsumer(rabbit).start()
     try:
         consumer.bind("barong.events.system", "user.email.confirmation.token")
+        server.proc.send_signal(signal.SIGCONT)
         found = consumer.wait_for(lambda m: m["routing_key"] == "user.email.confirmation.token", count=50, timeout=90)
         time.sleep(2)
         claims = [verify(m, server) for m in consumer.messages if m["routing_key"] == "user.email.confirmation.token"]
@@ -190,9 +195,11 @@ def test_a_server_killed_while_publishing_delivers_every_acknowledged_event_afte
         for email in emails:
             signup(first, email)
         consumer.stop()
+        first.proc.send_signal(signal.SIGSTOP)  # held until the new consumer is bound (see above)
         rabbit.start()
         consumer = EventConsumer(rabbit).start()
         consumer.bind("barong.events.system", "user.email.confirmation.token")
+        first.proc.send_signal(signal.SIGCONT)
         # The retry is due within a few seconds: kill -9 as soon as the first events arrive.
         deadline = time.time() + 30
         while time.time() < deadline and not consumer.messages:

@@ -18,8 +18,13 @@ public enum GatewayPath {
     /// The common case, one scan on the hot path: no `%`, backslash or control
     /// byte, no empty segment and no segment starting with a dot.
     static func isPlain(_ raw: some StringProtocol) -> Bool {
+        if let plain = raw.utf8.withContiguousStorageIfAvailable(isPlain) { return plain }
+        return isPlain(Array(raw.utf8))
+    }
+
+    static func isPlain(_ bytes: some Collection<UInt8>) -> Bool {
         var previous = UInt8(ascii: "/")
-        for byte in raw.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte == 0x7f { return false }
             if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return false }
             previous = byte

@@ -30,20 +30,24 @@ public enum SecureRandom {
 extension Sequence where Element == UInt8 {
     /// Lower-case hex, without Foundation formatting (it is on hot paths).
     public var hexString: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(underestimatedCount * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        // Every session check hashes its cookie: written straight into the string.
+        let bytes = Array(self)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[2 * index] = hexDigits[Int(byte >> 4)]
+                buffer[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
 /// SHA-256 hex of a secret: what the store keeps instead of the secret.
 public func sha256Hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).hexString
+    var text = text
+    return text.withUTF8 { SHA256.hash(data: $0).hexString }
 }
 
 /// SHA-256 hex of bytes.

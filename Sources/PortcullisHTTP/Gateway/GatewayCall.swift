@@ -19,22 +19,36 @@ struct GatewayCall: Sendable {
     /// The gateway path: one spelling for every rule, permission and audit
     /// row (GatewayPath). An unreadable one is refused; our own groups and
     /// anything outside `/api/v2/auth/` are 404.
-    static func path(of uriPath: String) throws -> String {
-        // The gateway listener serves nothing else (the main listener routes nothing else here).
-        guard uriPath.hasPrefix(prefix) else { throw HTTPError(.notFound) }
-        let raw = uriPath.dropFirst(prefix.count)
-        guard let path = GatewayPath.normalize(raw) else { throw APIError(.unauthorized, ErrorKey.Authz.permissionDenied) }
-        if ownPrefixes.contains(where: { path.hasPrefix($0) }) { throw HTTPError(.notFound) }
-        return path
+    static func path(of uriPath: String) throws -> String { try Route(uriPath).path.get() }
+
+    /// A request path read once: its gateway path (or why there is none),
+    /// and whether restrictions spare it (RestrictionMiddleware's rule).
+    struct Route {
+        let path: Result<String, any Error>
+        let exempt: Bool
+
+        init(_ uriPath: String) {
+            // The gateway listener serves nothing else (the main listener routes nothing else here).
+            guard uriPath.hasPrefix(GatewayCall.prefix) else {
+                (path, exempt) = (.failure(HTTPError(.notFound)), RestrictionMiddleware.isExempt(uriPath))
+                return
+            }
+            guard let normalized = GatewayPath.normalize(uriPath.dropFirst(GatewayCall.prefix.count)) else {
+                (path, exempt) = (.failure(APIError(.unauthorized, ErrorKey.Authz.permissionDenied)), false)
+                return
+            }
+            exempt = RestrictionMiddleware.exempt.contains(normalized)
+            path = GatewayCall.ownPrefixes.contains(where: { normalized.hasPrefix($0) }) ? .failure(HTTPError(.notFound)) : .success(normalized)
+        }
     }
 
     /// Restrictions (api.md §3.6) from memory: false when their rows are not loaded yet.
-    func restrictionsFromMemory(_ uriPath: String, client: ClientInfo) throws -> Bool {
-        RestrictionMiddleware.isExempt(uriPath) ? true : try restrictions.checkFromMemory(client: client, isLogin: false)
+    func restrictionsFromMemory(_ route: Route, client: ClientInfo) throws -> Bool {
+        route.exempt ? true : try restrictions.checkFromMemory(client: client, isLogin: false)
     }
 
-    func restrictions(_ uriPath: String, client: ClientInfo) async throws {
-        if !RestrictionMiddleware.isExempt(uriPath) { try await restrictions.check(client: client, isLogin: false) }
+    func restrictions(_ route: Route, client: ClientInfo) async throws {
+        if !route.exempt { try await restrictions.check(client: client, isLogin: false) }
     }
 
     /// The answer when memory alone decides it (see AuthorizeService.authorizeFromMemory), else nil.

@@ -74,6 +74,7 @@ final class GatewayHandler: ChannelInboundHandler {
         let started = NIODeadline.now()
         let keepAlive = head.isKeepAlive
         let uri = URI(head.uri)
+        let route = GatewayCall.Route(uri.path)
         let headers = head.headers
         let client = resolver.resolve(
             peer: peer, trueClientIP: headers.first(name: "true-client-ip"), forwardedFor: headers["x-forwarded-for"],
@@ -84,9 +85,9 @@ final class GatewayHandler: ChannelInboundHandler {
         do {
             // The main listener's order: params, restrictions, path.
             let params = try ParamsReader.params(uri: uri, body: body, contentType: headers.first(name: "content-type"))
-            let restricted = try call.restrictionsFromMemory(uri.path, client: client)
+            let restricted = try call.restrictionsFromMemory(route, client: client)
             request = AuthorizeRequest(
-                method: head.method.rawValue, path: restricted ? try GatewayCall.path(of: uri.path) : "",
+                method: head.method.rawValue, path: restricted ? try route.path.get() : "",
                 cookie: cookie.read(cookieHeaders: headers["cookie"]), csrfHeader: headers.first(name: "x-csrf-token"),
                 apiKey: headers.first(name: "x-auth-apikey"), nonce: headers.first(name: "x-auth-nonce"),
                 signature: headers.first(name: "x-auth-signature"), client: client, params: params.texts
@@ -102,9 +103,9 @@ final class GatewayHandler: ChannelInboundHandler {
         let promise = context.eventLoop.makePromise(of: GatewayAnswer.self)
         promise.completeWithTask {
             do {
-                try await call.restrictions(uri.path, client: client)
+                try await call.restrictions(route, client: client)
                 var checked = request
-                checked.path = try GatewayCall.path(of: uri.path)
+                checked.path = try route.path.get()
                 return await call.answer(checked)
             } catch {
                 return GatewayAnswer(refusal: error)

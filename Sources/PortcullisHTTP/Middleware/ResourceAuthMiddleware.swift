@@ -39,9 +39,12 @@ struct ResourceAuthMiddleware: RouterMiddleware {
         }
         let csrf: SessionService.CSRFCheck = csrfProtection && Self.stateChanging.contains(request.method)
             ? .require(header: request.headers[.csrfToken]) : .skip
-        let (user, session) = try await sessions.authenticate(
-            cookie: cookie.read(from: request), client: context.client, csrf: csrf
-        )
+        let value = cookie.read(from: request)
+        // The common case from memory (a cached session, no renewal due), else the database decides.
+        if let (user, session) = try sessions.authenticateFromMemory(cookie: value, client: context.client, csrf: csrf) {
+            return Caller(user: user, session: session)
+        }
+        let (user, session) = try await sessions.authenticate(cookie: value, client: context.client, csrf: csrf)
         return Caller(user: user, session: session)
     }
 }

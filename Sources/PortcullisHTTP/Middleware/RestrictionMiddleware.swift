@@ -14,7 +14,9 @@ struct RestrictionMiddleware: RouterMiddleware {
         let path = Self.path(request.uri.path)
         if !Self.exempt.contains(path) {
             let isLogin = request.method == .post && (path == "identity/sessions" || path == "api/v2/barong/identity/sessions")
-            try await restrictions.check(client: context.client, isLogin: isLogin)
+            if try !restrictions.checkFromMemory(client: context.client, isLogin: isLogin) {
+                try await restrictions.check(client: context.client, isLogin: isLogin)
+            }
         }
         return try await next(request, context)
     }

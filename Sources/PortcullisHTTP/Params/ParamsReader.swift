@@ -15,6 +15,10 @@ struct ParamsReader: Sendable {
         // Refused before a byte is read: a client announcing more and then
         // stalling must not hold the connection until its body arrives.
         if request.announcesBody(over: bodyLimit) { throw APIError(.payloadTooLarge, ErrorKey.Server.tooLarge) }
+        // HTTP/1.1: no Content-Length and no Transfer-Encoding means no body (RFC 9112 §6.3): nothing to wait for.
+        if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
+            return try Self.params(uri: request.uri, body: ByteBuffer(), contentType: request.headers[.contentType])
+        }
         var request = request
         let buffer: ByteBuffer
         do {
