@@ -31,9 +31,7 @@ extension KYCAIDSink {
     /// partial send updates what it already created.
     func sendDocuments(_ job: KYCAIDJob) async throws {
         guard let userID = job.userID, let identificator = job.identificator else { return }
-        let (documents, applicantID) = try await store.read { tx in
-            (try await tx.documents(userID: userID), try await tx.profiles(userID: userID).last { $0.applicantID != nil }?.applicantID)
-        }
+        let (documents, applicantID) = try await submission(of: userID)
         guard let applicantID else { return try await reject("document", userID: userID, reason: "no KYCAID applicant") }
         guard let batch = DocumentBatch(documents.filter { $0.identificator == identificator }),
               let type = DocumentBatch.kycaidTypes[batch.front.docType] else {
@@ -71,9 +69,7 @@ extension KYCAIDSink {
     /// (from the rows' metadata), then an ADDRESS verification.
     func sendAddress(_ job: KYCAIDJob) async throws {
         guard let userID = job.userID, let identificator = job.identificator else { return }
-        let (documents, applicantID) = try await store.read { tx in
-            (try await tx.documents(userID: userID), try await tx.profiles(userID: userID).last { $0.applicantID != nil }?.applicantID)
-        }
+        let (documents, applicantID) = try await submission(of: userID)
         let rows = documents.filter { $0.identificator == identificator }
         guard let applicantID else { return try await reject("address", userID: userID, reason: "no KYCAID applicant") }
         guard let first = rows.first, let place = Self.address(first.metadata, applicantID: applicantID) else {
@@ -93,6 +89,13 @@ extension KYCAIDSink {
             _ = try await provider.createVerification(applicantID: applicantID, types: ["ADDRESS"])
         } catch let refused as KYCRefused {
             try await reject("address", userID: userID, reason: refused.description)
+        }
+    }
+
+    /// The user's documents and the applicant KYCAID knows them by (the last profile that has one).
+    private func submission(of userID: Int64) async throws -> (documents: [DocumentRecord], applicantID: String?) {
+        try await store.read { tx in
+            (try await tx.documents(userID: userID), try await tx.profiles(userID: userID).last { $0.applicantID != nil }?.applicantID)
         }
     }
 
