@@ -62,21 +62,27 @@ if slots:
                 f.write("%s %s\n" % (n, hmac.new(sec.encode(), (n + kid).encode(), hashlib.sha256).hexdigest()))
         first += count
     with open(out, "w") as f:
+        # Every request is formatted while the script loads and the Lua
+        # collector is stopped for the run: a string built per request made
+        # wrk itself pause (p99 542 ms, max 1.4 s against the raw SwiftNIO
+        # floor in a 60 s run; 3.6 ms and 90 ms with the requests prebuilt).
         f.write('local threads = {}\n'
                 'function setup(thread) thread:set("slot", #threads); table.insert(threads, thread) end\n'
-                'local nonces, signatures, i = {}, {}, 0\n'
+                'local requests, n, i = {}, 0, 0\n'
                 'function init(args)\n'
                 '  local run = tonumber(os.getenv("NONCE_RUN") or "0")\n'
                 '  local file = "%s." .. (run * tonumber(os.getenv("WRK_THREADS") or "1") + slot) .. ".txt"\n'
-                '  local n = 0\n'
+                '  wrk.headers["X-Auth-Apikey"] = "%s"\n'
                 '  for line in io.lines(file) do\n'
                 '    n = n + 1\n'
-                '    nonces[n], signatures[n] = line:match("(%%d+) (%%x+)")\n'
+                '    wrk.headers["X-Auth-Nonce"], wrk.headers["X-Auth-Signature"] = line:match("(%%d+) (%%x+)")\n'
+                '    requests[n] = wrk.format("GET")\n'
                 '  end\n'
+                '  collectgarbage("collect")\n'
+                '  collectgarbage("stop")\n'
                 'end\n'
-                'wrk.headers["X-Auth-Apikey"] = "%s"\n'
-                'request = function()\n  i = i + 1\n  wrk.headers["X-Auth-Nonce"] = nonces[i]\n'
-                '  wrk.headers["X-Auth-Signature"] = signatures[i]\n  return wrk.format("GET")\nend\n' % (out, kid))
+                '-- Past the last nonce the last request repeats: refused as a replay, counted as non-2xx.\n'
+                'request = function()\n  if i < n then i = i + 1 end\n  return requests[i]\nend\n' % (out, kid))
     sys.exit(0)
 with open(out + ".txt", "w") as f:
     for i in range(1000000):

@@ -130,9 +130,12 @@ final class GatewayHandler: ChannelInboundHandler {
         if !answer.body.isEmpty && request.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: answer.body)))), promise: nil)
         }
-        let ends = !keepAlive
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in if ends { channel.close(promise: nil) } }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
         if logger.logLevel <= .info {
             let ms = Double((NIODeadline.now() - started).nanoseconds) / 1e6
             logger.info("request", metadata: [

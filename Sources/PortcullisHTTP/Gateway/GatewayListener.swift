@@ -30,7 +30,10 @@ public struct GatewayListener: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Outbound header validation is off: the handler writes four fixed
+                    // names, a number and a base64url JWT, never a client's bytes.
+                    try pipeline.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
                     try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
                     try pipeline.addHandler(GatewayHandler(call: call, resolver: resolver, cookie: cookie, logger: logger))
                 }
