@@ -13,5 +13,6 @@ public enum PostgresMigrations {
          String(decoding: PackageResources._007_service_accounts_without_owner_sql, as: UTF8.self)),
         ("0008_state_holds", String(decoding: PackageResources._008_state_holds_sql, as: UTF8.self)),
         ("0009_event_sinks", String(decoding: PackageResources._009_event_sinks_sql, as: UTF8.self)),
+        ("0010_session_details", String(decoding: PackageResources._010_session_details_sql, as: UTF8.self)),
     ]
 }

@@ -55,6 +55,8 @@ public enum ErrorKey {
         public static let missingOTP = "identity.session.missing_otp"
         public static let invalidOTP = "identity.session.invalid_otp"
         public static let notFound = "identity.session.not_found"
+        /// account-security.md §S: a session id that is not the caller's (or not the user's, for an operator).
+        public static let doesntExist = "resource.session.doesnt_exist"
     }
 
     public enum Identity {

@@ -70,6 +70,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     PhonesController(services: services).addRoutes(to: resourceGroup("phones"))
     DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
     AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
+    UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: resourceGroup("sessions"))
     addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
     addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)
@@ -88,6 +89,7 @@ private func addAdminRoutes(to router: Router<PortcullisContext>, services: Serv
                        prefix: path.isEmpty ? prefix : prefix + "/" + path, catalog: catalog)
     }
     AdminUsersController(services: services).addRoutes(to: adminGroup("users"))
+    AdminSessionsController(sessionList: services.sessionList, abilities: services.abilities).addRoutes(to: adminGroup("users"))
     AdminUserLabelsController(services: services).addRoutes(to: adminGroup("users/labels"))
     AdminCommentsController(services: services).addRoutes(to: adminGroup("users/comments"))
     AdminPermissionsController(services: services).addRoutes(to: adminGroup("permissions"))

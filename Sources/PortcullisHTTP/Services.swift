@@ -10,6 +10,7 @@ public struct Services: Sendable {
     let clock: any Clock
     let policy: PasswordPolicy
     let sessions: SessionService
+    let sessionList: SessionListService
     let login: LoginService
     let signup: SignupService
     let accounts: AccountService
@@ -85,6 +86,7 @@ public struct Services: Sendable {
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)
         sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
+        sessionList = SessionListService(store: store, clock: clock)
         otp = OTPService(store: store, box: secretBox, qr: QRCodePNGRenderer(), rules: rules, clock: clock, issuer: config.appName)
         apiKeys = APIKeyService(store: store, box: secretBox, otp: otp, clock: clock)
         login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, otp: otp, clock: clock)

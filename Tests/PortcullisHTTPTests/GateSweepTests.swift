@@ -20,6 +20,9 @@ struct GateSweepTests {
     static let adminRoutes: [String: (params: [String: String], ability: (AbilityTable.Action, String)?)] = [
         "GET /users": ([:], (.read, "User")),
         "GET /users/{uid}": ([:], (.read, "User")),
+        "GET /users/{uid}/sessions": ([:], (.read, "User")),
+        "DELETE /users/{uid}/sessions": ([:], (.update, "User")),
+        "DELETE /users/{uid}/sessions/{id}": ([:], (.update, "User")),
         "PUT /users": (["uid": "{uid}", "state": "locked"], (.update, "User")),
         "POST /users/update": (["uid": "{uid}", "state": "locked"], (.update, "User")),
         "POST /users/role": (["uid": "{uid}", "role": "member"], (.update, "User")),

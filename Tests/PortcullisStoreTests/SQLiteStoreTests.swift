@@ -77,10 +77,12 @@ struct SQLiteStoreTests {
             for hash in ["a", "b", "c"] {
                 try await store.write { tx in
                     try await tx.insertSession(SessionRecord(idHash: hash, userID: user.id, csrfToken: "t", userIP: "1.2.3.4",
-                                                             userAgent: "ua", expireAt: 100, hardExpireAt: 200, createdAt: 1))
+                                                             userAgent: "ua", expireAt: 100, hardExpireAt: 200, createdAt: 1,
+                                                             publicID: "public-" + hash))
                 }
             }
-            try await store.write { tx in try await tx.deleteSessions(userID: user.id, keeping: "b") }
+            let count = try await store.write { tx in try await tx.deleteSessions(userID: user.id, keeping: "b") }
+            #expect(count == 2)
             let ended = try await store.read { tx in try await tx.session(idHash: "a") }
             #expect(ended == nil)
             let kept = try await store.read { tx in try await tx.sessionWithUser(idHash: "b") }

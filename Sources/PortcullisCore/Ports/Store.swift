@@ -106,12 +106,35 @@ public struct SessionRecord: Sendable, Equatable {
     /// The store entry's absolute end (24 h after opening), whatever renewals say.
     public var hardExpireAt: Int64
     public var createdAt: Int64
+    /// The id the session list shows: random, unrelated to the cookie.
+    public var publicID: String
+    /// How it was opened (`SignInMethod`).
+    public var method: String
+    public var country: String
+    /// The last renewal written (the renewal step is its granularity).
+    public var lastSeenAt: Int64
+    /// The opening to the millisecond: the order of the session list.
+    public var openedAtMS: Int64
 
     public init(idHash: String, userID: Int64, csrfToken: String, userIP: String, userAgent: String,
-                expireAt: Int64, hardExpireAt: Int64, createdAt: Int64) {
+                expireAt: Int64, hardExpireAt: Int64, createdAt: Int64, publicID: String,
+                method: String = SignInMethod.password.rawValue, country: String = "", lastSeenAt: Int64? = nil,
+                openedAtMS: Int64? = nil) {
         self.idHash = idHash; self.userID = userID; self.csrfToken = csrfToken; self.userIP = userIP
         self.userAgent = userAgent; self.expireAt = expireAt; self.hardExpireAt = hardExpireAt; self.createdAt = createdAt
+        self.publicID = publicID; self.method = method; self.country = country; self.lastSeenAt = lastSeenAt ?? createdAt
+        self.openedAtMS = openedAtMS ?? createdAt * 1000
     }
+}
+
+/// How a session was opened, as the session list names it.
+public enum SignInMethod: String, Sendable {
+    /// Email and password (and OTP when enabled), or a signup that just set them.
+    case password
+    /// The link of an email confirmation.
+    case email
+    case auth0
+    case passkey
 }
 
 public protocol SessionRepository: Sendable {
@@ -119,11 +142,16 @@ public protocol SessionRepository: Sendable {
     func session(idHash: String) async throws -> SessionRecord?
     /// The session and its user in one lookup (the hot path of every cookie call).
     func sessionWithUser(idHash: String) async throws -> (SessionRecord, User)?
-    func renewSession(idHash: String, expireAt: Int64) async throws
+    func renewSession(idHash: String, expireAt: Int64, seenAt: Int64) async throws
     func deleteSession(idHash: String) async throws
-    /// Ends every session of a user, except `keeping` when given.
-    func deleteSessions(userID: Int64, keeping idHash: String?) async throws
+    /// Ends every session of a user, except `keeping` when given; how many ended.
+    @discardableResult
+    func deleteSessions(userID: Int64, keeping idHash: String?) async throws -> Int
     func deleteExpiredSessions(now: Int64) async throws
+    /// A user's live sessions, newest first.
+    func sessions(userID: Int64, now: Int64) async throws -> [SessionRecord]
+    /// A user's session by its public id.
+    func session(userID: Int64, publicID: String) async throws -> SessionRecord?
 }
 
 public struct Activity: Sendable {

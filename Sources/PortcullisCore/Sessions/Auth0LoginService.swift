@@ -33,7 +33,7 @@ public struct Auth0LoginService: Sendable {
             user = try await create(email: email)
         }
         try await login.checkState(user, client: client)
-        return try await login.signIn(user, client: client, action: "login")
+        return try await login.signIn(user, client: client, action: "login", method: .auth0)
     }
 
     /// An active user with a random password and `email: verified`; no

@@ -55,14 +55,15 @@ public struct LoginService: Sendable {
 
     /// Opens the session of a user already authenticated and state-checked:
     /// activity, session, event.
-    public func signIn(_ user: User, client: ClientInfo, action: String) async throws -> (UserFullInfo, OpenedSession) {
+    public func signIn(_ user: User, client: ClientInfo, action: String,
+                       method: SignInMethod = .password) async throws -> (UserFullInfo, OpenedSession) {
         let now = clock.now()
         let (sessions, events) = (self.sessions, self.events)
         return try await store.write { tx in
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "succeed", now: now
             ))
-            let opened = try await sessions.open(for: user, client: client, in: tx)
+            let opened = try await sessions.open(for: user, client: client, method: method, in: tx)
             try await events.emit(EventName.sessionCreate, user: user, extra: [
                 "user_ip": client.ip, "user_agent": client.userAgent,
             ], withDomain: false, in: tx, now: now)

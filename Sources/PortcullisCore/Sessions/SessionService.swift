@@ -29,14 +29,18 @@ public struct SessionService: Sendable {
     }
 
     /// Always a new id: no session fixation (deliberate difference).
-    public func open(for user: User, client: ClientInfo, in tx: any StoreTransaction) async throws -> OpenedSession {
+    public func open(for user: User, client: ClientInfo, method: SignInMethod,
+                     in tx: any StoreTransaction) async throws -> OpenedSession {
         let id = SecureRandom.urlSafeToken(bytes: 32)
         let csrf = SecureRandom.hex(bytes: 10)
         let now = clock.now()
+        let openedAtMS = clock.nowMilliseconds()
         try await tx.insertSession(SessionRecord(
             idHash: sha256Hex(id), userID: user.id, csrfToken: csrf, userIP: client.ip,
             userAgent: client.userAgent, expireAt: now + expireTime,
-            hardExpireAt: now + Self.hardLifetime, createdAt: now
+            hardExpireAt: now + Self.hardLifetime, createdAt: now,
+            publicID: SecureRandom.hex(bytes: 16), method: method.rawValue, country: client.country, lastSeenAt: now,
+            openedAtMS: openedAtMS
         ))
         return OpenedSession(cookieValue: Secret(id), csrfToken: csrf)
     }
@@ -72,7 +76,8 @@ public struct SessionService: Sendable {
         var current = session
         current.expireAt = renewed
         if renewed - session.expireAt >= renewalStep {
-            try await store.write { tx in try await tx.renewSession(idHash: idHash, expireAt: renewed) }
+            try await store.write { tx in try await tx.renewSession(idHash: idHash, expireAt: renewed, seenAt: now) }
+            current.lastSeenAt = now
             cache.renewed(current)
         }
         guard user.state.canAuthenticate else { throw APIError(.unauthorized, ErrorKey.Authz.userNotActive) }

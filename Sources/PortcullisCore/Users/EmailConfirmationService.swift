@@ -71,7 +71,7 @@ public struct EmailConfirmationService: Sendable {
                 throw APIError(.unprocessable, ErrorKey.Identity.utilizedToken)
             }
             let confirmed = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
-            let opened = try await sessions.open(for: confirmed, client: client, in: tx)
+            let opened = try await sessions.open(for: confirmed, client: client, method: .email, in: tx)
             try await events.emit(EventName.emailConfirmed, user: confirmed, in: tx, now: now)
             return (try await tx.fullInfo(of: confirmed), opened)
         }

@@ -79,7 +79,7 @@ public struct SignupService: Sendable {
                 } else {
                     try await confirmations.emitToken(for: user, in: tx, now: now)
                 }
-                let opened = try await sessions.open(for: user, client: client, in: tx)
+                let opened = try await sessions.open(for: user, client: client, method: .password, in: tx)
                 return (try await tx.fullInfo(of: user), opened)
             }
         } catch let duplicate as DuplicateRecord {

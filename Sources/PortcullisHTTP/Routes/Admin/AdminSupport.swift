@@ -1,12 +1,18 @@
 import Hummingbird
 import PortcullisCore
 
-extension Services {
+extension AbilityTable {
     /// 401 `admin.ability.not_permitted` unless the caller's role may (api-admin.md §A1).
-    func require(_ action: AbilityTable.Action, _ subject: String, _ caller: Caller) throws {
-        guard abilities.can(action, subject, role: caller.user.role) else {
+    func require(_ action: Action, _ subject: String, _ caller: Caller) throws {
+        guard can(action, subject, role: caller.user.role) else {
             throw APIError(.unauthorized, ErrorKey.Admin.notPermitted)
         }
+    }
+}
+
+extension Services {
+    func require(_ action: AbilityTable.Action, _ subject: String, _ caller: Caller) throws {
+        try abilities.require(action, subject, caller)
     }
 }
 
