@@ -55,6 +55,7 @@ let package = Package(
                 .embedInCode("sqlite/0005_one_reset_secret.sql"), .embedInCode("sqlite/0006_admin.sql"),
                 .embedInCode("sqlite/0007_service_accounts_without_owner.sql"), .embedInCode("sqlite/0008_state_holds.sql"),
                 .embedInCode("sqlite/0009_event_sinks.sql"), .embedInCode("sqlite/0010_session_details.sql"),
+                .embedInCode("sqlite/0011_login_throttle.sql"),
             ]
         ),
         .target(
@@ -65,7 +66,7 @@ let package = Package(
                 .embedInCode("0003_shared_limits.sql"), .embedInCode("0004_uploads.sql"),
                 .embedInCode("0005_one_reset_secret.sql"), .embedInCode("0006_admin.sql"),
                 .embedInCode("0007_service_accounts_without_owner.sql"), .embedInCode("0008_state_holds.sql"),
-                .embedInCode("0009_event_sinks.sql"), .embedInCode("0010_session_details.sql"),
+                .embedInCode("0009_event_sinks.sql"), .embedInCode("0010_session_details.sql"), .embedInCode("0011_login_throttle.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.

@@ -20,15 +20,18 @@ public struct APIError: Error, Sendable, Equatable {
 
     public let status: Status
     public let keys: [String]
+    /// Seconds for a `Retry-After` header (a 429 that says when to come back).
+    public let retryAfter: Int?
 
     public init(_ status: Status, _ keys: String...) {
         self.init(status, keys: keys)
     }
 
-    public init(_ status: Status, keys: [String]) {
+    public init(_ status: Status, keys: [String], retryAfter: Int? = nil) {
         self.status = status
         var seen = Set<String>()
         self.keys = keys.filter { seen.insert($0).inserted }
+        self.retryAfter = retryAfter
     }
 }
 
@@ -57,6 +60,8 @@ public enum ErrorKey {
         public static let notFound = "identity.session.not_found"
         /// account-security.md §S: a session id that is not the caller's (or not the user's, for an operator).
         public static let doesntExist = "resource.session.doesnt_exist"
+        /// account-security.md §B: the account or the address waits before its next attempt.
+        public static let tooManyAttempts = "identity.session.too_many_attempts"
     }
 
     public enum Identity {

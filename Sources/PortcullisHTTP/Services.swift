@@ -89,7 +89,10 @@ public struct Services: Sendable {
         sessionList = SessionListService(store: store, clock: clock)
         otp = OTPService(store: store, box: secretBox, qr: QRCodePNGRenderer(), rules: rules, clock: clock, issuer: config.appName)
         apiKeys = APIKeyService(store: store, box: secretBox, otp: otp, clock: clock)
-        login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, otp: otp, clock: clock)
+        let throttle = LoginThrottle(store: store, clock: clock, accountLimit: config.loginThrottleAccount,
+                                     ipLimit: config.loginThrottleIP)
+        login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, otp: otp, throttle: throttle,
+                             clock: clock)
         confirmations = EmailConfirmationService(
             store: store, signer: signer, sessions: sessions, rules: rules, events: events, clock: clock,
             tokenLifetime: config.jwtExpireTime, logger: logger

@@ -47,9 +47,39 @@ extension SQLTransaction {
         return nonces.enumerated().map { index, record in firstIndex[record.key] == index && accepted.contains(record.key) }
     }
 
+    func countAttempt(key: String, window: Int64, now: Int64, nowMS: Int64) async throws -> Int? {
+        // On PostgreSQL a second attempt on the same key waits for the first's
+        // row lock, then sees its wait: parallel guesses are counted one by one.
+        let row = try await db.raw("""
+            INSERT INTO login_throttle (key, attempts, last_attempt, wait_until_ms) VALUES (\(bind: key), 1, \(bind: now), 0)
+            ON CONFLICT (key) DO UPDATE SET
+                attempts = CASE WHEN login_throttle.last_attempt <= \(bind: now - window) THEN 1 ELSE login_throttle.attempts + 1 END,
+                last_attempt = excluded.last_attempt
+            WHERE login_throttle.wait_until_ms <= \(bind: nowMS)
+            RETURNING attempts
+            """).first()
+        return try row?.decode(column: "attempts", as: Int.self)
+    }
+
+    func holdAttempts(key: String, untilMS: Int64) async throws {
+        try await db.raw("UPDATE login_throttle SET wait_until_ms = \(bind: untilMS) WHERE key = \(bind: key)").run()
+    }
+
+    func attemptsWait(key: String) async throws -> Int64? {
+        try await db.raw("SELECT wait_until_ms FROM login_throttle WHERE key = \(bind: key)").first()
+            .map { try $0.int64("wait_until_ms") }
+    }
+
+    func clearAttempts(key: String) async throws {
+        try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run()
+    }
+
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws {
         try await db.raw("DELETE FROM api_key_nonces WHERE expire_at <= \(bind: nowMS)").run()
         try await db.raw("DELETE FROM rate_limits WHERE window_start < \(bind: idleBefore)").run()
+        try await db.raw("""
+            DELETE FROM login_throttle WHERE last_attempt < \(bind: idleBefore) AND wait_until_ms <= \(bind: nowMS)
+            """).run()
     }
 }
 

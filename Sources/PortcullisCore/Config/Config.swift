@@ -7,6 +7,9 @@ public struct Config: Sendable {
     public var uidPrefix = "ID"
     public var sessionName = "_barong_session"
     public var sessionExpireTime = 1800
+    /// account-security.md §B: attempts per account, failures per address, before sign-ins wait (0: off).
+    public var loginThrottleAccount = 5
+    public var loginThrottleIP = 50
     public var jwtExpireTime = 3600
     public var csrfProtection = true
     public var apikeyNonceLifetime = 5000

@@ -16,6 +16,8 @@ enum ConfigField {
             "uid_prefix": .string(\.uidPrefix),
             "session_name": .string(\.sessionName),
             "session_expire_time": .int(\.sessionExpireTime),
+            "login_throttle_account": .int(\.loginThrottleAccount),
+            "login_throttle_ip": .int(\.loginThrottleIP),
             "jwt_expire_time": .int(\.jwtExpireTime),
             "csrf_protection": .bool(\.csrfProtection),
             "apikey_nonce_lifetime": .int(\.apikeyNonceLifetime),

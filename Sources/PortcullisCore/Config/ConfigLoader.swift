@@ -93,6 +93,8 @@ public struct ConfigLoader {
             ("database_wait", config.databaseWait, 1...300),
             ("bcrypt_cost", config.bcryptCost, 4...31),
             ("session_expire_time", config.sessionExpireTime, 1...year),
+            ("login_throttle_account", config.loginThrottleAccount, 0...1_000_000),
+            ("login_throttle_ip", config.loginThrottleIP, 0...1_000_000),
             ("jwt_expire_time", config.jwtExpireTime, 1...year),
             ("apikey_nonce_lifetime", config.apikeyNonceLifetime, 1...86_400_000),
             ("password_min_entropy", config.passwordMinEntropy, 0...10_000),

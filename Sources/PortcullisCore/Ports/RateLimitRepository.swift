@@ -19,6 +19,15 @@ public protocol RateLimitRepository: Sendable {
     /// Records API-key nonces in one statement; for each, false when its
     /// (kid, nonce) was recorded before or earlier in the same list.
     func acceptNonces(_ nonces: [NonceRecord]) async throws -> [Bool]
+    /// Counts an attempt on `key` unless it is waiting (`wait_until_ms` after
+    /// `nowMS`): the attempts in the window, restarted when the last one is
+    /// `window` seconds old; nil while it waits.
+    func countAttempt(key: String, window: Int64, now: Int64, nowMS: Int64) async throws -> Int?
+    /// Makes `key` wait until `untilMS`.
+    func holdAttempts(key: String, untilMS: Int64) async throws
+    /// When the next attempt on `key` may run (ms), if it is counted at all.
+    func attemptsWait(key: String) async throws -> Int64?
+    func clearAttempts(key: String) async throws
     /// Drops nonces past their expiry (ms) and counters idle for more than `idleBefore` (s).
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws
 }

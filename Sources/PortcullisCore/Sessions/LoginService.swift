@@ -6,15 +6,20 @@ public struct LoginService: Sendable {
     let clock: any Clock
     let events: EventWriter
     let otp: OTPService
+    let throttle: LoginThrottle
 
-    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, otp: OTPService, clock: any Clock) {
-        self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.otp = otp; self.clock = clock
+    public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, otp: OTPService,
+                throttle: LoginThrottle, clock: any Clock) {
+        self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.otp = otp
+        self.throttle = throttle; self.clock = clock
     }
 
     public func login(
         email: String, password: String, otpCode: String?, client: ClientInfo
     ) async throws -> (UserFullInfo, OpenedSession) {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        // Before anything is read or hashed: a throttled attempt costs no bcrypt.
+        try await throttle.admit(email: normalized, ip: client.ip)
         let user = try await store.read { tx in try await tx.user(email: normalized) }
         // The password is checked first, and an unknown email costs one
         // comparison too, so the answer reveals nothing (deliberate difference).
@@ -29,11 +34,11 @@ public struct LoginService: Sendable {
                 throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
             }
             guard try await otp.verify(otpCode, userID: user.id) else {
-                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
+                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client, guessed: true)
                 throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
             }
         }
-        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login")
+        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: normalized)
     }
 
     /// Refuses states that may not sign in, recording why.
@@ -55,11 +60,13 @@ public struct LoginService: Sendable {
 
     /// Opens the session of a user already authenticated and state-checked:
     /// activity, session, event.
-    public func signIn(_ user: User, client: ClientInfo, action: String,
-                       method: SignInMethod = .password) async throws -> (UserFullInfo, OpenedSession) {
+    /// `clearing`: the email whose throttled attempts this sign-in ends.
+    public func signIn(_ user: User, client: ClientInfo, action: String, method: SignInMethod = .password,
+                       clearing email: String? = nil) async throws -> (UserFullInfo, OpenedSession) {
         let now = clock.now()
-        let (sessions, events) = (self.sessions, self.events)
+        let (sessions, events, throttle) = (self.sessions, self.events, self.throttle)
         return try await store.write { tx in
+            if let email { try await throttle.succeeded(email: email, in: tx) }
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "succeed", now: now
             ))
@@ -90,9 +97,10 @@ public struct LoginService: Sendable {
     /// address: no list or count shows that row). The answer waits for the
     /// same work either way (deliberate difference).
     private func recordWrongPassword(email: String, user: User?, client: ClientInfo) async throws {
-        let now = clock.now()
+        let (now, throttle) = (clock.now(), self.throttle)
         try await store.write { tx in
             try await AddressAttempts.count(.failedLogin, email: email, in: tx, now: now)
+            try await throttle.failed(ip: client.ip, in: tx)
             try await tx.insertActivity(NewActivity(
                 userID: user?.id, client: client, topic: "session", action: "login", result: "failed",
                 data: ActivityData.reason("Invalid Email or Password"), now: now
@@ -100,9 +108,11 @@ public struct LoginService: Sendable {
         }
     }
 
-    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo) async throws {
-        let now = clock.now()
+    /// `guessed`: a wrong code, which counts against the address.
+    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo, guessed: Bool = false) async throws {
+        let (now, throttle) = (clock.now(), self.throttle)
         try await store.write { tx in
+            if guessed { try await throttle.failed(ip: client.ip, in: tx) }
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "failed",
                 data: ActivityData.reason(reason), now: now
