@@ -66,6 +66,7 @@ bench: release test-deps
 	bash bench/admin_users.sh
 	bash bench/management.sh
 	bash bench/login_timing.sh
+	bash bench/login_throttle.sh
 	bash bench/events.sh
 
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).

@@ -153,6 +153,21 @@ def make_server():
         s.stop()
 
 
+@pytest.fixture
+def shared_pair():
+    """Two started instances on one new database with one signing key and one encryption key."""
+    import base64
+    keys = tempfile.mkdtemp(prefix="portcullis-keys-")
+    assert run_cli("keys", "generate", "--out", keys).returncode == 0
+    shared = {"BARONG_JWT_PRIVATE_KEY_PATH": os.path.join(keys, "jwt-private.pem"),
+              "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()}
+    url = new_database_url(None)
+    pair = [Server(env=shared, database_url=url).start() for _ in range(2)]
+    yield pair
+    for s in pair:
+        s.stop()
+
+
 def run_cli(*args, env=None, cwd=None):
     full_env = dict(os.environ)
     full_env.update(env or {})

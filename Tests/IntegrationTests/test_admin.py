@@ -235,36 +235,25 @@ def test_a_custom_abilities_file_and_a_flow_list_rules_file_are_used(make_server
 
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="several instances need the shared PostgreSQL backend")
-def test_bans_and_permission_changes_reach_the_other_instance():
-    url = new_database_url(None)
-    keys = tempfile.mkdtemp(prefix="portcullis-keys-")
-    assert run_cli("keys", "generate", "--out", keys).returncode == 0
-    import base64
-    shared = {"BARONG_JWT_PRIVATE_KEY_PATH": os.path.join(keys, "jwt-private.pem"),
-              "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()}
-    a = Server(env=shared, database_url=url).start()
-    b = Server(env=shared, database_url=url).start()
-    try:
-        make_staff(a, "root@example.com", "superadmin")
-        make_staff(a, "support@example.com", "support")
-        root = login(a.base, "root@example.com")
-        support_on_b = login(b.base, "support@example.com")
-        victim_on_b = signup(b.base, "victim@example.com")
-        assert victim_on_b.get(b.base + "/resource/users/me").status_code == 200
-        assert support_on_b.get(b.base + "/admin/users").status_code == 200
-        r = root.post(a.base + "/admin/users/update", json={"uid": victim_on_b.uid, "state": "banned"})
-        assert r.status_code == 200
-        r = root.post(a.base + "/admin/permissions", json={"role": "support", "verb": "get",
-                                                           "path": "api/v2/barong/admin/users", "action": "drop"})
-        assert r.status_code == 200
-        # B saw both commits through the change feed before the clients asked again.
-        r = victim_on_b.get(b.base + "/resource/users/me")
-        assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_session"]}
-        r = support_on_b.get(b.base + "/admin/users")
-        assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_permission"]}
-    finally:
-        a.stop()
-        b.stop()
+def test_bans_and_permission_changes_reach_the_other_instance(shared_pair):
+    a, b = shared_pair
+    make_staff(a, "root@example.com", "superadmin")
+    make_staff(a, "support@example.com", "support")
+    root = login(a.base, "root@example.com")
+    support_on_b = login(b.base, "support@example.com")
+    victim_on_b = signup(b.base, "victim@example.com")
+    assert victim_on_b.get(b.base + "/resource/users/me").status_code == 200
+    assert support_on_b.get(b.base + "/admin/users").status_code == 200
+    r = root.post(a.base + "/admin/users/update", json={"uid": victim_on_b.uid, "state": "banned"})
+    assert r.status_code == 200
+    r = root.post(a.base + "/admin/permissions", json={"role": "support", "verb": "get",
+                                                       "path": "api/v2/barong/admin/users", "action": "drop"})
+    assert r.status_code == 200
+    # B saw both commits through the change feed before the clients asked again.
+    r = victim_on_b.get(b.base + "/resource/users/me")
+    assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_session"]}
+    r = support_on_b.get(b.base + "/admin/users")
+    assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_permission"]}
 
 
 def test_the_readme_walkthrough_runs_as_written(server):

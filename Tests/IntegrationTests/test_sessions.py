@@ -3,16 +3,13 @@ binary: the list and its fields, ending one (refused at once), ending the
 others, ending the current one like a logout, another user's id, the
 operator routes with their abilities and audit rows, and (on PostgreSQL)
 an end seen by a second instance on the next request."""
-import base64
 import hashlib
-import os
 import re
-import tempfile
 
 import pytest
 import requests
 
-from conftest import BACKEND, STRONG, Server, new_database_url, run_cli
+from conftest import BACKEND
 from test_admin import login, make_staff, query, signup
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -143,25 +140,15 @@ def test_operators_see_and_end_a_users_sessions(server):
 
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="several instances need the shared PostgreSQL backend")
-def test_an_ended_session_is_refused_by_the_other_instance():
-    url = new_database_url(None)
-    keys = tempfile.mkdtemp(prefix="portcullis-keys-")
-    assert run_cli("keys", "generate", "--out", keys).returncode == 0
-    shared = {"BARONG_JWT_PRIVATE_KEY_PATH": os.path.join(keys, "jwt-private.pem"),
-              "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()}
-    a = Server(env=shared, database_url=url).start()
-    b = Server(env=shared, database_url=url).start()
-    try:
-        signup(a.base, "root@example.com")
-        on_a = signup(a.base, "user@example.com")
-        on_b = login_as(b.base, "user@example.com", "B")
-        assert on_b.get(b.base + "/resource/users/me").status_code == 200  # now in B's cache
-        ids = {s["user_agent"]: s["id"] for s in on_a.get(a.base + "/resource/sessions").json()}
-        r = on_a.delete(a.base + f"/resource/sessions/{ids['B']}")
-        assert r.status_code == 200
-        r = on_b.get(b.base + "/resource/users/me")
-        assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_session"]}
-        assert on_a.get(a.base + "/resource/users/me").status_code == 200
-    finally:
-        a.stop()
-        b.stop()
+def test_an_ended_session_is_refused_by_the_other_instance(shared_pair):
+    a, b = shared_pair
+    signup(a.base, "root@example.com")
+    on_a = signup(a.base, "user@example.com")
+    on_b = login_as(b.base, "user@example.com", "B")
+    assert on_b.get(b.base + "/resource/users/me").status_code == 200  # now in B's cache
+    ids = {s["user_agent"]: s["id"] for s in on_a.get(a.base + "/resource/sessions").json()}
+    r = on_a.delete(a.base + f"/resource/sessions/{ids['B']}")
+    assert r.status_code == 200
+    r = on_b.get(b.base + "/resource/users/me")
+    assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_session"]}
+    assert on_a.get(a.base + "/resource/users/me").status_code == 200
