@@ -5,7 +5,7 @@ SWIFT       ?= swift
 RELEASE_BIN := .build/release/portcullis
 PYTHON      ?= python3
 # Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
-BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev librabbitmq-dev
+BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev librabbitmq-dev libcbor-dev
 # postgresql: the integration suite runs a second time against a throwaway
 # cluster it starts itself (initdb/pg_ctl from /usr/lib/postgresql/*/bin).
 # iproute2: the client-address test runs nginx and a client in a network namespace of its own (unshare + ip).
@@ -36,6 +36,10 @@ test-deps:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	@for pair in $(PY_MODULES); do m=$${pair%%:*}; p=$${pair##*:}; \
 	  $(PYTHON) -c "import $$m" 2>/dev/null || $(PYTHON) -m pip install -q $$p; done
+	@# The software authenticator of the passkey tests: soft-webauthn declares fido2 < 2, which
+	@# pulls cryptography < 45 under jwcrypto's >= 49; it runs as it is on fido2 2.x.
+	@$(PYTHON) -c "import soft_webauthn" 2>/dev/null || { $(PYTHON) -m pip install -q "fido2>=2.2,<3" && \
+	  $(PYTHON) -m pip install -q --no-deps soft-webauthn; }
 
 build:
 	$(SWIFT) build

@@ -55,7 +55,7 @@ let package = Package(
                 .embedInCode("sqlite/0005_one_reset_secret.sql"), .embedInCode("sqlite/0006_admin.sql"),
                 .embedInCode("sqlite/0007_service_accounts_without_owner.sql"), .embedInCode("sqlite/0008_state_holds.sql"),
                 .embedInCode("sqlite/0009_event_sinks.sql"), .embedInCode("sqlite/0010_session_details.sql"),
-                .embedInCode("sqlite/0011_login_throttle.sql"),
+                .embedInCode("sqlite/0011_login_throttle.sql"), .embedInCode("sqlite/0012_passkeys.sql"),
             ]
         ),
         .target(
@@ -67,6 +67,7 @@ let package = Package(
                 .embedInCode("0005_one_reset_secret.sql"), .embedInCode("0006_admin.sql"),
                 .embedInCode("0007_service_accounts_without_owner.sql"), .embedInCode("0008_state_holds.sql"),
                 .embedInCode("0009_event_sinks.sql"), .embedInCode("0010_session_details.sql"), .embedInCode("0011_login_throttle.sql"),
+                .embedInCode("0012_passkeys.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.
@@ -91,6 +92,8 @@ let package = Package(
         .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
         // Debian's librabbitmq (rabbitmq-c): the event bus publisher (events.md E1).
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        // Debian's libcbor: WebAuthn attestation objects and COSE keys (account-security.md §P).
+        .systemLibrary(name: "CCBOR", pkgConfig: "libcbor", providers: [.apt(["libcbor-dev"])]),
         // Adapters to the outside: JWT signing (jwt-kit), SMTP mailer (NIO +
         // NIOSSL), captcha providers (async-http-client).
         .target(
@@ -101,6 +104,7 @@ let package = Package(
                 "CPNG",
                 "CMaxMindDB",
                 "CRabbitMQ",
+                "CCBOR",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

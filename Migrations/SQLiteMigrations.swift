@@ -16,5 +16,6 @@ public enum SQLiteMigrations {
         ("0009_event_sinks", String(decoding: PackageResources._009_event_sinks_sql, as: UTF8.self)),
         ("0010_session_details", String(decoding: PackageResources._010_session_details_sql, as: UTF8.self)),
         ("0011_login_throttle", String(decoding: PackageResources._011_login_throttle_sql, as: UTF8.self)),
+        ("0012_passkeys", String(decoding: PackageResources._012_passkeys_sql, as: UTF8.self)),
     ]
 }

@@ -62,6 +62,22 @@ public enum ErrorKey {
         public static let doesntExist = "resource.session.doesnt_exist"
         /// account-security.md §B: the account or the address waits before its next attempt.
         public static let tooManyAttempts = "identity.session.too_many_attempts"
+        /// account-security.md §P: every refused passkey sign-in (one key, no oracle)…
+        public static let invalidPasskey = "identity.session.invalid_passkey"
+        /// …but a signature counter that did not grow: a cloned authenticator.
+        public static let passkeyCloned = "identity.session.passkey_cloned"
+    }
+
+    /// account-security.md §P: a user's passkeys.
+    public enum Passkey {
+        public static let exists = "resource.passkey.exists"
+        public static let doesntExist = "resource.passkey.doesnt_exist"
+        public static let invalidCredential = "resource.passkey.invalid_credential"
+        public static let missingPasswordOrOTP = "resource.passkey.missing_password_or_otp_code"
+        public static let invalidPassword = "resource.passkey.invalid_password"
+        public static let invalidOTP = "resource.passkey.invalid_otp_code"
+        public static let missingName = "resource.passkey.missing_name"
+        public static let nameTooLong = "resource.passkey.name_too_long"
     }
 
     public enum Identity {

@@ -55,6 +55,8 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     EmailController(services: services).addRoutes(to: group("identity/users/email"))
     PasswordResetController(services: services).addRoutes(to: group("identity/users/password"))
     SessionsController(services: services).addRoutes(to: group("identity/sessions"))
+    PasskeySessionsController(passkeyLogin: services.passkeyLogin, renderer: services.renderer, cookie: services.cookie)
+        .addRoutes(to: group("identity/sessions/passkey"))
 
     let resource = router.group(RouterPath(base + "/resource")).add(middleware: ResourceAuthMiddleware(services: services))
     func resourceGroup(_ path: String) -> CatalogedGroup {
@@ -71,6 +73,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
     AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
     UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: resourceGroup("sessions"))
+    PasskeysController(passkeys: services.passkeys).addRoutes(to: resourceGroup("passkeys"))
     addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
     addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)

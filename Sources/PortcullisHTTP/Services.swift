@@ -11,6 +11,8 @@ public struct Services: Sendable {
     let policy: PasswordPolicy
     let sessions: SessionService
     let sessionList: SessionListService
+    let passkeys: PasskeyRegistration
+    let passkeyLogin: PasskeyLogin
     let login: LoginService
     let signup: SignupService
     let accounts: AccountService
@@ -93,6 +95,10 @@ public struct Services: Sendable {
                                      ipLimit: config.loginThrottleIP)
         login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, otp: otp, throttle: throttle,
                              clock: clock)
+        let cbor = LibCBORDecoder()
+        passkeys = PasskeyRegistration(store: store, clock: clock, cbor: cbor, settings: config.passkeySettings, hasher: hasher, otp: otp)
+        passkeyLogin = PasskeyLogin(store: store, clock: clock, cbor: cbor, settings: config.passkeySettings, login: login,
+                                    decoySecret: privateKeyPEM)
         confirmations = EmailConfirmationService(
             store: store, signer: signer, sessions: sessions, rules: rules, events: events, clock: clock,
             tokenLifetime: config.jwtExpireTime, logger: logger

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every setting of the server, with Barong's names and defaults where the
 /// key is shared with Barong (operations.md). Built by `ConfigLoader`.
 public struct Config: Sendable {
@@ -10,6 +12,10 @@ public struct Config: Sendable {
     /// account-security.md §B: attempts per account, failures per address, before sign-ins wait (0: off).
     public var loginThrottleAccount = 5
     public var loginThrottleIP = 50
+    /// account-security.md §P: the relying party of passkeys (empty: from `domain` / `app_name`).
+    public var webauthnRPID = ""
+    public var webauthnRPName = ""
+    public var webauthnOrigins: [String] = []
     public var jwtExpireTime = 3600
     public var csrfProtection = true
     public var apikeyNonceLifetime = 5000
@@ -153,5 +159,17 @@ public struct Config: Sendable {
     /// The public URL of the deployment (`domain` with `https://` unless it has a scheme).
     public var publicURL: String {
         domain.contains("://") ? domain : "https://\(domain)"
+    }
+
+    /// The passkeys' relying party: `webauthn_rp_id` or the host of `domain`,
+    /// `webauthn_rp_name` or `app_name`, `webauthn_origins` or the public URL's origin.
+    public var passkeySettings: PasskeySettings {
+        let url = URL(string: publicURL)
+        let origin = url.map { url in
+            "\(url.scheme ?? "https")://\(url.host ?? domain)" + (url.port.map { ":\($0)" } ?? "")
+        } ?? publicURL
+        return PasskeySettings(rpID: webauthnRPID.isEmpty ? (url?.host ?? domain) : webauthnRPID,
+                               rpName: webauthnRPName.isEmpty ? appName : webauthnRPName,
+                               origins: webauthnOrigins.isEmpty ? [origin] : webauthnOrigins)
     }
 }

@@ -20,8 +20,9 @@ struct SessionSweeper: Service {
                     try await store.write { tx in
                         try await tx.deleteExpiredSessions(now: now)
                         try await tx.deleteExpiredTokens(now: now)
-                        // Counters older than a day outlive every window (5 min at most).
+                        // Counters older than a day outlive every window (15 min at most).
                         try await tx.deleteExpiredLimits(nowMS: now * 1000, idleBefore: now - 86_400)
+                        try await tx.deleteExpiredChallenges(now: now)
                     }
                 } catch {
                     logger.warning("session sweep failed", metadata: ["error": "\(type(of: error))"])

@@ -1,0 +1,43 @@
+/// A stored passkey (account-security.md §P): the credential's id and COSE
+/// public key, both base64url.
+public struct Passkey: Sendable, Equatable {
+    public var id: Int64
+    public var userID: Int64
+    public var credentialID: String
+    public var publicKey: String
+    public var algorithm: Int64
+    public var signCount: Int64
+    public var transports: [String]
+    public var backedUp: Bool
+    public var name: String
+    public var createdAt: Int64
+    public var lastUsedAt: Int64?
+
+    public init(id: Int64 = 0, userID: Int64, credentialID: String, publicKey: String, algorithm: Int64, signCount: Int64,
+                transports: [String], backedUp: Bool, name: String, createdAt: Int64, lastUsedAt: Int64? = nil) {
+        self.id = id; self.userID = userID; self.credentialID = credentialID; self.publicKey = publicKey
+        self.algorithm = algorithm; self.signCount = signCount; self.transports = transports; self.backedUp = backedUp
+        self.name = name; self.createdAt = createdAt; self.lastUsedAt = lastUsedAt
+    }
+}
+
+/// What a WebAuthn challenge was issued for.
+public enum ChallengePurpose: String, Sendable {
+    case register, login
+}
+
+public protocol PasskeyRepository: Sendable {
+    /// The user's WebAuthn handle (base64url), if one was made.
+    func passkeyHandle(userID: Int64) async throws -> String?
+    func insertPasskeyHandle(userID: Int64, handle: String) async throws
+    func passkeys(userID: Int64) async throws -> [Passkey]
+    func passkey(credentialID: String) async throws -> Passkey?
+    /// Throws `DuplicateRecord` when the credential id is taken.
+    func insertPasskey(_ passkey: Passkey) async throws -> Passkey
+    func recordPasskeyUse(id: Int64, signCount: Int64, backedUp: Bool, at: Int64) async throws
+    func deletePasskey(userID: Int64, id: Int64) async throws -> Bool
+    func insertChallenge(hash: String, purpose: ChallengePurpose, sessionHash: String?, expiresAt: Int64) async throws
+    /// Deletes and returns a live challenge of that purpose (its session hash, "" when none): single use.
+    func takeChallenge(hash: String, purpose: ChallengePurpose, now: Int64) async throws -> String?
+    func deleteExpiredChallenges(now: Int64) async throws
+}

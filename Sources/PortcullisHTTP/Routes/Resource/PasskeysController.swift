@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import PortcullisCore
+
+/// `resource/passkeys` (account-security.md §P): the caller's passkeys.
+struct PasskeysController {
+    let passkeys: PasskeyRegistration
+
+    func addRoutes(to group: CatalogedGroup) {
+        group.post("options", use: options)
+        group.post("", use: register)
+        group.get("", use: list)
+        group.delete(":id", use: delete)
+    }
+
+    @Sendable func options(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let options = try await passkeys.options(for: caller.user, session: caller.session,
+                                                 password: context.params.text("password"), otpCode: context.params.text("otp_code"))
+        return Responses.json(PasskeyEntity.creation(options))
+    }
+
+    /// `{name, credential}`: the credential as `PublicKeyCredential.toJSON()` gives it.
+    @Sendable func register(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        struct Body: Decodable {
+            let name: String?
+            let credential: RegistrationCredential
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(context.params.rawBody)) else {
+            throw APIError(.unprocessable, ErrorKey.Passkey.invalidCredential)
+        }
+        let passkey = try await passkeys.register(for: caller.user, session: caller.session, name: body.name,
+                                                  credential: body.credential, client: context.client)
+        return Responses.json(PasskeyEntity.render(passkey), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        return Responses.json(.array(try await passkeys.list(for: caller.user).map(PasskeyEntity.render)))
+    }
+
+    @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try await passkeys.delete(context.parameters.get("id").flatMap { Int64($0) }, of: caller.user, client: context.client)
+        return Responses.json(.object([]))
+    }
+}
