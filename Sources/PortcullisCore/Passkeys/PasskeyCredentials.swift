@@ -12,33 +12,30 @@ public struct PasskeySettings: Sendable {
     }
 }
 
-/// A new credential as `PublicKeyCredential.toJSON()` shapes it (byte fields base64url).
-public struct RegistrationCredential: Sendable, Decodable {
+/// A credential as `PublicKeyCredential.toJSON()` shapes it (byte fields base64url).
+public struct CredentialJSON<Response: Decodable & Sendable>: Sendable, Decodable {
     public let id: String
     public let rawId: String
     public let type: String
     public let response: Response
-
-    public struct Response: Sendable, Decodable {
-        public let clientDataJSON: String
-        public let attestationObject: String
-        public let transports: [String]?
-    }
 }
 
-/// A sign-in assertion as `PublicKeyCredential.toJSON()` shapes it.
-public struct AssertionCredential: Sendable, Decodable {
-    public let id: String
-    public let rawId: String
-    public let type: String
-    public let response: Response
+/// A new credential: `AuthenticatorAttestationResponse`.
+public typealias RegistrationCredential = CredentialJSON<AttestationResponse>
+/// A sign-in: `AuthenticatorAssertionResponse`.
+public typealias AssertionCredential = CredentialJSON<AssertionResponse>
 
-    public struct Response: Sendable, Decodable {
-        public let clientDataJSON: String
-        public let authenticatorData: String
-        public let signature: String
-        public let userHandle: String?
-    }
+public struct AttestationResponse: Sendable, Decodable {
+    public let clientDataJSON: String
+    public let attestationObject: String
+    public let transports: [String]?
+}
+
+public struct AssertionResponse: Sendable, Decodable {
+    public let clientDataJSON: String
+    public let authenticatorData: String
+    public let signature: String
+    public let userHandle: String?
 }
 
 /// The checks both ceremonies make on what the browser signed (WebAuthn
