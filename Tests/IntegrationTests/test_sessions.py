@@ -15,6 +15,11 @@ from test_admin import login, make_staff, query, signup
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
+def refused(response):
+    """An ended session's next request: 401 with the session key."""
+    return response.status_code == 401 and response.json() == {"errors": ["authz.invalid_session"]}
+
+
 def logout_cookie(server):
     """The Set-Cookie a logout answers (DELETE identity/sessions), to compare with."""
     s = login(server.base, "owner@example.com")
@@ -72,7 +77,7 @@ def test_a_user_lists_and_ends_their_sessions(server):
     # The others end together; the caller's stays.
     r = laptop.delete(base + "/resource/sessions")
     assert r.status_code == 200 and r.json() == {"ended": 1}
-    assert first.get(base + "/resource/users/me").status_code == 401
+    assert refused(first.get(base + "/resource/users/me"))
     r = laptop.get(base + "/resource/sessions")
     assert r.status_code == 200 and [s["current"] for s in r.json()] == [True]
 
@@ -83,7 +88,7 @@ def test_a_user_lists_and_ends_their_sessions(server):
     stale = requests.Session()
     stale.headers["User-Agent"] = "Laptop/2.0"
     stale.cookies.set("_barong_session", cookie)
-    assert stale.get(base + "/resource/users/me").status_code == 401
+    assert refused(stale.get(base + "/resource/users/me"))
 
     # Each end is in the user's activity log.
     actions = query(server, "SELECT action, result FROM activities WHERE topic = 'session' AND action LIKE 'end%' ORDER BY id")
@@ -125,14 +130,14 @@ def test_operators_see_and_end_a_users_sessions(server):
     assert r.status_code == 404 and r.json() == {"errors": ["admin.user.doesnt_exist"]}
     r = root.delete(base + f"/admin/users/{victim.uid}/sessions/{victim_id}")
     assert r.status_code == 200 and r.json() == {}
-    assert victim.get(base + "/resource/users/me").status_code == 401
+    assert refused(victim.get(base + "/resource/users/me"))
     r = root.delete(base + f"/admin/users/{victim.uid}/sessions/{victim_id}")
     assert r.status_code == 404 and r.json() == {"errors": ["resource.session.doesnt_exist"]}
 
     again = login(base, "victim@example.com")
     r = root.delete(base + f"/admin/users/{victim.uid}/sessions")
     assert r.status_code == 200 and r.json() == {"ended": 1}
-    assert again.get(base + "/resource/users/me").status_code == 401
+    assert refused(again.get(base + "/resource/users/me"))
     assert root.get(base + "/resource/users/me").status_code == 200
 
     rows = query(server, "SELECT topic, action, target_uid FROM activities WHERE category = 'admin' AND topic = 'sessions' ORDER BY id")
