@@ -108,6 +108,22 @@ def site(make_server):
     return make_server(env={"BARONG_DOMAIN": RP})
 
 
+@pytest.fixture
+def alice_with_a_passkey(site):
+    """(base, alice's session, her authenticator) once the passkey is registered."""
+    signup(site.base, "root@example.com")
+    alice = signup(site.base, "alice@example.com")
+    device = Authenticator()
+    r = register(alice, site.base, device)
+    assert r.status_code == 201 and r.json()["name"] == "laptop", r.text
+    return site.base, alice, device
+
+
+def signed_in(response, email="alice@example.com"):
+    """A passkey sign-in answered as a password login: 200, the user, a CSRF token."""
+    return response.status_code == 200 and response.json()["email"] == email and bool(response.json()["csrf_token"])
+
+
 def test_register_then_sign_in_without_a_password(site):
     base = site.base
     signup(base, "root@example.com")
@@ -139,19 +155,15 @@ def test_register_then_sign_in_without_a_password(site):
     assert sessions[0]["method"] == "passkey" and sessions[0]["current"] is True
     # Discoverable: no email, the authenticator picks the credential.
     r, _ = sign_in(base, device)
-    assert r.status_code == 200, r.text
+    assert signed_in(r), r.text
     listed = alice.get(base + "/resource/passkeys").json()
     assert len(listed) == 1 and listed[0]["last_used_at"] is not None
     rows = query(site, "SELECT action, result FROM activities WHERE action = 'login::passkey' ORDER BY id")
     assert rows == [("login::passkey", "succeed")] * 2
 
 
-def test_every_tampered_ceremony_is_refused_with_one_key(site):
-    base = site.base
-    signup(base, "root@example.com")
-    alice = signup(base, "alice@example.com")
-    device = Authenticator()
-    assert register(alice, base, device).status_code == 201
+def test_every_tampered_ceremony_is_refused_with_one_key(site, alice_with_a_passkey):
+    base, alice, device = alice_with_a_passkey
 
     r, _ = sign_in(base, device, origin="https://evil.test")
     assert r.status_code == 401 and r.json() == INVALID
@@ -160,7 +172,7 @@ def test_every_tampered_ceremony_is_refused_with_one_key(site):
     # A replayed challenge: the same assertion twice.
     o = request_options(base)
     assertion = assertion_json(device.get({"publicKey": {"rpId": RP, "challenge": unb64(o["challenge"])}}, ORIGIN))
-    assert requests.post(base + "/identity/sessions/passkey", json={"credential": assertion}).status_code == 200
+    assert signed_in(requests.post(base + "/identity/sessions/passkey", json={"credential": assertion}))
     r = requests.post(base + "/identity/sessions/passkey", json={"credential": assertion})
     assert r.status_code == 401 and r.json() == INVALID
     # User verification missing.
@@ -181,14 +193,10 @@ def test_every_tampered_ceremony_is_refused_with_one_key(site):
     assert any("challenge" in r for r in reasons) and any("not verified" in r for r in reasons) and any("signature" in r for r in reasons)
 
 
-def test_a_cloned_authenticator_is_refused_and_recorded(site):
-    base = site.base
-    signup(base, "root@example.com")
-    alice = signup(base, "alice@example.com")
-    device = Authenticator()
-    assert register(alice, base, device).status_code == 201
-    assert sign_in(base, device)[0].status_code == 200  # counter 1
-    assert sign_in(base, device)[0].status_code == 200  # counter 2
+def test_a_cloned_authenticator_is_refused_and_recorded(site, alice_with_a_passkey):
+    base, alice, device = alice_with_a_passkey
+    assert signed_in(sign_in(base, device)[0])  # counter 1
+    assert signed_in(sign_in(base, device)[0])  # counter 2
     r, _ = sign_in(base, device, count_step=-1)  # a copy still at 1
     assert r.status_code == 401 and r.json() == {"errors": ["identity.session.passkey_cloned"]}
     rows = query(site, "SELECT data FROM activities WHERE action = 'login::passkey' AND result = 'failed'")
@@ -226,7 +234,7 @@ def test_credentials_of_another_user_deleted_passkeys_and_duplicates(site):
     # Another user's passkey id is not found; a deleted passkey signs in no more.
     r = alice.delete(base + f"/resource/passkeys/{bobs_id}")
     assert r.status_code == 404 and r.json() == {"errors": ["resource.passkey.doesnt_exist"]}
-    assert sign_in(base, bobs)[0].status_code == 200
+    assert signed_in(sign_in(base, bobs)[0], "bob@example.com")
     r = bob.delete(base + f"/resource/passkeys/{bobs_id}")
     assert r.status_code == 200 and r.json() == {}
     r, _ = sign_in(base, bobs)

@@ -14,7 +14,6 @@ public struct AuthenticatorData: Sendable {
     public var userVerified: Bool { flags & 0x04 != 0 }
     /// Backup state (BS): the credential is synced (a passkey in a cloud keychain).
     public var backedUp: Bool { flags & 0x10 != 0 }
-    var hasAttestedCredential: Bool { flags & 0x40 != 0 }
 
     /// Credential ids are at most 1023 bytes (WebAuthn Level 3 §5.8.3).
     static let longestCredentialID = 1023
@@ -46,7 +45,6 @@ public struct ClientData: Sendable, Decodable {
     public let type: String
     public let challenge: String
     public let origin: String
-    public let crossOrigin: Bool?
 }
 
 /// Why a passkey was refused: recorded in the activity log, never answered

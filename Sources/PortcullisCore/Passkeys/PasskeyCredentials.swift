@@ -65,6 +65,11 @@ struct Ceremony {
         guard authData.userVerified else { throw PasskeyFailure("user not verified") }
     }
 
+    /// What an assertion and a packed self-attestation sign: authenticator data ‖ SHA-256(client data).
+    static func signedBytes(authData: [UInt8], clientData: [UInt8]) -> [UInt8] {
+        authData + Array(SHA256.hash(data: clientData))
+    }
+
     /// The key a challenge is stored under: its SHA-256 (the challenge itself is a secret until used).
     static func challengeHash(_ challenge: [UInt8]) -> String { sha256Hex(challenge) }
 }

@@ -104,7 +104,7 @@ public struct PasskeyLogin: Sendable {
         guard let keyBytes = Base64URL.decode(passkey.publicKey) else { throw PasskeyFailure("stored key") }
         let key: COSEKey
         do { key = try COSEKey(try cbor.decode(keyBytes)) } catch let error as CBORError { throw PasskeyFailure("stored key: \(error.reason)") }
-        guard key.isValid(signature: signature, for: authBytes + Array(SHA256.hash(data: client.bytes))) else {
+        guard key.isValid(signature: signature, for: Ceremony.signedBytes(authData: authBytes, clientData: client.bytes)) else {
             throw PasskeyFailure("signature")
         }
         return (passkey, user, authData)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// account-security.md §P, a signed-in user's passkeys: creation options,
@@ -115,7 +114,7 @@ public struct PasskeyRegistration: Sendable {
         }
         guard Base64URL.decode(credential.rawId) == credentialID else { throw PasskeyFailure("rawId differs from the credential id") }
         let key = try COSEKey(coseKey)
-        try checkAttestation(fmt: fmt, statement: statement, key: key, signed: authBytes + Array(SHA256Digest.of(client.bytes)))
+        try checkAttestation(fmt: fmt, statement: statement, key: key, signed: Ceremony.signedBytes(authData: authBytes, clientData: client.bytes))
         let transports = (credential.response.transports ?? []).prefix(8).map { String($0.prefix(32)) }
         let passkey = Passkey(userID: user.id, credentialID: Base64URL.encode(credentialID), publicKey: Base64URL.encode(keyBytes),
                               algorithm: key.algorithm, signCount: Int64(authData.signCount), transports: transports,
@@ -167,8 +166,4 @@ public struct PasskeyRegistration: Sendable {
                                                     result: result, data: reason.map(ActivityData.reason), now: now))
         }
     }
-}
-
-enum SHA256Digest {
-    static func of(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 }
