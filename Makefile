@@ -9,11 +9,12 @@ BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev librabbitm
 # postgresql: the integration suite runs a second time against a throwaway
 # cluster it starts itself (initdb/pg_ctl from /usr/lib/postgresql/*/bin).
 # iproute2: the client-address test runs nginx and a client in a network namespace of its own (unshare + ip).
-TEST_DEBS   := nginx-light postgresql iproute2 rabbitmq-server
+# chromium + chromium-driver: the admin console's browser tests (Selenium drives Debian's headless Chromium).
+TEST_DEBS   := nginx-light postgresql iproute2 rabbitmq-server chromium chromium-driver
 # Python modules for the integration tests, as import-name:pip-name.
 PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
                schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator jwcrypto:jwcrypto bcrypt:bcrypt \
-               mmdb_writer:mmdb-writer prometheus_client:prometheus-client pika:pika
+               mmdb_writer:mmdb-writer prometheus_client:prometheus-client pika:pika selenium:selenium
 
 .PHONY: run test build release unit-test integration-test deps test-deps bench fuzz clean
 

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The domain: rules and ports, no HTTP, SQL or NIO types.
@@ -56,6 +57,7 @@ let package = Package(
                 .embedInCode("sqlite/0007_service_accounts_without_owner.sql"), .embedInCode("sqlite/0008_state_holds.sql"),
                 .embedInCode("sqlite/0009_event_sinks.sql"), .embedInCode("sqlite/0010_session_details.sql"),
                 .embedInCode("sqlite/0011_login_throttle.sql"), .embedInCode("sqlite/0012_passkeys.sql"),
+                .embedInCode("sqlite/0013_console_sessions.sql"),
             ]
         ),
         .target(
@@ -67,7 +69,7 @@ let package = Package(
                 .embedInCode("0005_one_reset_secret.sql"), .embedInCode("0006_admin.sql"),
                 .embedInCode("0007_service_accounts_without_owner.sql"), .embedInCode("0008_state_holds.sql"),
                 .embedInCode("0009_event_sinks.sql"), .embedInCode("0010_session_details.sql"), .embedInCode("0011_login_throttle.sql"),
-                .embedInCode("0012_passkeys.sql"),
+                .embedInCode("0012_passkeys.sql"), .embedInCode("0013_console_sessions.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.
@@ -131,6 +133,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The admin console's pages and assets, embedded in the binary (issue 21).
+            resources: [
+                .embedInCode("Console/Templates/layout.mustache"), .embedInCode("Console/Templates/sign_in.mustache"),
+                .embedInCode("Console/Templates/dashboard.mustache"), .embedInCode("Console/Templates/users.mustache"),
+                .embedInCode("Console/Templates/user.mustache"), .embedInCode("Console/Templates/kyc.mustache"),
+                .embedInCode("Console/Templates/access.mustache"), .embedInCode("Console/Templates/confirm.mustache"),
+                .embedInCode("Console/Templates/activity.mustache"), .embedInCode("Console/Templates/error.mustache"),
+                .embedInCode("Console/Assets/console.css"), .embedInCode("Console/Assets/console.js"),
             ]
         ),
         .executableTarget(

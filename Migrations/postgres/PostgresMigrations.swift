@@ -16,5 +16,6 @@ public enum PostgresMigrations {
         ("0010_session_details", String(decoding: PackageResources._010_session_details_sql, as: UTF8.self)),
         ("0011_login_throttle", String(decoding: PackageResources._011_login_throttle_sql, as: UTF8.self)),
         ("0012_passkeys", String(decoding: PackageResources._012_passkeys_sql, as: UTF8.self)),
+        ("0013_console_sessions", String(decoding: PackageResources._013_console_sessions_sql, as: UTF8.self)),
     ]
 }

@@ -216,6 +216,14 @@ public enum ErrorKey {
         public static let keyTaken = "key.taken"
     }
 
+    /// The admin console (issue 21): sign-in refusals beyond the API's.
+    public enum Console {
+        /// The console needs 2FA whatever the user's own settings.
+        public static let otpRequired = "admin.console.otp_required"
+        /// The form's CSRF token is missing or wrong.
+        public static let invalidCSRF = "admin.console.invalid_csrf_token"
+    }
+
     /// Record (model) validation keys: `<attribute>.<reason>`, no group prefix.
     public enum Record {
         public static let notFound = "record.not_found"

@@ -11,6 +11,8 @@ public struct PortcullisContext: RequestContext {
     var client = ClientInfo(ip: "127.0.0.1", userAgent: "")
     var params = Params()
     var caller: Caller?
+    /// On console routes: the signed-in operator.
+    var consoleOperator: ConsoleSessionService.Operator?
     /// Whether the client reached us over https (per a trusted proxy).
     var overHTTPS = false
 

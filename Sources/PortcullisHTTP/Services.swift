@@ -54,6 +54,11 @@ public struct Services: Sendable {
     let adminRestrictions: RestrictionAdminService
     let adminProfiles: AdminProfileService
     let adminReports: AdminReports
+    // The admin console (issue 21).
+    let consoleSessions: ConsoleSessionService
+    let consoleDashboard: ConsoleDashboard
+    let consoleRenderer: ConsoleRenderer
+    let files: any FileStore
     // The management API (api-admin.md Part B).
     let managementGate: ManagementGate
     let managementUsers: ManagementUserService
@@ -180,6 +185,11 @@ public struct Services: Sendable {
             doubleVerification: config.profileDoubleVerification, verificationRoles: config.profileVerificationRoles
         )
         adminReports = AdminReports(store: store)
+        consoleSessions = ConsoleSessionService(store: store, clock: clock, login: login, throttle: throttle,
+                                                abilities: self.abilities, idleTimeout: config.adminConsoleIdleTimeout)
+        consoleDashboard = ConsoleDashboard(store: store, clock: clock)
+        consoleRenderer = try ConsoleRenderer(appName: config.appName)
+        files = fileStore
         managementGate = ManagementGate(
             config: management?.config, verifier: management?.keychain ?? ManagementKeychain(keys: [:]), store: store, clock: clock,
             requireExp: config.managementAPIRequireExp, lowSOnly: config.managementAPILowSOnly

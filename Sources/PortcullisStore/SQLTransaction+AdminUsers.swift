@@ -11,6 +11,7 @@ extension SQLTransaction {
         func and(_ part: SQLQueryString) { condition.appendInterpolation(SQLQueryString(" AND ")); condition.appendInterpolation(part) }
         if let uid = f.uid { and("u.uid = \(bind: uid)") }
         if let email = f.email { and("u.email = \(bind: email)") }
+        if let username = f.username { and("u.username = \(bind: username)") }
         if let role = f.role { and("u.role = \(bind: role)") }
         if let level = f.level { and("u.level = \(bind: level)") }
         if let state = f.state { and("u.state = \(bind: state)") }
@@ -24,6 +25,11 @@ extension SQLTransaction {
             from.appendInterpolation(SQLQueryString("""
                  JOIN labels l ON l.user_id = u.id AND l.key = 'document' AND l.scope = 'private'
                  AND l.value IN ('pending', 'replaced')
+                """))
+            order = "l.updated_at ASC, u.id"
+        } else if f.submittedProfiles {
+            from.appendInterpolation(SQLQueryString("""
+                 JOIN labels l ON l.user_id = u.id AND l.key = 'profile' AND l.scope = 'private' AND l.value = 'submitted'
                 """))
             order = "l.updated_at ASC, u.id"
         }

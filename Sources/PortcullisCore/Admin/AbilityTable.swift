@@ -27,6 +27,12 @@ public struct AbilityTable: Sendable, Equatable {
         return action == .read && (entry.read.contains(subject) || entry.read.contains("all"))
     }
 
+    /// Whether the role may do anything at all in the admin API (the console's door).
+    public func hasAnyAbility(role: String) -> Bool {
+        guard let entry = entries[role] else { return false }
+        return !entry.read.isEmpty || !entry.manage.isEmpty
+    }
+
     /// Barong's shipped table, embedded in the binary.
     public static func defaults() throws -> AbilityTable {
         try parse(String(decoding: PackageResources.abilities_yml, as: UTF8.self), file: "built-in abilities.yml")

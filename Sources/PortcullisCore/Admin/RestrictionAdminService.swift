@@ -77,6 +77,44 @@ public struct RestrictionAdminService: Sendable {
         }
     }
 
+    /// A change the console is about to make, for `locksOut`.
+    public enum Proposal: Sendable {
+        case create(Restriction, state: String)
+        case update(Int64, Fields)
+        case delete(Int64)
+    }
+
+    /// Whether the change would refuse a sign-in from `client` that the
+    /// enabled rows let in now (the console warns before it saves).
+    public func locksOut(_ client: ClientInfo, _ proposal: Proposal) async throws -> Bool {
+        var all = RestrictionFilter()
+        all.page = PageRequest(page: 1, limit: 10_000)
+        let filter = all
+        let current = try await store.read { tx in try await tx.restrictionRecords(filter) }.rows
+        var records = current
+        switch proposal {
+        case .create(let restriction, let state):
+            records.append(RestrictionRecord(id: 0, restriction: restriction, state: state, createdAt: 0, updatedAt: 0))
+        case .update(let id, let fields):
+            guard let index = records.firstIndex(where: { $0.id == id }) else { return false }
+            if let scope = fields.scope { records[index].restriction.scope = scope }
+            if let category = fields.category { records[index].restriction.category = category }
+            if let value = fields.value { records[index].restriction.value = value }
+            if let state = fields.state { records[index].state = state }
+        case .delete(let id):
+            records.removeAll { $0.id == id }
+        }
+        func refuses(_ rows: [RestrictionRecord]) -> Bool {
+            let enabled = rows.filter { $0.state == "enabled" }.map { record in
+                var row = record.restriction
+                if row.scope == "country" || row.scope == "continent" { row.value = row.value.uppercased() }
+                return row
+            }
+            return (try? RestrictionGuard.apply(enabled, to: client, isLogin: true)) == nil
+        }
+        return !refuses(current) && refuses(records)
+    }
+
     /// `restrictions/whitelink`: a 64-hex token for `identity/users/access`.
     public func whitelink(ttlSeconds: Int64) async throws -> Secret {
         try await whitelist.issueToken(ttl: ttlSeconds, token: sha256Hex(SecureRandom.bytes(10)))

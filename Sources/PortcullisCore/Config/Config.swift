@@ -17,6 +17,9 @@ public struct Config: Sendable {
     public var webauthnRPName = ""
     public var webauthnOrigins: [String] = []
     public var jwtExpireTime = 3600
+    /// Issue 21: the operators' console under `/admin/` (false: no such routes), and its idle logout in seconds.
+    public var adminConsole = true
+    public var adminConsoleIdleTimeout = 1800
     public var csrfProtection = true
     public var apikeyNonceLifetime = 5000
     public var passwordRegexp = #"^(?=.*[[:lower:]])(?=.*[[:upper:]])(?=.*[[:digit:]])(?=.*[[:graph:]]).{8,80}$"#

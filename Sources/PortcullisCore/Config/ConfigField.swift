@@ -19,6 +19,8 @@ enum ConfigField {
             "login_throttle_account": .int(\.loginThrottleAccount),
             "login_throttle_ip": .int(\.loginThrottleIP),
             "webauthn_rp_id": .string(\.webauthnRPID),
+            "admin_console": .bool(\.adminConsole),
+            "admin_console_idle_timeout": .int(\.adminConsoleIdleTimeout),
             "webauthn_rp_name": .string(\.webauthnRPName),
             "webauthn_origins": .list(\.webauthnOrigins),
             "jwt_expire_time": .int(\.jwtExpireTime),

@@ -96,6 +96,7 @@ public struct ConfigLoader {
             ("login_throttle_account", config.loginThrottleAccount, 0...1_000_000),
             ("login_throttle_ip", config.loginThrottleIP, 0...1_000_000),
             ("jwt_expire_time", config.jwtExpireTime, 1...year),
+            ("admin_console_idle_timeout", config.adminConsoleIdleTimeout, 1...86_400),
             ("apikey_nonce_lifetime", config.apikeyNonceLifetime, 1...86_400_000),
             ("password_min_entropy", config.passwordMinEntropy, 0...10_000),
             ("smtp_port", config.smtpPort, 1...65535),

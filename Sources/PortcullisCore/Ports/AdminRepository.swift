@@ -31,6 +31,8 @@ public struct TimeWindow: Sendable, Equatable {
 public struct UserFilter: Sendable {
     public var uid: String?
     public var email: String?
+    /// Exact username (the console's search; the admin API has no such filter).
+    public var username: String?
     public var role: String?
     public var country: String?
     public var level: Int?
@@ -41,6 +43,8 @@ public struct UserFilter: Sendable {
     /// Only users whose private `document` label is pending or replaced,
     /// ordered by that label's `updated_at` (ordering fields ignored).
     public var pendingDocuments = false
+    /// Only users whose private `profile` label is submitted, oldest change first (the console's KYC queue).
+    public var submittedProfiles = false
     public var page = PageRequest(page: 1, limit: 100)
     public init() {}
 

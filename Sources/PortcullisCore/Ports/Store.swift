@@ -18,7 +18,8 @@ public protocol Store: Sendable {
 /// Everything a service may do inside one transaction.
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
     OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
-    RestrictionRepository, RateLimitRepository, UploadRepository, AdminRepository, ManagementRepository, PasskeyRepository {}
+    RestrictionRepository, RateLimitRepository, UploadRepository, AdminRepository, ManagementRepository, PasskeyRepository,
+    ConsoleRepository {}
 
 /// The database could not be reached in time; nothing was written.
 public struct StoreUnavailable: Error, Sendable {

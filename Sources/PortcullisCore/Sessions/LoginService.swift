@@ -17,6 +17,16 @@ public struct LoginService: Sendable {
     public func login(
         email: String, password: String, otpCode: String?, client: ClientInfo
     ) async throws -> (UserFullInfo, OpenedSession) {
+        let (user, normalized) = try await authenticate(email: email, password: password, otpCode: otpCode, client: client)
+        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: normalized)
+    }
+
+    /// Throttle, password, state and (when the user has 2FA) the code, each
+    /// failure recorded as a login does; returns the user and the normalized
+    /// email whose throttled attempts a sign-in clears. Opens nothing.
+    public func authenticate(
+        email: String, password: String, otpCode: String?, client: ClientInfo
+    ) async throws -> (User, String) {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         // Before anything is read or hashed: a throttled attempt costs no bcrypt.
         try await throttle.admit(email: normalized, ip: client.ip)
@@ -38,7 +48,7 @@ public struct LoginService: Sendable {
                 throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
             }
         }
-        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: normalized)
+        return (user, normalized)
     }
 
     /// Refuses states that may not sign in, recording why.

@@ -15,4 +15,6 @@ extension HTTPField.Name {
     static let total = HTTPField.Name("Total")!
     static let page = HTTPField.Name("Page")!
     static let perPage = HTTPField.Name("Per-Page")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

@@ -1,0 +1,57 @@
+import Hummingbird
+import PortcullisCore
+
+/// Registers console routes with their gate; a handler never runs before
+/// it. Pages are GET; actions are POST and check the form's CSRF token
+/// first. A refusal or an API error becomes a page (GET) or a flash
+/// message on the page the form came from (POST), never a stack trace.
+struct ConsoleRoutes: Sendable {
+    let group: RouterGroup<PortcullisContext>
+    let kit: ConsoleKit
+
+    func page(_ path: RouterPath, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsolePage) {
+        group.get(path) { request, context in
+            let call = try kit.call(request, context)
+            do {
+                try await kit.admit(call, gate)
+                return kit.render(try await handler(call), call: call)
+            } catch let error as APIError {
+                return kit.render(kit.errorPage(error), call: call)
+            }
+        }
+    }
+
+    /// A GET that answers with something other than a page (CSV, a document's bytes).
+    func file(_ path: RouterPath, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> Response) {
+        group.get(path) { request, context in
+            let call = try kit.call(request, context)
+            do {
+                try await kit.admit(call, gate)
+                return try await handler(call)
+            } catch let error as APIError {
+                return kit.render(kit.errorPage(error), call: call)
+            }
+        }
+    }
+
+    func action(_ path: RouterPath, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsoleDone) {
+        group.post(path) { request, context in
+            let call = try kit.call(request, context)
+            let back = ConsoleKit.localPath(call.form.text("back")) ?? "/admin/"
+            guard case .string(let token) = context.params["csrf_token"], constantTimeEquals(token, call.op.csrfToken) else {
+                return kit.render(kit.errorPage(APIError(.forbidden, ErrorKey.Console.invalidCSRF)), call: call)
+            }
+            do {
+                try await kit.admit(call, gate)
+                let done = try await handler(call)
+                return ConsoleRenderer.redirect(done.location ?? back, flash: ConsoleFlash(.notice, done.notice),
+                                                secure: context.overHTTPS)
+            } catch let error as APIError {
+                return ConsoleRenderer.redirect(back, flash: ConsoleFlash(.error, ConsoleKit.message(error)),
+                                                secure: context.overHTTPS)
+            } catch let ask as ConsoleConfirmation {
+                return kit.render(kit.confirmPage(ask, call: call, back: back), call: call)
+            }
+        }
+    }
+}
