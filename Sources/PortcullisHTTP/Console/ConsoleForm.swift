@@ -33,6 +33,15 @@ struct ConsoleForm: Sendable {
         return endOfDay ? start + 86_399 : start
     }
 
+    /// The text params as a query string (for paging links and the CSV link), `page` replaced when given.
+    func query(page: Int? = nil) -> String {
+        var fields = auditable.filter { $0.key != "page" }
+        if let page { fields["page"] = String(page) }
+        return fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+    }
+
     /// The text params (what the permission audit records, as the API's).
     var auditable: [String: String] { params.texts.filter { $0.key != "csrf_token" && $0.key != "back" } }
 }

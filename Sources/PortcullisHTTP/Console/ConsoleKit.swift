@@ -13,6 +13,12 @@ struct ConsoleKit: Sendable {
         return ConsoleCall(request: request, context: context, op: op)
     }
 
+    /// The refusal page when the form's CSRF token is not the session's, else nil.
+    func csrfRefusal(_ call: ConsoleCall) -> Response? {
+        if case .string(let token) = call.context.params["csrf_token"], constantTimeEquals(token, call.op.csrfToken) { return nil }
+        return render(errorPage(APIError(.forbidden, ErrorKey.Console.invalidCSRF)), call: call)
+    }
+
     /// The ability first, then the permission table for the API call the route stands for.
     func admit(_ call: ConsoleCall, _ gate: ConsoleGate) async throws {
         guard abilities.can(gate.action, gate.subject, role: call.op.user.role) else {

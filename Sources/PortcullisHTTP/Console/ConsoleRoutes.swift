@@ -38,9 +38,7 @@ struct ConsoleRoutes: Sendable {
         group.post(path) { request, context in
             let call = try kit.call(request, context)
             let back = ConsoleKit.localPath(call.form.text("back")) ?? "/admin/"
-            guard case .string(let token) = context.params["csrf_token"], constantTimeEquals(token, call.op.csrfToken) else {
-                return kit.render(kit.errorPage(APIError(.forbidden, ErrorKey.Console.invalidCSRF)), call: call)
-            }
+            if let refusal = kit.csrfRefusal(call) { return refusal }
             do {
                 try await kit.admit(call, gate)
                 let done = try await handler(call)

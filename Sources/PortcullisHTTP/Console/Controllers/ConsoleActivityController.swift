@@ -24,15 +24,6 @@ struct ConsoleActivityController {
         return filter
     }
 
-    /// The filter's params as a query string (for paging and the CSV link).
-    private func query(_ form: ConsoleForm, page: Int? = nil) -> String {
-        var fields = form.auditable.filter { $0.key != "page" }
-        if let page { fields["page"] = String(page) }
-        return fields.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            .joined(separator: "&")
-    }
-
     @Sendable func list(_ call: ConsoleCall) async throws -> ConsolePage {
         let form = call.form
         let filter = filter(form, limit: 50)
@@ -42,9 +33,9 @@ struct ConsoleActivityController {
         let admin = filter.category == "admin"
         return ConsolePage(template: "activity", title: "Activity", data: [
             "rows": rows.map { ConsoleView.activity($0, admin: admin) }, "admin": admin, "total": total, "page": page, "pages": pages,
-            "prev": page > 1 ? "/admin/activity?" + query(form, page: page - 1) as Any : false,
-            "next": page < pages ? "/admin/activity?" + query(form, page: page + 1) as Any : false,
-            "csv": "/admin/activity.csv?" + query(form),
+            "prev": page > 1 ? "/admin/activity?" + form.query(page: page - 1) as Any : false,
+            "next": page < pages ? "/admin/activity?" + form.query(page: page + 1) as Any : false,
+            "csv": "/admin/activity.csv?" + form.query(),
             "kinds": [["value": "user", "label": "User activity", "selected": !admin],
                       ["value": "admin", "label": "Admin actions", "selected": admin]],
             "f": ["topic": filter.topic ?? "", "action": filter.action ?? "", "uid": filter.uid ?? "", "email": filter.email ?? "",

@@ -17,9 +17,7 @@ struct ConsoleSignInController {
     static func addSignOut(to routes: ConsoleRoutes, sessions: ConsoleSessionService) {
         routes.group.post("sign_out") { request, context in
             let call = try routes.kit.call(request, context)
-            guard case .string(let token) = context.params["csrf_token"], constantTimeEquals(token, call.op.csrfToken) else {
-                return routes.kit.render(routes.kit.errorPage(APIError(.forbidden, ErrorKey.Console.invalidCSRF)), call: call)
-            }
+            if let refusal = routes.kit.csrfRefusal(call) { return refusal }
             try await sessions.signOut(cookie: ConsoleCookies.read(ConsoleCookies.session, from: request), client: context.client)
             return ConsoleRenderer.redirect("/admin/sign_in", flash: ConsoleFlash(.notice, "Signed out."), secure: context.overHTTPS,
                                             cookies: [ConsoleCookies.clear(ConsoleCookies.session, secure: context.overHTTPS)])

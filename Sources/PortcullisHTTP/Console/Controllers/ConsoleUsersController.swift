@@ -36,18 +36,12 @@ struct ConsoleUsersController {
         filter.orderBy = "id"
         filter.ascending = false
         let (rows, total) = try await users.list(filter)
-        var query = call.form.auditable.filter { $0.key != "page" }
-        func link(_ page: Int) -> String {
-            query["page"] = String(page)
-            return "/admin/users?" + query.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-                .joined(separator: "&")
-        }
         let page = filter.page.page
         let pages = max(1, (total + limit - 1) / limit)
         return ConsolePage(template: "users", title: "Users", data: [
             "users": rows.map { ConsoleView.user($0.user) }, "total": total, "page": page, "pages": pages,
-            "prev": page > 1 ? link(page - 1) as Any : false, "next": page < pages ? link(page + 1) as Any : false,
+            "prev": page > 1 ? "/admin/users?" + form.query(page: page - 1) as Any : false,
+            "next": page < pages ? "/admin/users?" + form.query(page: page + 1) as Any : false,
             "f": ["uid": filter.uid ?? "", "email": filter.email ?? "", "username": filter.username ?? "",
                   "level": filter.level.map(String.init) ?? "", "country": filter.country ?? "",
                   "created_from": form.text("created_from") ?? "", "created_to": form.text("created_to") ?? ""],
