@@ -78,7 +78,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)
     AuthorizeController(services: services).addRoutes(to: router, base: base)
-    if config.adminConsole { addConsoleRoutes(to: router, services: services) }
+    if config.adminConsole { addConsoleRoutes(to: router, services: services, catalog: catalog) }
     return router
 }
 

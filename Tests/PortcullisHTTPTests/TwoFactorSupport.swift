@@ -28,11 +28,16 @@ extension TestClientProtocol {
     /// Signs up, turns 2FA on and returns the session and the authenticator.
     func signupWithTwoFactor(_ email: String, clock: TestClock) async throws -> (Login, Authenticator) {
         let login = try await signup(email)
+        return (login, try await enableTwoFactor(login: login, clock: clock))
+    }
+
+    /// Turns 2FA on for the session's user.
+    func enableTwoFactor(login: Login, clock: TestClock) async throws -> Authenticator {
         let qr = try await send(.post, "/resource/otp/generate_qrcode", login: login)
         let url = (qr.json["data"] as? [String: Any])?["url"] as? String ?? ""
         let authenticator = try Authenticator(url: url, clock: clock)
         let enable = try await send(.post, "/resource/otp/enable", json: ["code": authenticator.next()], login: login)
         guard enable.status == .created else { throw TestFailure("enable: \(enable.status) \(enable.text)") }
-        return (login, authenticator)
+        return authenticator
     }
 }

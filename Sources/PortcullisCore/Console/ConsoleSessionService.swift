@@ -34,14 +34,20 @@ public struct ConsoleSessionService: Sendable {
         case none
     }
 
-    /// Refusals: the login's keys, then `admin.console.otp_required` and
-    /// `admin.ability.not_permitted`, each recorded as a failed console sign-in.
+    /// Refusals: the login's keys, then `admin.console.otp_required`,
+    /// `authz.user_not_active` and `admin.ability.not_permitted`, each
+    /// recorded as a failed (or denied) console sign-in.
     public func signIn(email: String, password: String, otpCode: String?,
                        client: ClientInfo) async throws -> (Operator, cookie: Secret) {
         let (user, normalized) = try await login.authenticate(email: email, password: password, otpCode: otpCode, client: client)
         if !user.otp {
             try await record(user, "failed", client: client)
             throw APIError(.unauthorized, ErrorKey.Console.otpRequired)
+        }
+        // As admin API callers (api-admin.md D7): a pending user is no operator yet.
+        if user.state != .active {
+            try await record(user, "denied", client: client)
+            throw APIError(.unauthorized, ErrorKey.Authz.userNotActive)
         }
         if !abilities.hasAnyAbility(role: user.role) {
             try await record(user, "denied", client: client)
