@@ -214,6 +214,20 @@ public enum ErrorKey {
         public static let valueInvalid = "value.invalid"
         public static let valueTaken = "value.taken"
         public static let keyTaken = "key.taken"
+        public static let nonBooleanExtended = "admin.user.non_boolean_extended"
+        public static let nonBooleanReplace = "admin.user.non_boolean_replace"
+        public static let userInvalidRange = "admin.user.invalid_range"
+        public static let userInvalidOrdering = "user.ordering.invalid_ordering"
+        public static let userInvalidOrderAttribute = "user.ordering.invalid_attribute"
+        public static let apiKeysInvalidOrdering = "api_keys.ordering.invalid_ordering"
+        public static let apiKeysInvalidOrderAttribute = "api_keys.ordering.invalid_attribute"
+        public static let restrictionInvalidScope = "admin.restriction.invalid_scope"
+        public static let restrictionInvalidCategory = "admin.restriction.invalid_category"
+        public static let restrictionInvalidRange = "admin.restriction.invalid_range"
+        public static let restrictionInvalidState = "admin.restriction.invalid_state"
+        public static let activityInvalidRange = "admin.activity.invalid_range"
+        /// An activity filter sent as an object or a list.
+        public static func activityNonString(_ param: String) -> String { "admin.activity.non_string_\(param)" }
     }
 
     /// The admin console (issue 21): sign-in refusals beyond the API's.

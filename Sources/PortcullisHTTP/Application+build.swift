@@ -88,18 +88,25 @@ private func addAdminRoutes(to router: Router<PortcullisContext>, services: Serv
     let admin = router.group(RouterPath(prefix)).add(middleware: AdminAuthMiddleware(
         authentication: ResourceAuthMiddleware(services: services), gate: services.permissionGate, localPrefix: prefix
     ))
-    func adminGroup(_ path: String) -> CatalogedGroup {
-        CatalogedGroup(group: path.isEmpty ? admin : admin.group(RouterPath(path)),
-                       prefix: path.isEmpty ? prefix : prefix + "/" + path, catalog: catalog)
+    func routes(_ path: String, resource: String) -> AdminRoutes {
+        let group = CatalogedGroup(group: path.isEmpty ? admin : admin.group(RouterPath(path)),
+                                   prefix: path.isEmpty ? prefix : prefix + "/" + path, catalog: catalog)
+        return AdminRoutes(group: group, abilities: services.abilities, resource: resource)
     }
-    AdminUsersController(services: services).addRoutes(to: adminGroup("users"))
-    AdminSessionsController(sessionList: services.sessionList, abilities: services.abilities).addRoutes(to: adminGroup("users"))
-    AdminUserLabelsController(services: services).addRoutes(to: adminGroup("users/labels"))
-    AdminCommentsController(services: services).addRoutes(to: adminGroup("users/comments"))
-    AdminPermissionsController(services: services).addRoutes(to: adminGroup("permissions"))
-    AdminRestrictionsController(services: services).addRoutes(to: adminGroup("restrictions"))
-    AdminProfilesController(services: services).addRoutes(to: adminGroup("profiles"))
-    AdminReportsController(services: services).addRoutes(to: adminGroup(""))
+    let renderer = services.adminRenderer
+    AdminUsersController(users: services.adminUsers, renderer: renderer).addRoutes(to: routes("users", resource: "user"))
+    AdminSessionsController(sessionList: services.sessionList).addRoutes(to: routes("users", resource: "user"))
+    AdminUserLabelsController(users: services.adminUsers, labels: services.adminLabels, renderer: renderer)
+        .addRoutes(to: routes("users/labels", resource: "user"))
+    AdminCommentsController(comments: services.adminComments, renderer: renderer)
+        .addRoutes(to: routes("users/comments", resource: "user"))
+    AdminPermissionsController(permissions: services.adminPermissions, renderer: renderer)
+        .addRoutes(to: routes("permissions", resource: "permission"))
+    AdminRestrictionsController(restrictions: services.adminRestrictions, renderer: renderer)
+        .addRoutes(to: routes("restrictions", resource: "restriction"))
+    AdminProfilesController(profiles: services.adminProfiles, renderer: renderer).addRoutes(to: routes("profiles", resource: "profile"))
+    AdminReportsController(reports: services.adminReports, abilities: services.abilities, renderer: renderer)
+        .addRoutes(to: routes("", resource: "user"))
 }
 
 /// api-admin.md Part B under `<base>/management`: signed server-to-server calls.
@@ -107,9 +114,14 @@ private func addManagementRoutes(to router: Router<PortcullisContext>, services:
     let prefix = base + "/management"
     let group = CatalogedGroup(group: router.group(RouterPath(prefix)).add(middleware: ManagementRequestMiddleware()),
                                prefix: prefix, catalog: catalog)
-    ManagementUsersController(services: services).addRoutes(to: group)
-    ManagementLabelsController(services: services).addRoutes(to: group)
-    ManagementOTPController(services: services).addRoutes(to: group)
-    ManagementAccountsController(services: services).addRoutes(to: group)
-    ManagementRecordsController(services: services).addRoutes(to: group)
+    let routes = ManagementRoutes(group: group, gate: services.managementGate)
+    let renderer = services.adminRenderer
+    ManagementUsersController(users: services.managementUsers, adminUsers: services.adminUsers, renderer: renderer,
+                              clock: services.clock).addRoutes(to: routes)
+    ManagementLabelsController(adminUsers: services.adminUsers, labels: services.adminLabels, renderer: renderer)
+        .addRoutes(to: routes)
+    ManagementOTPController(otp: services.managementOTP).addRoutes(to: routes)
+    ManagementAccountsController(accounts: services.managementAccounts, renderer: renderer).addRoutes(to: routes)
+    ManagementRecordsController(users: services.managementUsers, phones: services.managementPhones, apiKeys: services.managementAPIKeys,
+                                renderer: renderer).addRoutes(to: routes)
 }

@@ -4,48 +4,37 @@ import PortcullisCore
 /// `admin/users/comments` (api-admin.md §A2); ability update User
 /// (deliberate difference: Barong checks none).
 struct AdminCommentsController {
-    let services: Services
+    let comments: AdminCommentService
+    let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
-        group.post("", use: create)
-        group.put("", use: update)
-        group.delete("", use: delete)
+    func addRoutes(to routes: AdminRoutes) {
+        routes.post("", .update("User"), use: create)
+        routes.put("", .update("User"), use: update)
+        routes.delete("", .update("User"), use: delete)
     }
 
-    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func create(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let uid = params.required("uid")
         let title = params.required("title")
         let data = params.required("data")
         Self.checkLengths(title: title, data: data, &params)
-        try params.finish()
-        try services.require(.update, "User", caller)
-        let kyc = try await services.adminComments.add(uid: uid, title: title, data: data, by: caller.user)
-        return Responses.json(services.adminRenderer.userKYC(kyc), status: .created)
+        return { caller in
+            let kyc = try await comments.add(uid: uid, title: title, data: data, by: caller.user)
+            return Responses.json(renderer.userKYC(kyc), status: .created)
+        }
     }
 
-    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func update(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let id = params.requiredInteger("id")
         let title = params.optionalNonBlank("title")
         let data = params.optionalNonBlank("data")
         Self.checkLengths(title: title, data: data, &params)
-        try params.finish()
-        try services.require(.update, "User", caller)
-        let kyc = try await services.adminComments.edit(id: id, title: title, data: data)
-        return Responses.json(services.adminRenderer.userKYC(kyc))
+        return { _ in Responses.json(renderer.userKYC(try await comments.edit(id: id, title: title, data: data))) }
     }
 
-    @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func delete(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let id = params.requiredInteger("id")
-        try params.finish()
-        try services.require(.update, "User", caller)
-        let kyc = try await services.adminComments.delete(id: id)
-        return Responses.json(services.adminRenderer.userKYC(kyc))
+        return { _ in Responses.json(renderer.userKYC(try await comments.delete(id: id))) }
     }
 
     static func checkLengths(title: String?, data: String?, _ params: inout AdminParams) {

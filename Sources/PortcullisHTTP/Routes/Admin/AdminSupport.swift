@@ -10,12 +10,6 @@ extension AbilityTable {
     }
 }
 
-extension Services {
-    func require(_ action: AbilityTable.Action, _ subject: String, _ caller: Caller) throws {
-        try abilities.require(action, subject, caller)
-    }
-}
-
 extension Responses {
     /// A page of a list with the `Total`, `Page` and `Per-Page` headers.
     static func page(_ items: [JSONValue], total: Int, page: PageRequest) -> Response {

@@ -3,35 +3,35 @@ import PortcullisCore
 
 /// `admin/users/labels…` (api-admin.md §A2).
 struct AdminUserLabelsController {
-    let services: Services
+    let users: AdminUserService
+    let labels: AdminLabelService
+    let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
-        group.get("", use: usersWithLabel)
-        group.get("list", use: counts)
-        group.post("", use: create)
-        group.post("update", use: replace)
-        group.put("", use: update)
-        group.delete("", use: delete)
+    func addRoutes(to routes: AdminRoutes) {
+        routes.get("", .read("User"), use: usersWithLabel)
+        routes.get("list", .read("User"), use: counts)
+        routes.post("", .create("Label"), use: create)
+        routes.post("update", .update("Label"), use: replace)
+        routes.put("", .update("Label"), use: update)
+        routes.delete("", .destroy("Label"), use: delete)
     }
 
-    @Sendable func usersWithLabel(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func usersWithLabel(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let key = params.requiredAllowingBlank("key")
         let value = params.requiredAllowingBlank("value")
         let page = params.page()
-        try params.finish()
-        try services.require(.read, "User", caller)
-        let (rows, total) = try await services.adminUsers.withLabel(LabelFilter(key: key, value: value), page: page)
-        return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: false) }, total: total, page: page)
+        return { _ in
+            let (rows, total) = try await users.withLabel(LabelFilter(key: key, value: value), page: page)
+            return Responses.page(rows.map { renderer.listedUser($0, profiles: false) }, total: total, page: page)
+        }
     }
 
     /// D3: keys are the `[key, value]` pair as Ruby prints it.
-    @Sendable func counts(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        try services.require(.read, "User", caller)
-        let counts = try await services.adminUsers.labelCounts()
-        return Responses.json(.object(counts.map { ("[\(Self.rubyString($0.key)), \(Self.rubyString($0.value))]", .int($0.count)) }))
+    @Sendable func counts(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        { _ in
+            let counts = try await users.labelCounts()
+            return Responses.json(.object(counts.map { ("[\(Self.rubyString($0.key)), \(Self.rubyString($0.value))]", .int($0.count)) }))
+        }
     }
 
     /// Ruby's `String#inspect` for the label alphabet (quotes and backslashes escaped).
@@ -39,25 +39,23 @@ struct AdminUserLabelsController {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await save(context, mode: .create)
+    @Sendable func create(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        save(&params, mode: .create)
     }
 
     /// `POST users/labels/update` (`replace` read with the params).
-    @Sendable func replace(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await save(context, mode: .replace(true))
+    @Sendable func replace(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        save(&params, mode: .replace(true))
     }
 
-    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await save(context, mode: .update)
+    @Sendable func update(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        save(&params, mode: .update)
     }
 
     /// The three label writes: params in each route's declaration order
     /// (create: uid, key, value, description, scope; the others: uid, key,
-    /// scope, value, description[, replace]), then the ability, then the write.
-    private func save(_ context: PortcullisContext, mode: AdminLabelService.Mode) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    /// scope, value, description[, replace]).
+    private func save(_ params: inout AdminParams, mode: AdminLabelService.Mode) -> AdminRoutes.Work {
         let uid = params.required("uid")
         let key = params.required("key")
         var resolved = mode
@@ -71,28 +69,27 @@ struct AdminUserLabelsController {
             scope = params.required("scope")
             value = params.required("value")
             description = params.optionalNonBlank("description")
-            resolved = .replace(params.boolean("replace", default: true, failKey: "admin.user.non_boolean_replace"))
+            resolved = .replace(params.boolean("replace", default: true, failKey: ErrorKey.Admin.nonBooleanReplace))
         case .update:
             scope = params.required("scope")
             value = params.required("value")
             description = params.filter("description")
         }
-        try params.finish()
-        if case .create = mode { try services.require(.create, "Label", caller) } else { try services.require(.update, "Label", caller) }
-        _ = try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
-                                                mode: resolved, by: caller.user)
-        return Responses.ok200()
+        let decided = resolved
+        return { caller in
+            _ = try await labels.save(uid: uid, key: key, value: value, scope: scope, description: description, mode: decided,
+                                      by: caller.user)
+            return Responses.ok200()
+        }
     }
 
-    @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func delete(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let uid = params.required("uid")
         let key = params.required("key")
         let scope = params.required("scope")
-        try params.finish()
-        try services.require(.destroy, "Label", caller)
-        try await services.adminLabels.delete(uid: uid, key: key, scope: scope, by: caller.user)
-        return Responses.ok200()
+        return { caller in
+            try await labels.delete(uid: uid, key: key, scope: scope, by: caller.user)
+            return Responses.ok200()
+        }
     }
 }

@@ -3,48 +3,47 @@ import PortcullisCore
 
 /// `admin/users…` (api-admin.md §A2) except labels and comments.
 struct AdminUsersController {
-    let services: Services
+    let users: AdminUserService
+    let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
-        group.get("", use: list)
-        group.put("", use: update)
-        group.post("update", use: updateStateOrOTP)
-        group.post("role", use: role)
-        group.get("documents/pending", use: pendingDocuments)
-        group.delete("data_storage", use: deleteDataStorage)
-        group.get(":uid", use: show)
+    func addRoutes(to routes: AdminRoutes) {
+        routes.get("", .read("User"), use: list)
+        routes.put("", .update("User"), use: update)
+        routes.post("update", .update("User"), use: updateStateOrOTP)
+        routes.post("role", .update("User"), use: role)
+        routes.get("documents/pending", .read("User"), use: pendingDocuments)
+        routes.delete("data_storage", .destroy("User"), use: deleteDataStorage)
+        routes.get(":uid", .read("User"), use: show)
     }
 
-    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
-        let extended = params.boolean("extended", default: false, failKey: "admin.user.non_boolean_extended")
+    @Sendable func list(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        let extended = params.boolean("extended", default: false, failKey: ErrorKey.Admin.nonBooleanExtended)
         var filter = Self.filter(&params)
-        let ordering = params.choice("ordering", ["asc", "desc"], failKey: "user.ordering.invalid_ordering") ?? "asc"
+        let ordering = params.choice("ordering", ["asc", "desc"], failKey: ErrorKey.Admin.userInvalidOrdering) ?? "asc"
         let orderBy = params.filter("order_by") ?? "id"
-        if !UserFilter.sortableColumns.contains(orderBy) { params.fail("user.ordering.invalid_attribute") }
+        if !UserFilter.sortableColumns.contains(orderBy) { params.fail(ErrorKey.Admin.userInvalidOrderAttribute) }
         filter.page = params.page()
-        try params.finish()
-        try services.require(.read, "User", caller)
         filter.orderBy = orderBy
         filter.ascending = ordering == "asc"
-        let (rows, total) = try await services.adminUsers.list(filter, profiles: extended)
-        return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: extended) }, total: total, page: filter.page)
+        let query = filter
+        return { _ in
+            let (rows, total) = try await users.list(query, profiles: extended)
+            return Responses.page(rows.map { renderer.listedUser($0, profiles: extended) }, total: total, page: query.page)
+        }
     }
 
-    @Sendable func pendingDocuments(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
-        let extended = params.boolean("extended", default: false, failKey: "admin.user.non_boolean_extended")
+    @Sendable func pendingDocuments(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        let extended = params.boolean("extended", default: false, failKey: ErrorKey.Admin.nonBooleanExtended)
         var filter = Self.filter(&params)
         // Accepted and ignored, as Barong.
         _ = (params.filter("first_name"), params.filter("last_name"))
         filter.page = params.page()
-        try params.finish()
-        try services.require(.read, "User", caller)
         filter.pendingDocuments = true
-        let (rows, total) = try await services.adminUsers.list(filter, kyc: extended)
-        return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: false) }, total: total, page: filter.page)
+        let query = filter
+        return { _ in
+            let (rows, total) = try await users.list(query, kyc: extended)
+            return Responses.page(rows.map { renderer.listedUser($0, profiles: false) }, total: total, page: query.page)
+        }
     }
 
     /// The filters GET users and documents/pending share.
@@ -56,32 +55,28 @@ struct AdminUsersController {
         filter.country = params.filter("country")
         filter.level = params.integer("level")
         filter.state = params.filter("state")
-        filter.window = params.window(rangeKey: "admin.user.invalid_range")
+        filter.window = params.window(rangeKey: ErrorKey.Admin.userInvalidRange)
         return filter
     }
 
-    @Sendable func show(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        try services.require(.read, "User", caller)
-        let kyc = try await services.adminUsers.kyc(uid: context.parameters.get("uid") ?? "")
-        return Responses.json(services.adminRenderer.userKYC(kyc))
+    @Sendable func show(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        let uid = context.parameters.get("uid") ?? ""
+        return { _ in Responses.json(renderer.userKYC(try await users.kyc(uid: uid))) }
     }
 
     /// `PUT admin/users`: exactly one of state, otp, email.
-    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await change(context, fields: ["state", "otp", "email"], oneOfKey: ErrorKey.Admin.oneOfStateOTPEmail)
+    @Sendable func update(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        change(&params, fields: ["state", "otp", "email"], oneOfKey: ErrorKey.Admin.oneOfStateOTPEmail)
     }
 
     /// `POST admin/users/update`: exactly one of state, otp.
-    @Sendable func updateStateOrOTP(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await change(context, fields: ["state", "otp"], oneOfKey: ErrorKey.Admin.oneOfStateOTP)
+    @Sendable func updateStateOrOTP(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
+        change(&params, fields: ["state", "otp"], oneOfKey: ErrorKey.Admin.oneOfStateOTP)
     }
 
-    private func change(_ context: PortcullisContext, fields: [String], oneOfKey: String) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    private func change(_ params: inout AdminParams, fields: [String], oneOfKey: String) -> AdminRoutes.Work {
         let uid = params.required("uid")
-        let given = fields.filter { context.params[$0] != nil }
+        let given = fields.filter { params.raw[$0] != nil }
         var change: AdminUserService.Change?
         if given.count != 1 {
             params.fail(oneOfKey)
@@ -94,32 +89,26 @@ struct AdminUsersController {
             default: change = .state(value)
             }
         }
-        try params.finish()
-        try services.require(.update, "User", caller)
-        guard let change else { throw APIError(.unprocessable, oneOfKey) }
-        try await services.adminUsers.update(uid: uid, change, by: caller.user)
-        return Responses.ok200()
+        let decided = change
+        return { caller in
+            guard let decided else { throw APIError(.unprocessable, oneOfKey) }
+            try await users.update(uid: uid, decided, by: caller.user)
+            return Responses.ok200()
+        }
     }
 
-    @Sendable func role(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func role(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let uid = params.required("uid")
         let role = params.required("role")
-        try params.finish()
-        try services.require(.update, "User", caller)
-        try await services.adminUsers.setRole(uid: uid, role: role, by: caller.user)
-        return Responses.ok200()
+        return { caller in
+            try await users.setRole(uid: uid, role: role, by: caller.user)
+            return Responses.ok200()
+        }
     }
 
-    @Sendable func deleteDataStorage(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        var params = AdminParams(context.params, resource: "user")
+    @Sendable func deleteDataStorage(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         let uid = params.required("uid")
         let title = params.required("title")
-        try params.finish()
-        try services.require(.destroy, "User", caller)
-        let kyc = try await services.adminUsers.deleteDataStorage(uid: uid, title: title)
-        return Responses.json(services.adminRenderer.userKYC(kyc))
+        return { _ in Responses.json(renderer.userKYC(try await users.deleteDataStorage(uid: uid, title: title))) }
     }
 }

@@ -3,48 +3,50 @@ import PortcullisCore
 
 /// Management `labels…` (api-admin.md B2): private labels, Barong's bodies.
 struct ManagementLabelsController {
-    let services: Services
+    let adminUsers: AdminUserService
+    let labels: AdminLabelService
+    let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
-        group.post("labels/filter/users", use: filterUsers)
-        group.post("labels/list", use: list)
-        group.post("labels", use: create)
-        group.put("labels", use: update)
-        group.post("labels/delete", use: delete)
+    func addRoutes(to routes: ManagementRoutes) {
+        routes.post("labels/filter/users", scope: "read_users", use: filterUsers)
+        routes.post("labels/list", scope: "read_labels", use: list)
+        routes.post("labels", scope: "write_labels", use: create)
+        routes.put("labels", scope: "write_labels", use: update)
+        routes.post("labels/delete", scope: "write_labels", use: delete)
     }
 
-    @Sendable func filterUsers(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = try await services.managementParams(context, scope: "read_users")
+    @Sendable func filterUsers(_ params: inout ManagementParams) -> ManagementRoutes.Work {
         var filter = LabelFilter(key: params.required("key"))
         filter.value = params.optional("value")
         filter.scope = params.optional("scope")
         let extended = params.boolean("extended", default: false, message: "extended Non boolean extended value")
         filter.window = params.window()
         let page = params.page()
-        try params.finish()
-        let (rows, total) = try await services.adminUsers.withLabel(filter, page: page, profiles: extended)
-        return Responses.page(rows.map { services.adminRenderer.listedUser($0, profiles: extended) }, total: total, page: page)
+        let query = filter
+        return {
+            let (rows, total) = try await adminUsers.withLabel(query, page: page, profiles: extended)
+            return Responses.page(rows.map { renderer.listedUser($0, profiles: extended) }, total: total, page: page)
+        }
     }
 
-    @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = try await services.managementParams(context, scope: "read_labels")
+    @Sendable func list(_ params: inout ManagementParams) -> ManagementRoutes.Work {
         let uid = params.required("user_uid")
-        try params.finish()
-        let kyc = try await notFound { try await services.adminUsers.kyc(uid: uid) }
-        return Responses.json(.array(kyc.labels.map(services.adminRenderer.adminLabel)), status: .created)
+        return {
+            let kyc = try await notFound { try await adminUsers.kyc(uid: uid) }
+            return Responses.json(.array(kyc.labels.map(renderer.adminLabel)), status: .created)
+        }
     }
 
-    @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await save(context, replace: nil, status: .created)
+    @Sendable func create(_ params: inout ManagementParams) -> ManagementRoutes.Work {
+        save(&params, replace: nil, status: .created)
     }
 
-    @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await save(context, replace: true, status: .ok)
+    @Sendable func update(_ params: inout ManagementParams) -> ManagementRoutes.Work {
+        save(&params, replace: true, status: .ok)
     }
 
     /// POST (`replace` nil: create) and PUT (`replace` read from the params, default true).
-    private func save(_ context: PortcullisContext, replace: Bool?, status: HTTPResponse.Status) async throws -> Response {
-        var params = try await services.managementParams(context, scope: "write_labels")
+    private func save(_ params: inout ManagementParams, replace: Bool?, status: HTTPResponse.Status) -> ManagementRoutes.Work {
         let uid = params.required("user_uid")
         let key = params.required("key")
         let value = params.required("value")
@@ -56,27 +58,29 @@ struct ManagementLabelsController {
             // Barong creates a missing label with the raw `scope` param when one is sent.
             scope = params.optional("scope") ?? "private"
         }
-        try params.finish()
-        let label = try await Self.modelErrors {
-            try await notFound {
-                try await services.adminLabels.save(uid: uid, key: key, value: value, scope: scope, description: description,
-                                                    mode: mode, by: nil)
+        let (decidedMode, decidedScope) = (mode, scope)
+        return {
+            let label = try await Self.modelErrors {
+                try await notFound {
+                    try await labels.save(uid: uid, key: key, value: value, scope: decidedScope, description: description,
+                                          mode: decidedMode, by: nil)
+                }
             }
+            return Responses.json(renderer.label(label), status: status)
         }
-        return Responses.json(services.adminRenderer.label(label), status: status)
     }
 
-    @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = try await services.managementParams(context, scope: "write_labels")
+    @Sendable func delete(_ params: inout ManagementParams) -> ManagementRoutes.Work {
         let uid = params.required("user_uid")
         let key = params.required("key")
-        try params.finish()
-        do {
-            try await services.adminLabels.delete(uid: uid, key: key, scope: "private", by: nil)
-        } catch let error as APIError where error.status == .notFound {
-            throw ManagementError.recordNotFound
+        return {
+            do {
+                try await labels.delete(uid: uid, key: key, scope: "private", by: nil)
+            } catch let error as APIError where error.status == .notFound {
+                throw ManagementError.recordNotFound
+            }
+            return Responses.empty(.noContent)
         }
-        return Responses.empty(.noContent)
     }
 
     /// Unknown user → 404 `Record is not found`; a missing label (no replace) → 404 `label doesnt exist`.

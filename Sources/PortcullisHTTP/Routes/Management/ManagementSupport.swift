@@ -1,17 +1,6 @@
 import Hummingbird
 import PortcullisCore
 
-extension Services {
-    /// The verified request's `data` as params (`rawBody` = the data's JSON
-    /// text), after the JWS checks for `scope` (api-admin.md B0).
-    func managementParams(_ context: PortcullisContext, scope: String) async throws -> ManagementParams {
-        let data = try await managementGate.verify(body: context.params.rawBody, scope: scope)
-        var params = Params(try ParamsReader.json(data))
-        params.rawBody = data
-        return ManagementParams(params)
-    }
-}
-
 extension EntityRenderer {
     /// ServiceAccounts: the account with its owner (or null).
     func serviceAccount(_ listed: ManagementAccountService.Listed) -> JSONValue {
