@@ -47,14 +47,16 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     func group(_ path: String) -> CatalogedGroup {
         CatalogedGroup(group: router.group(RouterPath(base + "/" + path)), prefix: base + "/" + path, catalog: catalog)
     }
-    let info = InfoController(services: services)
+    let info = InfoController(clock: services.clock, config: services.config, jwks: services.jwks, policy: services.policy)
     info.addRoutes(to: group("public"), public: true)
-    KYCController(services: services).addRoutes(to: group("public"))
+    KYCController(kyc: services.kyc).addRoutes(to: group("public"))
     info.addRoutes(to: group("identity"), public: false)
-    UsersController(services: services).addRoutes(to: group("identity/users"))
-    EmailController(services: services).addRoutes(to: group("identity/users/email"))
-    PasswordResetController(services: services).addRoutes(to: group("identity/users/password"))
-    SessionsController(services: services).addRoutes(to: group("identity/sessions"))
+    UsersController(captcha: services.captcha, geetestID: services.config.geetestID, cookie: services.cookie, geetest: services.geetest,
+                    renderer: services.renderer, signup: services.signup, whitelist: services.whitelist).addRoutes(to: group("identity/users"))
+    EmailController(captcha: services.captcha, confirmations: services.confirmations, cookie: services.cookie, renderer: services.renderer).addRoutes(to: group("identity/users/email"))
+    PasswordResetController(captcha: services.captcha, resets: services.resets).addRoutes(to: group("identity/users/password"))
+    SessionsController(auth0: services.auth0, captcha: services.captcha, cookie: services.cookie, login: services.login,
+                       renderer: services.renderer).addRoutes(to: group("identity/sessions"))
     PasskeySessionsController(passkeyLogin: services.passkeyLogin, renderer: services.renderer, cookie: services.cookie)
         .addRoutes(to: group("identity/sessions/passkey"))
 
@@ -62,22 +64,22 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     func resourceGroup(_ path: String) -> CatalogedGroup {
         CatalogedGroup(group: resource.group(RouterPath(path)), prefix: base + "/resource/" + path, catalog: catalog)
     }
-    MeController(services: services).addRoutes(to: resourceGroup("users"))
-    OTPController(services: services).addRoutes(to: resourceGroup("otp"))
-    APIKeysController(services: services).addRoutes(to: resourceGroup("api_keys"))
-    ServiceAccountsController(services: services).addRoutes(to: resourceGroup("service_accounts"))
-    LabelsController(services: services).addRoutes(to: resourceGroup("labels"))
-    DataStorageController(services: services).addRoutes(to: resourceGroup("data_storage"))
-    ProfilesController(services: services).addRoutes(to: resourceGroup("profiles"))
-    PhonesController(services: services).addRoutes(to: resourceGroup("phones"))
-    DocumentsController(services: services).addRoutes(to: resourceGroup("documents"))
-    AddressesController(services: services).addRoutes(to: resourceGroup("addresses"))
+    MeController(accounts: services.accounts, activities: services.activities, meBodies: services.meBodies, renderer: services.renderer).addRoutes(to: resourceGroup("users"))
+    OTPController(otp: services.otp).addRoutes(to: resourceGroup("otp"))
+    APIKeysController(apiKeys: services.apiKeys, renderer: services.renderer).addRoutes(to: resourceGroup("api_keys"))
+    ServiceAccountsController(accounts: services.accounts, apiKeys: services.apiKeys, renderer: services.renderer).addRoutes(to: resourceGroup("service_accounts"))
+    LabelsController(labels: services.labels, renderer: services.renderer).addRoutes(to: resourceGroup("labels"))
+    DataStorageController(dataStorage: services.dataStorage).addRoutes(to: resourceGroup("data_storage"))
+    ProfilesController(profiles: services.profiles, renderer: services.renderer).addRoutes(to: resourceGroup("profiles"))
+    PhonesController(accounts: services.accounts, phones: services.phones, renderer: services.renderer).addRoutes(to: resourceGroup("phones"))
+    DocumentsController(documents: services.documents, renderer: services.renderer).addRoutes(to: resourceGroup("documents"))
+    AddressesController(documents: services.documents).addRoutes(to: resourceGroup("addresses"))
     UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: resourceGroup("sessions"))
     PasskeysController(passkeys: services.passkeys).addRoutes(to: resourceGroup("passkeys"))
     addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
     addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)
-    AuthorizeController(services: services).addRoutes(to: router, base: base)
+    AuthorizeController(cookie: services.cookie, gateway: services.gateway).addRoutes(to: router, base: base)
     if config.adminConsole { addConsoleRoutes(to: router, services: services, catalog: catalog) }
     return router
 }

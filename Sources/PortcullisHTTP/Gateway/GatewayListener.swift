@@ -12,16 +12,22 @@ import ServiceLifecycle
 public struct GatewayListener: Service {
     let host: String
     let port: Int
-    let services: Services
+    let call: GatewayCall
+    let resolver: ClientResolver
+    let cookie: SessionCookie
+    let idleTimeout: Int
     let logger: Logger
 
+    /// The authorize call, the client rule and the cookie of the main listener.
     public init(host: String, port: Int, services: Services, logger: Logger) {
-        self.host = host; self.port = port; self.services = services; self.logger = logger
+        self.host = host; self.port = port; self.logger = logger
+        call = services.gateway; resolver = services.clientResolver; cookie = services.cookie
+        idleTimeout = services.config.httpIdleTimeout
     }
 
     public func run() async throws {
-        let (call, resolver, cookie, logger) = (services.gateway, services.clientResolver, services.cookie, self.logger)
-        let idle = TimeAmount.seconds(Int64(services.config.httpIdleTimeout))
+        let (call, resolver, cookie, logger) = (self.call, self.resolver, self.cookie, self.logger)
+        let idle = TimeAmount.seconds(Int64(idleTimeout))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -6,7 +6,8 @@ import PortcullisCore
 /// the original path. `authorize_listen` serves the same call on a plain
 /// SwiftNIO listener (GatewayHandler); both go through GatewayCall.
 struct AuthorizeController {
-    let services: Services
+    let cookie: SessionCookie
+    let gateway: GatewayCall
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options, .trace]
 
     func addRoutes(to router: Router<PortcullisContext>, base: String) {
@@ -25,12 +26,12 @@ struct AuthorizeController {
         }
         // Restrictions were checked by RestrictionMiddleware.
         let call = AuthorizeRequest(
-            method: request.method.rawValue, path: path, cookie: services.cookie.read(from: request),
+            method: request.method.rawValue, path: path, cookie: cookie.read(from: request),
             csrfHeader: request.headers[.csrfToken], apiKey: request.headers[.authApiKey],
             nonce: request.headers[.authNonce], signature: request.headers[.authSignature],
             client: context.client, params: context.params.texts
         )
-        if let answer = services.gateway.answerFromMemory(call) { return answer.response }
-        return await services.gateway.answer(call).response
+        if let answer = gateway.answerFromMemory(call) { return answer.response }
+        return await gateway.answer(call).response
     }
 }

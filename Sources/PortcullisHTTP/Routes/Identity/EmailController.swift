@@ -3,7 +3,10 @@ import PortcullisCore
 
 /// `identity/users/email/generate_code` and `confirm_code` (api.md §2.6, §2.7).
 struct EmailController {
-    let services: Services
+    let captcha: CaptchaGuard
+    let confirmations: EmailConfirmationService
+    let cookie: SessionCookie
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("generate_code", use: generateCode)
@@ -12,8 +15,8 @@ struct EmailController {
 
     /// 201 with an empty body whatever the address (no enumeration).
     @Sendable func generateCode(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let email = try await CodeRequest.email(context, captcha: .emailConfirmation, services: services)
-        services.confirmations.requestCode(email: email)
+        let email = try await CodeRequest.email(context, captcha: .emailConfirmation, guard: captcha)
+        confirmations.requestCode(email: email)
         return Responses.empty(.created)
     }
 
@@ -21,10 +24,10 @@ struct EmailController {
         var params = ParamValidator(context.params, scope: "identity.user")
         let token = params.required("token")
         try params.finish()
-        let (info, session) = try await services.confirmations.confirm(token: token, client: context.client)
+        let (info, session) = try await confirmations.confirm(token: token, client: context.client)
         return Responses.json(
-            services.renderer.fullInfo(info, csrfToken: session.csrfToken), status: .created,
-            headers: services.cookie.set(session, secure: context.overHTTPS)
+            renderer.fullInfo(info, csrfToken: session.csrfToken), status: .created,
+            headers: cookie.set(session, secure: context.overHTTPS)
         )
     }
 }

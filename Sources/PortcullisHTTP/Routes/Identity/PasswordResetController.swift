@@ -3,7 +3,8 @@ import PortcullisCore
 
 /// `identity/users/password/generate_code` and `confirm_code` (api.md §2.8, §2.9).
 struct PasswordResetController {
-    let services: Services
+    let captcha: CaptchaGuard
+    let resets: PasswordResetService
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("generate_code", use: generateCode)
@@ -12,8 +13,8 @@ struct PasswordResetController {
 
     /// 201 with an empty body whatever the address (no enumeration).
     @Sendable func generateCode(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let email = try await CodeRequest.email(context, captcha: .passwordReset, services: services)
-        services.resets.requestCode(email: email, client: context.client)
+        let email = try await CodeRequest.email(context, captcha: .passwordReset, guard: captcha)
+        resets.requestCode(email: email, client: context.client)
         return Responses.empty(.created)
     }
 
@@ -24,7 +25,7 @@ struct PasswordResetController {
         let password = params.required("password")
         let confirmation = params.required("confirm_password")
         try params.finish()
-        try await services.resets.confirm(token: token, password: password, confirmation: confirmation, client: context.client)
+        try await resets.confirm(token: token, password: password, confirmation: confirmation, client: context.client)
         return Responses.empty(.created)
     }
 }

@@ -3,7 +3,11 @@ import PortcullisCore
 
 /// `POST` and `DELETE identity/sessions` (api.md §2.10).
 struct SessionsController {
-    let services: Services
+    let auth0: Auth0LoginService
+    let captcha: CaptchaGuard
+    let cookie: SessionCookie
+    let login: LoginService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
@@ -15,10 +19,10 @@ struct SessionsController {
         var params = ParamValidator(context.params, scope: "identity.session")
         let idToken = params.required("id_token")
         try params.finish()
-        let (info, session) = try await services.auth0.login(idToken: idToken, client: context.client)
+        let (info, session) = try await auth0.login(idToken: idToken, client: context.client)
         return Responses.json(
-            services.renderer.fullInfo(info, csrfToken: session.csrfToken),
-            headers: services.cookie.set(session, secure: context.overHTTPS)
+            renderer.fullInfo(info, csrfToken: session.csrfToken),
+            headers: cookie.set(session, secure: context.overHTTPS)
         )
     }
 
@@ -32,19 +36,19 @@ struct SessionsController {
         let password = params.required("password")
         let otpCode = params.optional("otp_code")
         try params.finish()
-        try await services.captcha.check(.sessionCreate, context.params.captchaResponse)
-        let (info, session) = try await services.login.login(
+        try await captcha.check(.sessionCreate, context.params.captchaResponse)
+        let (info, session) = try await login.login(
             email: email, password: password, otpCode: otpCode, client: context.client
         )
         return Responses.json(
-            services.renderer.fullInfo(info, csrfToken: session.csrfToken),
-            headers: services.cookie.set(session, secure: context.overHTTPS)
+            renderer.fullInfo(info, csrfToken: session.csrfToken),
+            headers: cookie.set(session, secure: context.overHTTPS)
         )
     }
 
     /// No CSRF check on logout (as Barong).
     @Sendable func destroy(_ request: Request, context: PortcullisContext) async throws -> Response {
-        try await services.login.logout(cookie: services.cookie.read(from: request), client: context.client)
-        return Responses.empty(.ok, headers: services.cookie.clear(secure: context.overHTTPS))
+        try await login.logout(cookie: cookie.read(from: request), client: context.client)
+        return Responses.empty(.ok, headers: cookie.clear(secure: context.overHTTPS))
     }
 }

@@ -1,9 +1,16 @@
 import Hummingbird
 import PortcullisCore
+import PortcullisIntegrations
 
 /// `POST identity/users` — sign up (api.md §2.3) — and `register_geetest` (§2.4).
 struct UsersController {
-    let services: Services
+    let captcha: CaptchaGuard
+    let geetestID: String
+    let cookie: SessionCookie
+    let geetest: GeetestVerifier?
+    let renderer: EntityRenderer
+    let signup: SignupService
+    let whitelist: WhitelistAccessService
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
@@ -16,7 +23,7 @@ struct UsersController {
         var params = ParamValidator(context.params, scope: "identity.user")
         let token = params.required("whitelink_token")
         try params.finish()
-        try await services.whitelist.access(token: token, ip: context.client.ip)
+        try await whitelist.access(token: token, ip: context.client.ip)
         return Responses.empty(.created)
     }
 
@@ -32,18 +39,18 @@ struct UsersController {
         let refid = params.optional("refid")
         let data = params.optional("data")
         try params.finish()
-        try await services.captcha.check(.userCreate, context.params.captchaResponse)
+        try await captcha.check(.userCreate, context.params.captchaResponse)
         let input = SignupInput(email: email, password: password, username: username, refid: refid, data: data)
-        let (info, session) = try await services.signup.signup(input, client: context.client)
+        let (info, session) = try await signup.signup(input, client: context.client)
         return Responses.json(
-            services.renderer.fullInfo(info, csrfToken: session.csrfToken), status: .created,
-            headers: services.cookie.set(session, secure: context.overHTTPS)
+            renderer.fullInfo(info, csrfToken: session.csrfToken), status: .created,
+            headers: cookie.set(session, secure: context.overHTTPS)
         )
     }
 
     /// Always a JSON object; no outbound call unless captcha is geetest (deliberate difference).
     @Sendable func registerGeetest(_ request: Request, context: PortcullisContext) async throws -> Response {
-        let challenge = await services.geetest?.register() ?? ""
-        return Responses.json(.object([("gt", .string(services.config.geetestID)), ("challenge", .string(challenge))]))
+        let challenge = await geetest?.register() ?? ""
+        return Responses.json(.object([("gt", .string(geetestID)), ("challenge", .string(challenge))]))
     }
 }

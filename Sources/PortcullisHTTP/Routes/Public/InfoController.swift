@@ -4,22 +4,25 @@ import PortcullisCore
 /// `ping`, `time`, `version`, `configs`, `password/validate`: the same
 /// handlers under `public/` and `identity/` (api.md §2.1).
 struct InfoController {
-    let services: Services
+    let clock: any Clock
+    let config: Config
+    let jwks: JSONValue
+    let policy: PasswordPolicy
 
     func addRoutes(to group: CatalogedGroup, public isPublic: Bool) {
         group.get("ping") { _, _ in Responses.json(.object([("ping", .string("pong"))])) }
-        group.get("time") { _, _ in Responses.json(.object([("time", .int(services.clock.now()))])) }
+        group.get("time") { _, _ in Responses.json(.object([("time", .int(clock.now()))])) }
         group.get("version") { _, _ in version() }
         group.get("configs") { _, _ in configs() }
         let scope = isPublic ? "public.general" : "identity.general"
         group.post("password/validate") { _, context in try validatePassword(context, scope: scope) }
         if isPublic {
             // A deliberate addition: the key that verifies authorize's JWTs.
-            group.get("jwks") { _, _ in Responses.json(services.jwks) }
+            group.get("jwks") { _, _ in Responses.json(jwks) }
             group.get("configs/auth0") { _, _ in
                 Responses.json(.object([
-                    ("auth0_domain", .string(services.config.auth0Domain)),
-                    ("auth0_client_id", .string(services.config.auth0ClientID)),
+                    ("auth0_domain", .string(config.auth0Domain)),
+                    ("auth0_client_id", .string(config.auth0ClientID)),
                 ]))
             }
         }
@@ -33,7 +36,7 @@ struct InfoController {
     }
 
     func configs() -> Response {
-        let config = services.config
+        let config = config
         var fields: [(String, JSONValue)] = [
             ("session_expire_time", .int(config.sessionExpireTime)),
             ("captcha_type", .string(config.captcha)),
@@ -50,6 +53,6 @@ struct InfoController {
         var params = ParamValidator(context.params, scope: scope)
         let password = params.required("password", allowBlank: true)
         try params.finish()
-        return Responses.json(.object([("entropy", .double(services.policy.entropy.entropy(of: password)))]), status: .created)
+        return Responses.json(.object([("entropy", .double(policy.entropy.entropy(of: password)))]), status: .created)
     }
 }

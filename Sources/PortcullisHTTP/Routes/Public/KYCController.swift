@@ -4,7 +4,7 @@ import PortcullisCore
 /// `POST public/kyc`: the KYCAID callback (api-resource.md §11).
 /// Status only: 422 with the `local` provider, 200 once accepted.
 struct KYCController {
-    let services: Services
+    let kyc: KYCCallbackService
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("kyc", use: callback)
@@ -12,7 +12,7 @@ struct KYCController {
 
     @Sendable func callback(_ request: Request, context: PortcullisContext) async throws -> Response {
         do {
-            try await services.kyc.callback(
+            try await kyc.callback(
                 rawBody: context.params.rawBody, integrity: request.headers[.dataIntegrity],
                 verificationID: context.params.text("verification_id"), applicantID: context.params.text("applicant_id")
             )

@@ -3,7 +3,8 @@ import PortcullisCore
 
 /// `resource/api_keys` (api-resource.md §7): 2FA-guarded key management.
 struct APIKeysController {
-    let services: Services
+    let apiKeys: APIKeyService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("", use: list)
@@ -17,8 +18,8 @@ struct APIKeysController {
         var params = ParamValidator(context.params, scope: "resource.apikey")
         let page = try KeyListParams.read(&params, invalidOrdering: ErrorKey.APIKey.invalidOrdering,
                                           invalidAttribute: ErrorKey.APIKey.invalidAttribute)
-        let result = try await services.apiKeys.list(for: .user(caller.user), page: page)
-        return Responses.json(.array(result.rows.map { services.renderer.apiKey($0) }),
+        let result = try await apiKeys.list(for: .user(caller.user), page: page)
+        return Responses.json(.array(result.rows.map { renderer.apiKey($0) }),
                               headers: KeyListParams.headers(total: result.total, page: page))
     }
 
@@ -28,11 +29,11 @@ struct APIKeysController {
         let algorithm = params.required("algorithm")
         let scope = params.optionalNonBlank("scope")
         try params.finish()
-        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
-        let created = try await services.apiKeys.create(
+        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
+        let created = try await apiKeys.create(
             for: .user(caller.user), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
-        return Responses.json(services.renderer.apiKey(created.key, secret: created.secret), status: .created)
+        return Responses.json(renderer.apiKey(created.key, secret: created.secret), status: .created)
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -41,18 +42,18 @@ struct APIKeysController {
         let scope = params.optionalNonBlank("scope")
         let state = params.optionalNonBlank("state")
         try params.finish()
-        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
-        let key = try await services.apiKeys.update(
+        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
+        let key = try await apiKeys.update(
             for: .user(caller.user), kid: context.parameters.get("kid") ?? "", scope: scope, state: state,
             owner: caller.user, client: context.client
         )
-        return Responses.json(services.renderer.apiKey(key))
+        return Responses.json(renderer.apiKey(key))
     }
 
     @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
-        try await services.apiKeys.delete(
+        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys)
+        try await apiKeys.delete(
             for: .user(caller.user), kid: context.parameters.get("kid") ?? "", owner: caller.user, client: context.client
         )
         return Responses.empty(.noContent)

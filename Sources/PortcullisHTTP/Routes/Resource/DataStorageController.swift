@@ -3,7 +3,7 @@ import PortcullisCore
 
 /// `POST resource/data_storage` (api-resource.md §6).
 struct DataStorageController {
-    let services: Services
+    let dataStorage: DataStorageService
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
@@ -15,7 +15,7 @@ struct DataStorageController {
         let title = params.required("title")
         let data = params.required("data")
         try params.finish()
-        try await services.dataStorage.create(title: title, data: data, for: caller.user)
+        try await dataStorage.create(title: title, data: data, for: caller.user)
         return Responses.empty(.created)
     }
 }

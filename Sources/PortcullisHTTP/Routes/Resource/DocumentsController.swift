@@ -3,7 +3,8 @@ import PortcullisCore
 
 /// `resource/documents` (api-resource.md §4): multipart uploads.
 struct DocumentsController {
-    let services: Services
+    let documents: DocumentService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("", use: list)
@@ -12,7 +13,7 @@ struct DocumentsController {
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        return Responses.json(.array(try await services.documents.list(for: caller.user).map(services.renderer.document)))
+        return Responses.json(.array(try await documents.list(for: caller.user).map(renderer.document)))
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -28,14 +29,14 @@ struct DocumentsController {
             metadata: params.optional("metadata"), files: files
         )
         try params.finish()
-        try await services.documents.create(input, for: caller.user)
+        try await documents.create(input, for: caller.user)
         return Responses.empty(.created)
     }
 }
 
 /// `POST resource/addresses` (api-resource.md §4): proofs of address.
 struct AddressesController {
-    let services: Services
+    let documents: DocumentService
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("", use: create)
@@ -51,7 +52,7 @@ struct AddressesController {
         let files = context.params.files["upload"] ?? []
         if files.isEmpty { params.fail(ErrorKey.missing("resource.address", "upload")) }
         try params.finish()
-        try await services.documents.createAddress(
+        try await documents.createAddress(
             country: country, address: address, city: city, postcode: postcode, files: files, for: caller.user
         )
         return Responses.empty(.created)

@@ -3,7 +3,8 @@ import PortcullisCore
 
 /// `resource/labels` (api-resource.md §5): public labels only.
 struct LabelsController {
-    let services: Services
+    let labels: LabelService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("", use: list)
@@ -19,14 +20,14 @@ struct LabelsController {
         let ordering = params.optional("ordering", keepBlank: true) ?? "asc"
         if !["asc", "desc"].contains(ordering) { params.fail(ErrorKey.Labels.invalidOrdering) }
         try params.finish()
-        let labels = try await services.labels.list(for: caller.user, ascending: ordering == "asc")
-        return Responses.json(.array(labels.map(services.renderer.label)))
+        let labels = try await labels.list(for: caller.user, ascending: ordering == "asc")
+        return Responses.json(.array(labels.map(renderer.label)))
     }
 
     @Sendable func show(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let label = try await services.labels.find(context.parameters.get("key") ?? "", for: caller.user)
-        return Responses.json(services.renderer.label(label))
+        let label = try await labels.find(context.parameters.get("key") ?? "", for: caller.user)
+        return Responses.json(renderer.label(label))
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -35,8 +36,8 @@ struct LabelsController {
         let key = params.required("key")
         let value = params.required("value")
         try params.finish()
-        let label = try await services.labels.create(key: key, value: value, for: caller.user)
-        return Responses.json(services.renderer.label(label), status: .created)
+        let label = try await labels.create(key: key, value: value, for: caller.user)
+        return Responses.json(renderer.label(label), status: .created)
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -44,13 +45,13 @@ struct LabelsController {
         var params = ParamValidator(context.params, scope: "resource.label")
         let value = params.required("value")
         try params.finish()
-        let label = try await services.labels.update(key: context.parameters.get("key") ?? "", value: value, for: caller.user)
-        return Responses.json(services.renderer.label(label))
+        let label = try await labels.update(key: context.parameters.get("key") ?? "", value: value, for: caller.user)
+        return Responses.json(renderer.label(label))
     }
 
     @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try await services.labels.delete(key: context.parameters.get("key") ?? "", for: caller.user)
+        try await labels.delete(key: context.parameters.get("key") ?? "", for: caller.user)
         return Responses.empty(.noContent)
     }
 }

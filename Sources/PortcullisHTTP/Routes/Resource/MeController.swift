@@ -3,7 +3,10 @@ import PortcullisCore
 
 /// `resource/users/…`: the caller's own account (api-resource.md §1).
 struct MeController {
-    let services: Services
+    let accounts: AccountService
+    let activities: ActivityService
+    let meBodies: RenderedBodyCache
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("me", use: show)
@@ -15,8 +18,8 @@ struct MeController {
 
     @Sendable func show(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let info = try await services.accounts.fullInfo(of: caller.user)
-        return Responses.json(body: services.meBodies.body(for: info) { services.renderer.fullInfo($0) })
+        let info = try await accounts.fullInfo(of: caller.user)
+        return Responses.json(body: meBodies.body(for: info) { renderer.fullInfo($0) })
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -24,8 +27,8 @@ struct MeController {
         var params = ParamValidator(context.params, scope: "resource.user")
         let data = params.required("data")
         try params.finish()
-        let info = try await services.accounts.updateData(of: caller.user, data: data)
-        return Responses.json(services.renderer.fullInfo(info))
+        let info = try await accounts.updateData(of: caller.user, data: data)
+        return Responses.json(renderer.fullInfo(info))
     }
 
     @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -34,7 +37,7 @@ struct MeController {
         let password = params.required("password")
         let otpCode = params.optional("otp_code", keepBlank: true)
         try params.finish()
-        try await services.accounts.delete(user: caller.user, password: password, otpCode: otpCode)
+        try await accounts.delete(user: caller.user, password: password, otpCode: otpCode)
         return Responses.empty(.ok)
     }
 
@@ -45,7 +48,7 @@ struct MeController {
         let new = params.required("new_password")
         let confirm = params.required("confirm_password")
         try params.finish()
-        try await services.accounts.changePassword(
+        try await accounts.changePassword(
             user: caller.user, session: caller.session, old: old, new: new, confirm: confirm, client: context.client
         )
         return Responses.empty(.created)
@@ -56,12 +59,12 @@ struct MeController {
         let filter = try ActivityParams.filter(
             topic: context.parameters.get("topic") ?? "", params: context.params, userID: caller.user.id
         )
-        let page = try await services.activities.list(filter)
+        let page = try await activities.list(filter)
         let headers: HTTPFields = [
             .total: String(page.total),
             .page: String(filter.page),
             .perPage: String(filter.limit),
         ]
-        return Responses.json(.array(page.rows.map(services.renderer.activity)), headers: headers)
+        return Responses.json(.array(page.rows.map(renderer.activity)), headers: headers)
     }
 }

@@ -4,7 +4,7 @@ import PortcullisCore
 
 /// `resource/otp/…` — TOTP 2FA (api-resource.md §9).
 struct OTPController {
-    let services: Services
+    let otp: OTPService
 
     func addRoutes(to group: CatalogedGroup) {
         group.post("generate_qrcode", use: generate)
@@ -16,7 +16,7 @@ struct OTPController {
     /// Barong passes Vault's envelope through; the fields are kept, empty.
     @Sendable func generate(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let (url, png) = try await services.otp.generate(for: caller.user, client: context.client)
+        let (url, png) = try await otp.generate(for: caller.user, client: context.client)
         return Responses.json(.object([
             ("request_id", .string("")), ("lease_id", .string("")), ("renewable", .bool(false)), ("lease_duration", .int(0)),
             ("data", .object([("barcode", .string(Data(png).base64EncodedString())), ("url", .string(url))])),
@@ -27,20 +27,20 @@ struct OTPController {
     @Sendable func enable(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
         let code = try Self.code(context)
-        try await services.otp.enable(for: caller.user, code: code, keeping: caller.session, client: context.client)
+        try await otp.enable(for: caller.user, code: code, keeping: caller.session, client: context.client)
         // Barong's body here is the JSON number 200.
         return Responses.json(.int(200), status: .created)
     }
 
     @Sendable func disable(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try await services.otp.disable(for: caller.user, code: try Self.code(context), client: context.client)
+        try await otp.disable(for: caller.user, code: try Self.code(context), client: context.client)
         return Responses.empty(.ok)
     }
 
     @Sendable func verify(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try await services.otp.verifyEndpoint(for: caller.user, code: try Self.code(context), client: context.client)
+        try await otp.verifyEndpoint(for: caller.user, code: try Self.code(context), client: context.client)
         return Responses.empty(.created)
     }
 

@@ -3,7 +3,9 @@ import PortcullisCore
 
 /// `resource/phones…` (api-resource.md §3).
 struct PhonesController {
-    let services: Services
+    let accounts: AccountService
+    let phones: PhoneService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("", use: list)
@@ -14,9 +16,9 @@ struct PhonesController {
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let phones = try await services.phones.list(for: caller.user)
+        let phones = try await phones.list(for: caller.user)
         return Responses.json(.array(phones.map {
-            services.renderer.phone(Phone(country: $0.country, number: $0.number, validatedAt: $0.validatedAt))
+            renderer.phone(Phone(country: $0.country, number: $0.number, validatedAt: $0.validatedAt))
         }))
     }
 
@@ -31,14 +33,14 @@ struct PhonesController {
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
         let (number, channel) = try numberAndChannel(context)
-        try await services.phones.add(number, channel: channel, for: caller.user)
+        try await phones.add(number, channel: channel, for: caller.user)
         return Responses.json(.object([("message", .string("Code was sent successfully via \(channel)"))]), status: .created)
     }
 
     @Sendable func sendCode(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
         let (number, channel) = try numberAndChannel(context)
-        try await services.phones.sendCode(number, channel: channel, for: caller.user)
+        try await phones.sendCode(number, channel: channel, for: caller.user)
         return Responses.json(.object([("message", .string("Code was sent successfully via \(channel)"))]), status: .created)
     }
 
@@ -48,7 +50,7 @@ struct PhonesController {
         let number = params.required("phone_number")
         let code = params.required("verification_code")
         try params.finish()
-        let user = try await services.phones.verify(number, code: code, for: caller.user)
-        return Responses.json(services.renderer.fullInfo(try await services.accounts.fullInfo(of: user)), status: .created)
+        let user = try await phones.verify(number, code: code, for: caller.user)
+        return Responses.json(renderer.fullInfo(try await accounts.fullInfo(of: user)), status: .created)
     }
 }

@@ -3,7 +3,8 @@ import PortcullisCore
 
 /// `resource/profiles…` (api-resource.md §2).
 struct ProfilesController {
-    let services: Services
+    let profiles: ProfileService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("me", use: list)
@@ -13,19 +14,19 @@ struct ProfilesController {
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        return Responses.json(.array(try await services.profiles.list(for: caller.user).map(services.renderer.profile)))
+        return Responses.json(.array(try await profiles.list(for: caller.user).map(renderer.profile)))
     }
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let profile = try await services.profiles.create(try Self.input(context), for: caller.user)
-        return Responses.json(services.renderer.profile(profile), status: .created)
+        let profile = try await profiles.create(try Self.input(context), for: caller.user)
+        return Responses.json(renderer.profile(profile), status: .created)
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let profile = try await services.profiles.update(try Self.input(context), for: caller.user)
-        return Responses.json(services.renderer.profile(profile))
+        let profile = try await profiles.update(try Self.input(context), for: caller.user)
+        return Responses.json(renderer.profile(profile))
     }
 
     static func input(_ context: PortcullisContext) throws -> ProfileInput {

@@ -4,7 +4,9 @@ import PortcullisCore
 /// `resource/service_accounts…` (api-resource.md §8): keys of the caller's
 /// service accounts, guarded by the owner's 2FA.
 struct ServiceAccountsController {
-    let services: Services
+    let accounts: AccountService
+    let apiKeys: APIKeyService
+    let renderer: EntityRenderer
 
     func addRoutes(to group: CatalogedGroup) {
         group.get("", use: list)
@@ -16,9 +18,9 @@ struct ServiceAccountsController {
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let accounts = try await services.apiKeys.serviceAccounts(owner: caller.user)
-        let referral = try await services.accounts.fullInfo(of: caller.user).referralUID
-        return Responses.json(.array(accounts.map { services.renderer.serviceAccount($0, owner: caller.user, ownerReferralUID: referral) }))
+        let owned = try await apiKeys.serviceAccounts(owner: caller.user)
+        let referral = try await accounts.fullInfo(of: caller.user).referralUID
+        return Responses.json(.array(owned.map { renderer.serviceAccount($0, owner: caller.user, ownerReferralUID: referral) }))
     }
 
     /// The account named by `service_account_uid`, which must be the caller's.
@@ -28,7 +30,7 @@ struct ServiceAccountsController {
         }
         let uid = params.required("service_account_uid")
         try params.finish()
-        return try await services.apiKeys.serviceAccount(uid: uid, owner: owner)
+        return try await apiKeys.serviceAccount(uid: uid, owner: owner)
     }
 
     @Sendable func listKeys(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -37,8 +39,8 @@ struct ServiceAccountsController {
         let page = try KeyListParams.read(&params, invalidOrdering: ErrorKey.ServiceAccount.invalidOrdering,
                                           invalidAttribute: ErrorKey.ServiceAccount.invalidAttribute)
         let account = try await account(&params, owner: caller.user)
-        let result = try await services.apiKeys.list(for: .serviceAccount(account), page: page)
-        return Responses.json(.array(result.rows.map { services.renderer.apiKey($0) }),
+        let result = try await apiKeys.list(for: .serviceAccount(account), page: page)
+        return Responses.json(.array(result.rows.map { renderer.apiKey($0) }),
                               headers: KeyListParams.headers(total: result.total, page: page))
     }
 
@@ -48,11 +50,11 @@ struct ServiceAccountsController {
         let algorithm = params.required("algorithm")
         let scope = params.optionalNonBlank("scope")
         let account = try await account(&params, owner: caller.user)
-        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
-        let created = try await services.apiKeys.create(
+        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
+        let created = try await apiKeys.create(
             for: .serviceAccount(account), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
-        return Responses.json(services.renderer.apiKey(created.key, secret: created.secret), status: .created)
+        return Responses.json(renderer.apiKey(created.key, secret: created.secret), status: .created)
     }
 
     @Sendable func updateKey(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -61,20 +63,20 @@ struct ServiceAccountsController {
         let scope = params.optionalNonBlank("scope")
         let state = params.optionalNonBlank("state")
         let account = try await account(&params, owner: caller.user)
-        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
-        let key = try await services.apiKeys.update(
+        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
+        let key = try await apiKeys.update(
             for: .serviceAccount(account), kid: context.parameters.get("kid") ?? "", scope: scope, state: state,
             owner: caller.user, client: context.client
         )
-        return Responses.json(services.renderer.apiKey(key))
+        return Responses.json(renderer.apiKey(key))
     }
 
     @Sendable func deleteKey(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
         var params = ParamValidator(context.params, scope: "resource.serviceaccount")
         let account = try await account(&params, owner: caller.user)
-        try await services.apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
-        try await services.apiKeys.delete(
+        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
+        try await apiKeys.delete(
             for: .serviceAccount(account), kid: context.parameters.get("kid") ?? "", owner: caller.user, client: context.client
         )
         return Responses.empty(.noContent)
