@@ -37,15 +37,13 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
             origins: origins, maxAge: config.apiCORSMaxAge, allowCredentials: config.apiCORSAllowCredentials
         ))
     }
-    router.add(middleware: ClientMiddleware(
-        resolver: services.clientResolver,
-        reader: ParamsReader(bodyLimit: 64 * 1024), uploadReader: ParamsReader(bodyLimit: 10 * 1024 * 1024)
-    ))
+    router.add(middleware: ClientMiddleware(resolver: services.clientResolver))
     router.add(middleware: RestrictionMiddleware(restrictions: services.restrictions))
 
     let base = "/api/v2/auth"
     func group(_ path: String) -> CatalogedGroup {
-        CatalogedGroup(group: router.group(RouterPath(base + "/" + path)), prefix: base + "/" + path, catalog: catalog)
+        CatalogedGroup(group: router.group(RouterPath(base + "/" + path)).add(middleware: ParamsMiddleware.standard),
+                       prefix: base + "/" + path, catalog: catalog)
     }
     let info = InfoController(clock: services.clock, config: services.config, jwks: services.jwks, policy: services.policy)
     info.addRoutes(to: group("public"), public: true)
@@ -60,9 +58,12 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     PasskeySessionsController(passkeyLogin: services.passkeyLogin, renderer: services.renderer, cookie: services.cookie)
         .addRoutes(to: group("identity/sessions/passkey"))
 
-    let resource = router.group(RouterPath(base + "/resource")).add(middleware: ResourceAuthMiddleware(services: services))
-    func resourceGroup(_ path: String) -> CatalogedGroup {
-        CatalogedGroup(group: resource.group(RouterPath(path)), prefix: base + "/resource/" + path, catalog: catalog)
+    // Uploads read bodies up to 10 MiB, every other resource route 64 KiB: two groups on one prefix.
+    func resourceGroup(_ path: String, uploads: Bool = false) -> CatalogedGroup {
+        let resource = router.group(RouterPath(base + "/resource"))
+            .add(middleware: uploads ? ParamsMiddleware.uploads : ParamsMiddleware.standard)
+            .add(middleware: ResourceAuthMiddleware(services: services))
+        return CatalogedGroup(group: resource.group(RouterPath(path)), prefix: base + "/resource/" + path, catalog: catalog)
     }
     MeController(accounts: services.accounts, activities: services.activities, meBodies: services.meBodies, renderer: services.renderer).addRoutes(to: resourceGroup("users"))
     OTPController(otp: services.otp).addRoutes(to: resourceGroup("otp"))
@@ -72,14 +73,15 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     DataStorageController(dataStorage: services.dataStorage).addRoutes(to: resourceGroup("data_storage"))
     ProfilesController(profiles: services.profiles, renderer: services.renderer).addRoutes(to: resourceGroup("profiles"))
     PhonesController(accounts: services.accounts, phones: services.phones, renderer: services.renderer).addRoutes(to: resourceGroup("phones"))
-    DocumentsController(documents: services.documents, renderer: services.renderer).addRoutes(to: resourceGroup("documents"))
-    AddressesController(documents: services.documents).addRoutes(to: resourceGroup("addresses"))
+    DocumentsController(documents: services.documents, renderer: services.renderer).addRoutes(to: resourceGroup("documents", uploads: true))
+    AddressesController(documents: services.documents).addRoutes(to: resourceGroup("addresses", uploads: true))
     UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: resourceGroup("sessions"))
     PasskeysController(passkeys: services.passkeys).addRoutes(to: resourceGroup("passkeys"))
     addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
     addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
     SwaggerController().addRoutes(to: router, catalog: catalog)
-    AuthorizeController(cookie: services.cookie, gateway: services.gateway).addRoutes(to: router, base: base)
+    AuthorizeController(cookie: services.cookie, gateway: services.gateway)
+        .addRoutes(to: router.group(RouterPath(base)).add(middleware: ParamsMiddleware.standard))
     if config.adminConsole { addConsoleRoutes(to: router, services: services, catalog: catalog) }
     return router
 }
@@ -87,7 +89,7 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
 /// api-admin.md Part A under `<base>/admin`.
 private func addAdminRoutes(to router: Router<PortcullisContext>, services: Services, base: String, catalog: RouteCatalog) {
     let prefix = base + "/admin"
-    let admin = router.group(RouterPath(prefix)).add(middleware: AdminAuthMiddleware(
+    let admin = router.group(RouterPath(prefix)).add(middleware: ParamsMiddleware.standard).add(middleware: AdminAuthMiddleware(
         authentication: ResourceAuthMiddleware(services: services), gate: services.permissionGate, localPrefix: prefix
     ))
     func routes(_ path: String, resource: String) -> AdminRoutes {

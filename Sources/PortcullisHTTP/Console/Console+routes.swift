@@ -6,11 +6,12 @@ import PortcullisCore
 /// the assets are open; everything else needs a console session and
 /// declares its gate where it is registered (ConsoleRoutes).
 func addConsoleRoutes(to router: Router<PortcullisContext>, services: Services, catalog: RouteCatalog) {
-    let open = CatalogedGroup(group: router.group("/admin"), prefix: ConsoleRoutes.prefix, catalog: catalog)
+    let open = CatalogedGroup(group: router.group("/admin").add(middleware: ParamsMiddleware.standard), prefix: ConsoleRoutes.prefix, catalog: catalog)
     ConsoleAssets.addRoutes(to: open)
     ConsoleSignInController(sessions: services.consoleSessions, renderer: services.consoleRenderer).addRoutes(to: open)
     let routes = ConsoleRoutes(
-        group: router.group("/admin").add(middleware: ConsoleAuthMiddleware(sessions: services.consoleSessions)),
+        group: router.group("/admin").add(middleware: ParamsMiddleware.standard)
+            .add(middleware: ConsoleAuthMiddleware(sessions: services.consoleSessions)),
         kit: ConsoleKit(renderer: services.consoleRenderer, abilities: services.abilities, permissions: services.permissionGate),
         catalog: catalog
     )

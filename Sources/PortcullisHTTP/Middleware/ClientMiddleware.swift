@@ -2,14 +2,12 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// Resolves the client (api.md §3.5), locates it (GeoIP, when a database is
-/// loaded) and reads the params of the request. Forwarding headers count
-/// only when the peer is a trusted network.
+/// Resolves the client (api.md §3.5) and locates it (GeoIP, when a
+/// database is loaded). Forwarding headers count only when the peer is a
+/// trusted network.
 struct ClientMiddleware: RouterMiddleware {
     typealias Context = PortcullisContext
     let resolver: ClientResolver
-    let reader: ParamsReader
-    let uploadReader: ParamsReader
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -18,13 +16,23 @@ struct ClientMiddleware: RouterMiddleware {
             forwardedFor: request.headers[values: .forwardedFor], realIP: request.headers[.realIP],
             forwardedProto: request.headers[.forwardedProto], userAgent: request.headers[.userAgent]
         )
-        // Management bodies are signed JWS documents: ManagementRequestMiddleware reads them.
-        if !request.uri.path.hasPrefix(Self.managementPrefix) {
-            let isUpload = request.uri.path.hasSuffix("/documents") || request.uri.path.hasSuffix("/addresses")
-            context.params = try await (isUpload ? uploadReader : reader).read(request)
-        }
         return try await next(request, context)
     }
+}
 
-    static let managementPrefix = "/api/v2/auth/management/"
+/// Reads the params of a request (query and body) with its group's body
+/// limit: 64 KiB for most routes, 10 MiB for uploads. Management routes
+/// have none: their signed bodies are read by ManagementRequestMiddleware.
+struct ParamsMiddleware: RouterMiddleware {
+    typealias Context = PortcullisContext
+    let reader: ParamsReader
+
+    static let standard = ParamsMiddleware(reader: ParamsReader(bodyLimit: 64 * 1024))
+    static let uploads = ParamsMiddleware(reader: ParamsReader(bodyLimit: 10 * 1024 * 1024))
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.params = try await reader.read(request)
+        return try await next(request, context)
+    }
 }

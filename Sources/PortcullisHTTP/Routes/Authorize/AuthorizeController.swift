@@ -10,9 +10,10 @@ struct AuthorizeController {
     let gateway: GatewayCall
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options, .trace]
 
-    func addRoutes(to router: Router<PortcullisContext>, base: String) {
+    /// `group`: the API's prefix.
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         for method in Self.methods {
-            router.on(RouterPath(base + "/**"), method: method, use: authorize)
+            group.on("**", method: method, use: authorize)
         }
     }
 
