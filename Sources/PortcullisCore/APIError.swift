@@ -81,6 +81,7 @@ public enum ErrorKey {
     }
 
     public enum Identity {
+        public static let accessInvalidToken = "identity.user.access.invalid_token"
         public static let invalidReferralFormat = "identity.user.invalid_referral_format"
         public static let referralDoesntExist = "identity.user.referral_doesnt_exist"
         public static let activeOrDoesntExist = "identity.user.active_or_doesnt_exist"
@@ -252,6 +253,77 @@ public enum ErrorKey {
         public static let dataInvalidFormat = "data.invalid_format"
         public static let dataTooLong = "data.too_long"
         public static let roleDoesntExist = "role.doesnt_exist"
+        public static let countryInvalid = "country.invalid"
+        public static let titleInvalid = "title.invalid"
+        public static let titleTaken = "title.taken"
+        public static let codeInvalid = "code.invalid"
+        /// The management API's unknown user.
+        public static let userDoesntExist = "user.doesnt_exist"
+    }
+
+    /// `resource/phones` (api-resource.md) and the phone channels.
+    public enum Phone {
+        public static let doesntExist = "resource.phone.doesnt_exist"
+        public static let exists = "resource.phone.exists"
+        public static let invalidChannel = "resource.phone.invalid_channel"
+        public static let invalidNum = "resource.phone.invalid_num"
+        public static let numberExist = "resource.phone.number_exist"
+        public static let tooManyRequests = "resource.phone.too_many_requests"
+        public static let verificationInvalid = "resource.phone.verification_invalid"
+        public static let numNotReachable = "resource.phone.num_not_reachable"
+        public static let numNotValid = "resource.phone.num_not_valid"
+        public static let smsContentInvalid = "resource.phone.sms_content_invalid"
+        public static let twilioUnexpected = "resource.phone.twilio_unexpected"
+        public static let unsubscribedRecipient = "resource.phone.unsubscribed_recipient"
+    }
+
+    /// Management `phones` (api-admin.md B2).
+    public enum ManagementPhone {
+        public static let doesntExists = "management.phone.doesnt_exists"
+        public static let exists = "management.phone.exists"
+        public static let invalidNum = "management.phone.invalid_num"
+        public static let numberExist = "management.phone.number_exist"
+    }
+
+    /// `resource/documents` and `addresses` (api-resource.md), and their uploads.
+    public enum Documents {
+        public static let alreadyExpired = "resource.documents.already_expired"
+        public static let connectionError = "resource.documents.connection_error"
+        public static let docCategory = "resource.documents.doc_category"
+        public static let expireNotADate = "resource.documents.expire_not_a_date"
+        public static let invalidFormat = "resource.documents.invalid_format"
+        public static let limitReached = "resource.documents.limit_reached"
+        public static let limitWillBeReached = "resource.documents.limit_will_be_reached"
+        public static let uploadExtension = "upload.extension_whitelist_error"
+        public static let uploadTooLarge = "upload.max_size_error"
+        public static let uploadEmpty = "upload.min_size_error"
+    }
+
+    /// The KYCAID callback (`public/kyc`).
+    public enum KYC {
+        public static let invalidSignature = "kyc.invalid_signature"
+    }
+
+    /// The scope of each route group's param keys (`<scope>.missing_<param>` …).
+    public enum Scope {
+        public static let publicGeneral = "public.general"
+        public static let identityGeneral = "identity.general"
+        public static let identityUser = "identity.user"
+        public static let identitySession = "identity.session"
+        public static let resourceUser = "resource.user"
+        public static let resourceAddress = "resource.address"
+        public static let resourceAPIKey = "resource.apikey"
+        public static let resourceDataStorage = "resource.datastorage"
+        public static let resourceDocument = "resource.document"
+        public static let resourceLabel = "resource.label"
+        public static let resourceOTP = "resource.otp"
+        public static let resourcePhone = "resource.phone"
+        public static let resourceProfile = "resource.profile"
+        public static let resourceServiceAccount = "resource.serviceaccount"
+        public static let adminComment = "admin.comment"
+        public static let adminLabel = "admin.label"
+        public static let adminPermission = "admin.permission"
+        public static let adminRestriction = "admin.restriction"
     }
 
     /// `<group>.<resource>.missing_<param>`.

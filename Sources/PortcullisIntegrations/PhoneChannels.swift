@@ -49,7 +49,7 @@ struct TwilioHTTP: Sendable {
             response = try await client.execute(request, timeout: .seconds(10))
             body = try await response.body.collect(upTo: 1 << 20)
         } catch {
-            throw APIError(.unprocessable, "resource.phone.twilio_unexpected")
+            throw APIError(.unprocessable, ErrorKey.Phone.twilioUnexpected)
         }
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
         guard (200..<300).contains(response.status.code) else { throw Self.error(for: object["code"] as? Int) }
@@ -59,11 +59,11 @@ struct TwilioHTTP: Sendable {
     /// api-resource.md §3 Twilio error codes.
     static func error(for code: Int?) -> APIError {
         let key = switch code {
-        case 21612: "resource.phone.num_not_reachable"
-        case 21614: "resource.phone.num_not_valid"
-        case 21618: "resource.phone.sms_content_invalid"
-        case 21610: "resource.phone.unsubscribed_recipient"
-        default: "resource.phone.twilio_unexpected"
+        case 21612: ErrorKey.Phone.numNotReachable
+        case 21614: ErrorKey.Phone.numNotValid
+        case 21618: ErrorKey.Phone.smsContentInvalid
+        case 21610: ErrorKey.Phone.unsubscribedRecipient
+        default: ErrorKey.Phone.twilioUnexpected
         }
         return APIError(.unprocessable, key)
     }
@@ -114,7 +114,7 @@ public struct TwilioVerifyChannel: PhoneCodeChannel {
             let result = try await http.post("\(baseURL)/v2/Services/\(serviceSID)/VerificationCheck",
                                              form: [("To", "+" + digits), ("Code", submitted)])
             return result["status"] as? String == "approved"
-        } catch let error as APIError where error.keys == ["resource.phone.twilio_unexpected"] {
+        } catch let error as APIError where error.keys == [ErrorKey.Phone.twilioUnexpected] {
             return false
         }
     }

@@ -134,7 +134,7 @@ public struct RestrictionAdminService: Sendable {
         default: !r.value.trimmingCharacters(in: .whitespaces).isEmpty
         }
         if !valid { throw APIError(.unprocessable, ErrorKey.Admin.valueInvalid) }
-        if !(100...599).contains(r.code) { throw APIError(.unprocessable, "code.invalid") }
+        if !(100...599).contains(r.code) { throw APIError(.unprocessable, ErrorKey.Record.codeInvalid) }
     }
 
     private func save(_ work: () async throws -> Void) async throws {

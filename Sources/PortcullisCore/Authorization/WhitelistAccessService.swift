@@ -25,13 +25,13 @@ public struct WhitelistAccessService: Sendable {
         do {
             try await store.write { tx in
                 guard try await tx.consumeToken(hash: hash, kind: "whitelink", now: now) else {
-                    throw APIError(.unprocessable, "identity.user.access.invalid_token")
+                    throw APIError(.unprocessable, ErrorKey.Identity.accessInvalidToken)
                 }
                 let code = Restriction.defaultCode(category: "whitelist", scope: "ip")
                 try await tx.insertRestriction(Restriction(category: "whitelist", scope: "ip", value: ip, code: code), now: now)
             }
         } catch is DuplicateRecord {
-            throw APIError(.unprocessable, "value.taken")
+            throw APIError(.unprocessable, ErrorKey.Admin.valueTaken)
         }
         restrictions.invalidate()
     }

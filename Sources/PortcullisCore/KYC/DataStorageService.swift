@@ -21,14 +21,14 @@ public struct DataStorageService: Sendable {
         if !allowedTitles.contains(lowered) { errors.append("title.inclusion") }
         if Self.reservedTitles.contains(lowered) { errors.append("title.exclusion") }
         // The title becomes a label key, so it must satisfy the label rules (deliberate difference).
-        if LabelRules.violation(LabelRules.normalize(title), attribute: "title") != nil { errors.append("title.invalid") }
+        if LabelRules.violation(LabelRules.normalize(title), attribute: "title") != nil { errors.append(ErrorKey.Record.titleInvalid) }
         if (try? JSONSerialization.jsonObject(with: Data(data.utf8), options: [.fragmentsAllowed])) == nil {
             errors.append(ErrorKey.Record.dataInvalidFormat)
         }
         if data.count > 5120 { errors.append(ErrorKey.Record.dataTooLong) }
         let taken = try await store.read { tx in try await tx.fullInfo(of: user) }.dataStorages
             .contains { $0.title.lowercased() == lowered }
-        if taken { errors.append("title.taken") }
+        if taken { errors.append(ErrorKey.Record.titleTaken) }
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         let now = clock.now()
         let (rules, events) = (self.rules, self.events)
@@ -39,7 +39,7 @@ public struct DataStorageService: Sendable {
                 try await events.dataStorageCreated(title: title, data: data, of: user, in: tx, now: now)
             }
         } catch is DuplicateRecord {
-            throw APIError(.unprocessable, "title.taken")
+            throw APIError(.unprocessable, ErrorKey.Record.titleTaken)
         }
     }
 }

@@ -62,14 +62,14 @@ public struct DocumentService: Sendable {
         let now = clock.now()
         if let expire = input.docExpire, !expire.isEmpty {
             guard ProfileRules.date(expire) != nil else {
-                throw APIError(.unprocessable, requireExpiry ? "resource.documents.invalid_format" : "resource.documents.expire_not_a_date")
+                throw APIError(.unprocessable, requireExpiry ? ErrorKey.Documents.invalidFormat : ErrorKey.Documents.expireNotADate)
             }
-            if requireExpiry, expire < Timestamp.iso8601(now).prefix(10) { throw APIError(.unprocessable, "resource.documents.already_expired") }
+            if requireExpiry, expire < Timestamp.iso8601(now).prefix(10) { throw APIError(.unprocessable, ErrorKey.Documents.alreadyExpired) }
         } else if requireExpiry {
-            throw APIError(.unprocessable, "resource.documents.invalid_format")
+            throw APIError(.unprocessable, ErrorKey.Documents.invalidFormat)
         }
         if let category = input.docCategory, !Self.categories.contains(category) {
-            throw APIError(.unprocessable, "resource.documents.doc_category")
+            throw APIError(.unprocessable, ErrorKey.Documents.docCategory)
         }
         var errors: [String] = []
         if !Self.types.contains(input.docType) { errors.append("doc_type.inclusion") }
@@ -88,7 +88,7 @@ public struct DocumentService: Sendable {
     /// `POST resource/addresses`: every file becomes an `Address` document.
     public func createAddress(country: String, address: String, city: String, postcode: String,
                               files: [UploadedFile], for user: User) async throws {
-        guard Countries.isValid(country) else { throw APIError(.unprocessable, "country.invalid") }
+        guard Countries.isValid(country) else { throw APIError(.unprocessable, ErrorKey.Record.countryInvalid) }
         let metadata = EventPayload.text(["country": country, "address": address, "city": city, "postcode": postcode])
         let input = DocumentInput(docType: "Address", docNumber: nil, docExpire: nil, docCategory: nil, identificator: nil,
                                   metadata: metadata, files: files)
@@ -96,8 +96,8 @@ public struct DocumentService: Sendable {
     }
 
     static func checkLimit(_ limit: Int, count: Int, adding: Int) throws {
-        if count >= limit { throw APIError(.badRequest, "resource.documents.limit_reached") }
-        if count + adding > limit { throw APIError(.badRequest, "resource.documents.limit_will_be_reached") }
+        if count >= limit { throw APIError(.badRequest, ErrorKey.Documents.limitReached) }
+        if count + adding > limit { throw APIError(.badRequest, ErrorKey.Documents.limitWillBeReached) }
     }
 
     /// `label`: the KYC label set to `pending` (nil: none); `limit`: the per-user document limit (nil: none).
@@ -113,7 +113,7 @@ public struct DocumentService: Sendable {
             for (file, ext) in zip(input.files, extensions) { staged.append(try await files.stage(file.bytes, ext: ext)) }
         } catch {
             for file in staged { await files.discard(file) }
-            throw APIError(.unprocessable, "resource.documents.connection_error")
+            throw APIError(.unprocessable, ErrorKey.Documents.connectionError)
         }
         let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)
         let index = input.docNumber.map { SaltedCRC32.index($0, salt: salt) }
@@ -159,10 +159,10 @@ public struct DocumentService: Sendable {
     func check(_ file: UploadedFile) throws -> String {
         let ext = (file.filename as NSString).pathExtension.lowercased()
         guard let sniffed = Self.sniff(file.bytes), Self.extensions[sniffed]?.contains(ext) == true else {
-            if file.bytes.isEmpty { throw APIError(.unprocessable, "upload.min_size_error") }
-            throw APIError(.unprocessable, "upload.extension_whitelist_error")
+            if file.bytes.isEmpty { throw APIError(.unprocessable, ErrorKey.Documents.uploadEmpty) }
+            throw APIError(.unprocessable, ErrorKey.Documents.uploadExtension)
         }
-        if file.bytes.count > maxBytes { throw APIError(.unprocessable, "upload.max_size_error") }
+        if file.bytes.count > maxBytes { throw APIError(.unprocessable, ErrorKey.Documents.uploadTooLarge) }
         return sniffed
     }
 

@@ -25,7 +25,7 @@ public struct KYCCallbackService: Sendable {
         if let secret = callbackSecret {
             let mac = HMAC<SHA256>.authenticationCode(for: rawBody, using: SymmetricKey(data: Data(secret.value.utf8)))
             guard let integrity, constantTimeEquals(Data(mac).base64EncodedString(), integrity) else {
-                throw APIError(.unauthorized, "kyc.invalid_signature")
+                throw APIError(.unauthorized, ErrorKey.KYC.invalidSignature)
             }
         }
         guard let verificationID, let applicantID, !verificationID.isEmpty else { return }

@@ -34,7 +34,7 @@ public struct LabelService: Sendable {
         let (key, value) = (LabelRules.normalize(rawKey), LabelRules.normalize(rawValue))
         var errors = [LabelRules.violation(key, attribute: "key"), LabelRules.violation(value, attribute: "value")].compactMap { $0 }
         let existing = try await store.read { tx in try await tx.labels(userID: user.id) }
-        if existing.contains(where: { $0.key == key && $0.scope == "public" }) { errors.append("key.taken") }
+        if existing.contains(where: { $0.key == key && $0.scope == "public" }) { errors.append(ErrorKey.Admin.keyTaken) }
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         return try await write(key: key, value: value, for: user)
     }

@@ -17,16 +17,16 @@ public struct PhoneService: Sendable {
 
     public static func validChannel(_ raw: String?) throws -> String {
         let value = raw ?? "sms"
-        guard value == "sms" || value == "call" else { throw APIError(.unprocessable, "resource.phone.invalid_channel") }
+        guard value == "sms" || value == "call" else { throw APIError(.unprocessable, ErrorKey.Phone.invalidChannel) }
         return value
     }
 
     /// The shared checks: a valid number no verified phone already holds.
     func validate(_ raw: String) async throws -> (PhoneNumber, Int64, [PhoneRecord]) {
-        guard let number = PhoneNumber.parse(raw) else { throw APIError(.badRequest, "resource.phone.invalid_num") }
+        guard let number = PhoneNumber.parse(raw) else { throw APIError(.badRequest, ErrorKey.Phone.invalidNum) }
         let index = SaltedCRC32.index(number.digits, salt: salt)
         let holders = try await store.read { tx in try await tx.phones(numberIndex: index) }.filter { $0.number == number.digits }
-        if holders.contains(where: { $0.validatedAt != nil }) { throw APIError(.badRequest, "resource.phone.number_exist") }
+        if holders.contains(where: { $0.validatedAt != nil }) { throw APIError(.badRequest, ErrorKey.Phone.numberExist) }
         return (number, index, holders)
     }
 
@@ -36,7 +36,7 @@ public struct PhoneService: Sendable {
 
     public func add(_ raw: String, channel name: String, for user: User) async throws {
         let (number, index, holders) = try await validate(raw)
-        if holders.contains(where: { $0.userID == user.id }) { throw APIError(.badRequest, "resource.phone.exists") }
+        if holders.contains(where: { $0.userID == user.id }) { throw APIError(.badRequest, ErrorKey.Phone.exists) }
         let code = Self.newCode()
         let now = clock.now()
         let interval = resendInterval
@@ -52,19 +52,19 @@ public struct PhoneService: Sendable {
     public func sendCode(_ raw: String, channel name: String, for user: User) async throws {
         let (number, _, holders) = try await validate(raw)
         guard let phone = holders.first(where: { $0.userID == user.id }) else {
-            throw APIError(.notFound, "resource.phone.doesnt_exist")
+            throw APIError(.notFound, ErrorKey.Phone.doesntExist)
         }
-        guard try await claimResend(phone.id, now: clock.now()) else { throw APIError(.tooManyRequests, "resource.phone.too_many_requests") }
+        guard try await claimResend(phone.id, now: clock.now()) else { throw APIError(.tooManyRequests, ErrorKey.Phone.tooManyRequests) }
         try await channel.deliver(to: number.digits, code: phone.code, channel: name)
     }
 
     public func verify(_ raw: String, code: String, for user: User) async throws -> User {
         let (number, _, holders) = try await validate(raw)
         guard let phone = holders.first(where: { $0.userID == user.id }) else {
-            throw APIError(.notFound, "resource.phone.doesnt_exist")
+            throw APIError(.notFound, ErrorKey.Phone.doesntExist)
         }
         guard try await channel.check(digits: number.digits, submitted: code, stored: phone.code) else {
-            throw APIError(.notFound, "resource.phone.verification_invalid")
+            throw APIError(.notFound, ErrorKey.Phone.verificationInvalid)
         }
         let now = clock.now()
         let rules = self.rules

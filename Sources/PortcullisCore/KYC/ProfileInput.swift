@@ -57,7 +57,7 @@ enum ProfileRules {
             check(p.postcode, "postcode", min: 2, extras: postcodeExtras),
             check(p.address, "address", min: 1, extras: addressExtras),
         ].compactMap { $0 }
-        if let country = p.country, !country.isEmpty, !Countries.isValid(country) { errors.append("country.invalid") }
+        if let country = p.country, !country.isEmpty, !Countries.isValid(country) { errors.append(ErrorKey.Record.countryInvalid) }
         if let dob = p.dob, !dob.isEmpty {
             if date(dob) == nil { errors.append("dob.invalid_format") } else if isFuture(dob, now: now) { errors.append("dob.invalid") }
         }

@@ -15,11 +15,11 @@ public struct ManagementPhoneService: Sendable {
         let salt = self.salt
         return try await store.write { tx in
             let user = try await Self.user(uid, in: tx)
-            guard let number = PhoneNumber.parse(raw) else { throw ManagementError.sentence(.badRequest, "management.phone.invalid_num") }
+            guard let number = PhoneNumber.parse(raw) else { throw ManagementError.sentence(.badRequest, ErrorKey.ManagementPhone.invalidNum) }
             let index = SaltedCRC32.index(number.digits, salt: salt)
             let holders = try await tx.phones(numberIndex: index).filter { $0.number == number.digits }
-            if holders.contains(where: { $0.validatedAt != nil }) { throw ManagementError.sentence(.badRequest, "management.phone.number_exist") }
-            if holders.contains(where: { $0.userID == user.id }) { throw ManagementError.sentence(.badRequest, "management.phone.exists") }
+            if holders.contains(where: { $0.validatedAt != nil }) { throw ManagementError.sentence(.badRequest, ErrorKey.ManagementPhone.numberExist) }
+            if holders.contains(where: { $0.userID == user.id }) { throw ManagementError.sentence(.badRequest, ErrorKey.ManagementPhone.exists) }
             var phone = try await tx.insertPhone(
                 PhoneRecord(id: 0, userID: user.id, country: number.region, number: number.digits, code: "", validatedAt: nil),
                 numberIndex: index, now: now
@@ -35,7 +35,7 @@ public struct ManagementPhoneService: Sendable {
             let user = try await Self.user(uid, in: tx)
             let digits = PhoneNumber.parse(raw)?.digits ?? PhoneNumber.sanitize(raw)
             guard let phone = try await tx.phones(userID: user.id).first(where: { $0.number == digits }) else {
-                throw ManagementError.sentence(.unprocessable, "management.phone.doesnt_exists")
+                throw ManagementError.sentence(.unprocessable, ErrorKey.ManagementPhone.doesntExists)
             }
             try await tx.deletePhone(id: phone.id, userID: user.id)
             return phone
@@ -43,7 +43,7 @@ public struct ManagementPhoneService: Sendable {
     }
 
     static func user(_ uid: String, in tx: any StoreTransaction) async throws -> User {
-        guard let user = try await tx.user(uid: uid) else { throw ManagementError.sentence(.unprocessable, "user.doesnt_exist") }
+        guard let user = try await tx.user(uid: uid) else { throw ManagementError.sentence(.unprocessable, ErrorKey.Record.userDoesntExist) }
         return user
     }
 }

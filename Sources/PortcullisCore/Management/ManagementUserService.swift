@@ -60,7 +60,7 @@ public struct ManagementUserService: Sendable {
     public func update(uid: String, role: String?, data: String?) async throws -> ListedUser {
         let now = clock.now()
         return try await store.write { tx in
-            guard var user = try await tx.user(uid: uid) else { throw ManagementError.sentence(.unprocessable, "user.doesnt_exist") }
+            guard var user = try await tx.user(uid: uid) else { throw ManagementError.sentence(.unprocessable, ErrorKey.Record.userDoesntExist) }
             let old = user
             var errors: [String] = []
             if let role, !(try await tx.roleExists(role)) { errors.append("Role doesnt_exist") }
@@ -121,7 +121,7 @@ public struct ManagementUserService: Sendable {
     /// `POST profiles` (management): a profile for the user, as the resource route makes one.
     public func createProfile(uid: String, _ input: ProfileInput) async throws -> ListedUser {
         guard let user = try await store.read({ tx in try await tx.user(uid: uid) }) else {
-            throw ManagementError.sentence(.unprocessable, "user.doesnt_exist")
+            throw ManagementError.sentence(.unprocessable, ErrorKey.Record.userDoesntExist)
         }
         do {
             _ = try await profiles.create(input, for: user)
@@ -169,7 +169,7 @@ public struct ManagementUserService: Sendable {
 
     static func profileMessage(_ key: String) -> String {
         switch key {
-        case "country.invalid": "Country must have alpha2 or alpha3 format"
+        case ErrorKey.Record.countryInvalid: "Country must have alpha2 or alpha3 format"
         case ErrorKey.Profile.stateExists: "State already exists"
         default: ManagementError.fullMessage(key)
         }

@@ -60,7 +60,7 @@ struct ConsoleAccessController {
 
     @Sendable func createPermission(_ call: ConsoleCall) async throws -> ConsoleDone {
         let form = call.form
-        let scope = "admin.permission"
+        let scope = ErrorKey.Scope.adminPermission
         let role = try form.required("role", scope: scope), verb = try form.required("verb", scope: scope)
         let path = try form.required("path", scope: scope), action = try form.required("action", scope: scope)
         try await permissions.create(role: role, verb: verb, path: path, action: action, topic: form.text("topic"))
@@ -83,7 +83,7 @@ struct ConsoleAccessController {
 
     @Sendable func createRestriction(_ call: ConsoleCall) async throws -> ConsoleDone {
         let form = call.form
-        let scope = "admin.restriction"
+        let scope = ErrorKey.Scope.adminRestriction
         let (s, c, v) = (try form.required("scope", scope: scope), try form.required("category", scope: scope),
                          try form.required("value", scope: scope))
         let code = form.int("code", in: 100...599)
@@ -97,7 +97,7 @@ struct ConsoleAccessController {
         let id = try id(call)
         let fields = Rules.Fields(scope: form.text("scope"), category: form.text("category"), value: form.text("value"),
                                   state: form.text("state"), code: form.int("code", in: 100...599))
-        if let state = fields.state, !Rules.states.contains(state) { throw APIError(.unprocessable, "admin.restriction.invalid_state") }
+        if let state = fields.state, !Rules.states.contains(state) { throw APIError(.unprocessable, ErrorKey.Admin.restrictionInvalidState) }
         try await confirmUnlessSafe(call, .update(id, fields))
         try await restrictions.update(id: id, fields)
         return ConsoleDone("Restriction \(id) saved.")

@@ -48,8 +48,8 @@ struct ConsoleUserActionsController {
 
     @Sendable func comment(_ call: ConsoleCall) async throws -> ConsoleDone {
         let uid = call.path("uid")
-        let title = try call.form.required("title", scope: "admin.comment")
-        let data = try call.form.required("data", scope: "admin.comment")
+        let title = try call.form.required("title", scope: ErrorKey.Scope.adminComment)
+        let data = try call.form.required("data", scope: ErrorKey.Scope.adminComment)
         _ = try await comments.add(uid: uid, title: title, data: data, by: call.op.user)
         return ConsoleDone("Comment added.")
     }
@@ -58,8 +58,8 @@ struct ConsoleUserActionsController {
     @Sendable func saveLabel(_ call: ConsoleCall) async throws -> ConsoleDone {
         let uid = call.path("uid")
         let form = call.form
-        let key = try form.required("key", scope: "admin.label")
-        let value = try form.required("value", scope: "admin.label")
+        let key = try form.required("key", scope: ErrorKey.Scope.adminLabel)
+        let value = try form.required("value", scope: ErrorKey.Scope.adminLabel)
         let scope = form.text("scope") ?? "private"
         let saved = try await labels.save(uid: uid, key: key, value: value, scope: scope, description: form.text("description"),
                                           mode: .replace(true), by: call.op.user)

@@ -21,7 +21,7 @@ struct EmailController {
     }
 
     @Sendable func confirmCode(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.identityUser)
         let token = params.required("token")
         try params.finish()
         let (info, session) = try await confirmations.confirm(token: token, client: context.client)

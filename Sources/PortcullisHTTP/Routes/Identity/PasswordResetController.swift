@@ -20,7 +20,7 @@ struct PasswordResetController {
 
     /// An absent token is `missing_pass_token` (Barong's key); blanks use the generic form.
     @Sendable func confirmCode(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.identityUser)
         let token = params.required("reset_password_token", missingKey: ErrorKey.Identity.missingPassToken)
         let password = params.required("password")
         let confirmation = params.required("confirm_password")

@@ -16,7 +16,7 @@ struct SessionsController {
     }
 
     @Sendable func auth0(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.session")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.identitySession)
         let idToken = params.required("id_token")
         try params.finish()
         let (info, session) = try await auth0.login(idToken: idToken, client: context.client)
@@ -31,7 +31,7 @@ struct SessionsController {
     }
 
     private func login(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.session")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.identitySession)
         let email = params.required("email")
         let password = params.required("password")
         let otpCode = params.optional("otp_code")

@@ -20,7 +20,7 @@ struct UsersController {
 
     /// api.md §2.5: 201 with an empty body (Barong's boolean is incidental).
     @Sendable func access(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.identityUser)
         let token = params.required("whitelink_token")
         try params.finish()
         try await whitelist.access(token: token, ip: context.client.ip)
@@ -32,7 +32,7 @@ struct UsersController {
     }
 
     private func signup(_ request: Request, context: PortcullisContext) async throws -> Response {
-        var params = ParamValidator(context.params, scope: "identity.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.identityUser)
         let email = params.required("email")
         let password = params.required("password")
         let username = params.optional("username")

@@ -14,7 +14,7 @@ struct InfoController {
         group.get("time") { _, _ in Responses.json(.object([("time", .int(clock.now()))])) }
         group.get("version") { _, _ in version() }
         group.get("configs") { _, _ in configs() }
-        let scope = isPublic ? "public.general" : "identity.general"
+        let scope = isPublic ? ErrorKey.Scope.publicGeneral : ErrorKey.Scope.identityGeneral
         group.post("password/validate") { _, context in try validatePassword(context, scope: scope) }
         if isPublic {
             // A deliberate addition: the key that verifies authorize's JWTs.

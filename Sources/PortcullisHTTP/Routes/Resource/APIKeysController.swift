@@ -15,7 +15,7 @@ struct APIKeysController {
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.apikey")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceAPIKey)
         let page = try KeyListParams.read(&params, invalidOrdering: ErrorKey.APIKey.invalidOrdering,
                                           invalidAttribute: ErrorKey.APIKey.invalidAttribute)
         let result = try await apiKeys.list(for: .user(caller.user), page: page)
@@ -25,7 +25,7 @@ struct APIKeysController {
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.apikey")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceAPIKey)
         let algorithm = params.required("algorithm")
         let scope = params.optionalNonBlank("scope")
         try params.finish()
@@ -38,7 +38,7 @@ struct APIKeysController {
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.apikey")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceAPIKey)
         let scope = params.optionalNonBlank("scope")
         let state = params.optionalNonBlank("state")
         try params.finish()

@@ -3,7 +3,7 @@ import PortcullisCore
 /// Params of `GET users/activity/{topic}`, validated into a filter.
 enum ActivityParams {
     static func filter(topic rawTopic: String, params: Params, userID: Int64) throws -> ActivityFilter {
-        var validator = ParamValidator(params, scope: "resource.user")
+        var validator = ParamValidator(params, scope: ErrorKey.Scope.resourceUser)
         let topic = rawTopic.removingPercentEncoding ?? rawTopic
         if topic.trimmingCharacters(in: .whitespaces).isEmpty {
             validator.fail(ErrorKey.ResourceUser.emptyTopic)

@@ -11,7 +11,7 @@ struct DataStorageController {
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.datastorage")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceDataStorage)
         let title = params.required("title")
         let data = params.required("data")
         try params.finish()

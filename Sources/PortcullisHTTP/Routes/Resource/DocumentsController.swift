@@ -18,11 +18,11 @@ struct DocumentsController {
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.document")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceDocument)
         let docType = params.required("doc_type")
         let docNumber = params.required("doc_number")
         let files = context.params.files["upload"] ?? []
-        if files.isEmpty { params.fail(ErrorKey.missing("resource.document", "upload")) }
+        if files.isEmpty { params.fail(ErrorKey.missing(ErrorKey.Scope.resourceDocument, "upload")) }
         let input = DocumentInput(
             docType: docType, docNumber: docNumber, docExpire: params.optional("doc_expire"),
             docCategory: params.optional("doc_category"), identificator: params.optional("identificator"),
@@ -44,13 +44,13 @@ struct AddressesController {
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.address")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceAddress)
         let country = params.required("country")
         let address = params.required("address")
         let city = params.required("city", allowBlank: true)
         let postcode = params.required("postcode", allowBlank: true)
         let files = context.params.files["upload"] ?? []
-        if files.isEmpty { params.fail(ErrorKey.missing("resource.address", "upload")) }
+        if files.isEmpty { params.fail(ErrorKey.missing(ErrorKey.Scope.resourceAddress, "upload")) }
         try params.finish()
         try await documents.createAddress(
             country: country, address: address, city: city, postcode: postcode, files: files, for: caller.user

@@ -16,7 +16,7 @@ struct LabelsController {
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.label")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceLabel)
         let ordering = params.optional("ordering", keepBlank: true) ?? "asc"
         if !["asc", "desc"].contains(ordering) { params.fail(ErrorKey.Labels.invalidOrdering) }
         try params.finish()
@@ -32,7 +32,7 @@ struct LabelsController {
 
     @Sendable func create(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.label")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceLabel)
         let key = params.required("key")
         let value = params.required("value")
         try params.finish()
@@ -42,7 +42,7 @@ struct LabelsController {
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.label")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceLabel)
         let value = params.required("value")
         try params.finish()
         let label = try await labels.update(key: context.parameters.get("key") ?? "", value: value, for: caller.user)

@@ -24,7 +24,7 @@ struct MeController {
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceUser)
         let data = params.required("data")
         try params.finish()
         let info = try await accounts.updateData(of: caller.user, data: data)
@@ -33,7 +33,7 @@ struct MeController {
 
     @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceUser)
         let password = params.required("password")
         let otpCode = params.optional("otp_code", keepBlank: true)
         try params.finish()
@@ -43,7 +43,7 @@ struct MeController {
 
     @Sendable func changePassword(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.user")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceUser)
         let old = params.required("old_password")
         let new = params.required("new_password")
         let confirm = params.required("confirm_password")

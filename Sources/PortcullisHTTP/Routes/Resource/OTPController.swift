@@ -45,7 +45,7 @@ struct OTPController {
     }
 
     static func code(_ context: PortcullisContext) throws -> String {
-        var params = ParamValidator(context.params, scope: "resource.otp")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceOTP)
         let code = params.required("code")
         try params.finish()
         return code

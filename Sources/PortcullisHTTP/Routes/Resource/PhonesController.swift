@@ -23,7 +23,7 @@ struct PhonesController {
     }
 
     func numberAndChannel(_ context: PortcullisContext) throws -> (String, String) {
-        var params = ParamValidator(context.params, scope: "resource.phone")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourcePhone)
         let number = params.required("phone_number")
         let channel = params.optional("channel")
         try params.finish()
@@ -46,7 +46,7 @@ struct PhonesController {
 
     @Sendable func verify(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.phone")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourcePhone)
         let number = params.required("phone_number")
         let code = params.required("verification_code")
         try params.finish()

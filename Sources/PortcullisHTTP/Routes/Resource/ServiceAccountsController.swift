@@ -35,7 +35,7 @@ struct ServiceAccountsController {
 
     @Sendable func listKeys(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceServiceAccount)
         let page = try KeyListParams.read(&params, invalidOrdering: ErrorKey.ServiceAccount.invalidOrdering,
                                           invalidAttribute: ErrorKey.ServiceAccount.invalidAttribute)
         let account = try await account(&params, owner: caller.user)
@@ -46,7 +46,7 @@ struct ServiceAccountsController {
 
     @Sendable func createKey(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceServiceAccount)
         let algorithm = params.required("algorithm")
         let scope = params.optionalNonBlank("scope")
         let account = try await account(&params, owner: caller.user)
@@ -59,7 +59,7 @@ struct ServiceAccountsController {
 
     @Sendable func updateKey(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceServiceAccount)
         let scope = params.optionalNonBlank("scope")
         let state = params.optionalNonBlank("state")
         let account = try await account(&params, owner: caller.user)
@@ -73,7 +73,7 @@ struct ServiceAccountsController {
 
     @Sendable func deleteKey(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var params = ParamValidator(context.params, scope: "resource.serviceaccount")
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceServiceAccount)
         let account = try await account(&params, owner: caller.user)
         try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts)
         try await apiKeys.delete(
