@@ -7,7 +7,7 @@ extension Services {
     /// writes events too): mail always; RabbitMQ once a host or URL is set;
     /// KYCAID when it is the provider; one sink per `event_webhooks` entry.
     public static func eventRouting(config: Config) -> EventRouting {
-        .configured(rabbitMQ: rabbitMQSettings(config) != nil, kycaid: config.kycProvider == "kycaid", webhooks: config.eventWebhooks)
+        .configured(rabbitMQ: rabbitMQSettings(config) != nil, kycaid: config.kycProvider == .kycaid, webhooks: config.eventWebhooks)
     }
 
     /// The sinks `eventRouting` names, built.

@@ -141,7 +141,7 @@ public struct Services: Sendable {
         whitelist = WhitelistAccessService(store: store, restrictions: restrictions, clock: clock)
         labels = LabelService(store: store, events: events, clock: clock)
         dataStorage = DataStorageService(store: store, rules: rules, events: events, clock: clock, allowedTitles: config.userStorageTitles)
-        let kycaid = KYCAIDSubmissions(enabled: config.kycProvider == "kycaid", events: events)
+        let kycaid = KYCAIDSubmissions(enabled: config.kycProvider == .kycaid, events: events)
         let kycaidSink = !kycaid.enabled ? nil : KYCAIDSink(
             store: store, provider: KYCAIDClient(client: httpClient, endpoint: config.kycaidAPIEndpoint,
                                                  token: config.kycaidAuthorizationToken, formID: config.kycaidFormID,
@@ -157,12 +157,12 @@ public struct Services: Sendable {
             kycaid: kycaid
         )
         activities = ActivityService(store: store)
-        let geetest = config.captcha == "geetest"
+        let geetest = config.captcha == .geetest
             ? GeetestVerifier(client: httpClient, apiURL: config.geetestAPIURL, id: config.geetestID, key: config.geetestKey) : nil
         let verifier: (any CaptchaVerifier)? = switch config.captcha {
-        case "recaptcha": RecaptchaVerifier(client: httpClient, verifyURL: config.recaptchaVerifyURL, secret: config.recaptchaSecretKey)
-        case "geetest": geetest
-        default: nil
+        case .recaptcha: RecaptchaVerifier(client: httpClient, verifyURL: config.recaptchaVerifyURL, secret: config.recaptchaSecretKey)
+        case .geetest: geetest
+        case .none: nil
         }
         self.geetest = geetest
         captcha = CaptchaGuard(kind: config.captcha, protectedEndpoints: config.captchaProtectedEndpoints, verifier: verifier)
@@ -172,7 +172,7 @@ public struct Services: Sendable {
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)
         cookie = SessionCookie(name: config.sessionName)
-        clientResolver = ClientResolver(trusted: .forConfig(config), geo: geo, akamai: config.gateway == "akamai")
+        clientResolver = ClientResolver(trusted: .forConfig(config), geo: geo, akamai: config.gateway == .akamai)
         gateway = GatewayCall(authorize: authorize, restrictions: restrictions, logger: logger)
         self.abilities = try abilities ?? AbilityTable.defaults()
         adminUsers = AdminUserService(store: store, rules: rules, clock: clock)

@@ -5,8 +5,8 @@ import PortcullisCore
 /// Sets up swift-log once per process: `log_format` text or json, `log_level`.
 enum LogSetup {
     static func bootstrap(_ config: Config) {
-        let level = Logger.Level(rawValue: config.logLevel) ?? .info
-        let json = config.logFormat == "json"
+        let level = config.logLevel
+        let json = config.logFormat == .json
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
             handler.logLevel = level

@@ -24,22 +24,22 @@ struct Serve: AsyncParsableCommand {
         guard let secretBox = runtime.secretBox else { throw ExitCode(1) }
         do {
             var smtp = SMTPSettings(
-                host: config.smtpHost, port: config.smtpPort, security: SMTPSettings.Security(rawValue: config.smtpTLS) ?? .none,
+                host: config.smtpHost, port: config.smtpPort, security: SMTPSettings.Security(rawValue: config.smtpTLS.rawValue) ?? .none,
                 user: config.smtpUser, password: config.smtpPassword, senderEmail: config.senderEmail, senderName: config.senderName
             )
             if !config.smtpCAFile.isEmpty { smtp.trustRoots = .file(config.smtpCAFile) }
             let mailer = SMTPMailer(settings: smtp, logger: logger)
             let phoneChannel: any PhoneCodeChannel = switch config.phoneVerification {
-            case "twilio_sms":
+            case .twilioSMS:
                 TwilioSMSChannel(client: .shared, baseURL: config.twilioAPIBaseURL, sid: config.twilioAccountSID,
                                  token: config.twilioAuthToken, from: config.twilioPhoneNumber, template: config.smsContentTemplate)
-            case "twilio_verify":
+            case .twilioVerify:
                 TwilioVerifyChannel(client: .shared, baseURL: config.twilioVerifyBaseURL, sid: config.twilioAccountSID,
                                     token: config.twilioAuthToken, serviceSID: config.twilioServiceSID)
-            default:
+            case .mock:
                 MockPhoneChannel(template: config.smsContentTemplate, fixedCode: config.phoneMockCode.isEmpty ? nil : config.phoneMockCode)
             }
-            if config.phoneVerification == "mock" {
+            if config.phoneVerification == .mock {
                 logger.warning("PHONE VERIFICATION IS MOCK: no SMS leaves this server — for development only")
             }
             let services = try await Services(

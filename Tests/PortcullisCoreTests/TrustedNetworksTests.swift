@@ -33,13 +33,13 @@ struct TrustedNetworksTests {
 
     @Test func gatewayCloudflareTrustsItsRangesAndOthersDoNot() throws {
         var config = Config()
-        config.gateway = "cloudflare"
+        config.gateway = .cloudflare
         let cloudflare = TrustedNetworks.forConfig(config)
         #expect(cloudflare.contains("162.158.1.1") && cloudflare.contains("104.16.0.1") && cloudflare.contains("2606:4700::6810:1"))
         #expect(!cloudflare.contains("8.8.8.8"))
-        config.gateway = "akamai"
+        config.gateway = .akamai
         #expect(!TrustedNetworks.forConfig(config).contains("162.158.1.1"))
-        config.gateway = "none"
+        config.gateway = .none
         config.trustedProxies = ["162.158.0.0/16"]
         #expect(TrustedNetworks.forConfig(config).contains("162.158.1.1"))
     }

@@ -7,7 +7,7 @@ import Testing
 
 struct AdminLabelsTests {
     @Test func documentVerifiedRaisesTheLevelAndEmitsTheEvent() async throws {
-        try await Harness.run({ $0.kycProvider = "local" }) { harness, client in
+        try await Harness.run({ $0.kycProvider = .local }) { harness, client in
             let admin = try await harness.staff(client, "admin@example.com", role: "admin")
             let user = try await client.signup("user@example.com")
             func post(_ path: String, _ json: [String: Any], _ method: HTTPRequest.Method = .post) async throws -> TestResponse {

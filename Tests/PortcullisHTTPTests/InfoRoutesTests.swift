@@ -28,7 +28,7 @@ struct InfoRoutesTests {
             #expect(configs.json["password_min_entropy"] as? Int == 14)
             #expect(configs.json["phone_verification_type"] as? String == "mock")
         }
-        try await Harness.run({ $0.captcha = "recaptcha"; $0.recaptchaSiteKey = "site-key" }) { _, client in
+        try await Harness.run({ $0.captcha = .recaptcha; $0.recaptchaSiteKey = "site-key" }) { _, client in
             let configs = try await client.send(.get, "/public/configs")
             #expect(configs.json["captcha_type"] as? String == "recaptcha")
             #expect(configs.json["captcha_id"] as? String == "site-key")

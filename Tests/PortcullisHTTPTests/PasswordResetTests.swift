@@ -107,7 +107,7 @@ struct PasswordResetTests {
 
 struct CaptchaTests {
     @Test func requiredWhenConfiguredForTheEndpoint() async throws {
-        try await Harness.run({ $0.captcha = "recaptcha"; $0.recaptchaVerifyURL = "http://127.0.0.1:1/siteverify" }) { _, client in
+        try await Harness.run({ $0.captcha = .recaptcha; $0.recaptchaVerifyURL = "http://127.0.0.1:1/siteverify" }) { _, client in
             let signup = try await client.send(.post, "/identity/users", json: ["email": "a@example.com", "password": strongPassword])
             #expect(signup.status == .badRequest)
             #expect(signup.errors == ["identity.captcha.required"])
@@ -125,7 +125,7 @@ struct CaptchaTests {
     }
 
     @Test func unprotectedEndpointsIgnoreIt() async throws {
-        try await Harness.run({ $0.captcha = "recaptcha"; $0.captchaProtectedEndpoints = ["session_create"] }) { _, client in
+        try await Harness.run({ $0.captcha = .recaptcha; $0.captchaProtectedEndpoints = ["session_create"] }) { _, client in
             let signup = try await client.send(.post, "/identity/users", json: ["email": "a@example.com", "password": strongPassword])
             #expect(signup.status == .created)
             #expect(signup.json["email"] as? String == "a@example.com")
@@ -133,7 +133,7 @@ struct CaptchaTests {
     }
 
     @Test func geetestNeedsItsThreeFields() async throws {
-        try await Harness.run({ $0.captcha = "geetest"; $0.geetestID = "gid"; $0.geetestKey = "gkey"; $0.geetestAPIURL = "http://127.0.0.1:1" }) { _, client in
+        try await Harness.run({ $0.captcha = .geetest; $0.geetestID = "gid"; $0.geetestKey = "gkey"; $0.geetestAPIURL = "http://127.0.0.1:1" }) { _, client in
             let text = try await client.send(.post, "/identity/users", json: ["email": "a@example.com", "password": strongPassword, "captcha_response": "x"])
             #expect(text.status == .badRequest)
             #expect(text.errors == ["identity.captcha.mandatory_fields"])

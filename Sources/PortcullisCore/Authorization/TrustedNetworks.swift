@@ -19,7 +19,7 @@ public struct TrustedNetworks: Sendable {
 
     /// The networks a configuration trusts.
     public static func forConfig(_ config: Config) -> TrustedNetworks {
-        TrustedNetworks(cidrs: config.trustedProxies + (config.gateway == "cloudflare" ? cloudflareRanges : []))
+        TrustedNetworks(cidrs: config.trustedProxies + (config.gateway == .cloudflare ? cloudflareRanges : []))
     }
 
     /// The client named by `X-Forwarded-For` (every header line, in order)

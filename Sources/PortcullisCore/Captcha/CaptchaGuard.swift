@@ -8,18 +8,18 @@ public struct CaptchaGuard: Sendable {
         case emailConfirmation = "email_confirmation"
     }
 
-    let kind: String
+    let kind: CaptchaKind
     let protected: Set<String>
     let verifier: (any CaptchaVerifier)?
 
-    public init(kind: String, protectedEndpoints: [String], verifier: (any CaptchaVerifier)?) {
+    public init(kind: CaptchaKind, protectedEndpoints: [String], verifier: (any CaptchaVerifier)?) {
         self.kind = kind
         self.protected = Set(protectedEndpoints)
         self.verifier = verifier
     }
 
     public func check(_ endpoint: Endpoint, _ response: CaptchaResponse) async throws {
-        guard kind != "none", protected.contains(endpoint.rawValue), let verifier else { return }
+        guard kind != .none, protected.contains(endpoint.rawValue), let verifier else { return }
         switch response {
         case .absent: throw APIError(.badRequest, ErrorKey.Captcha.required)
         case .text(let value) where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Every setting of the server, with Barong's names and defaults where the
 /// key is shared with Barong (operations.md). Built by `ConfigLoader`.
@@ -26,13 +27,13 @@ public struct Config: Sendable {
     public var passwordMinEntropy = 14
     public var passwordUseDictionary = true
     public var firstRegistrationSuperadmin = true
-    public var captcha = "none"
+    public var captcha = CaptchaKind.none
     public var captchaProtectedEndpoints = ["user_create", "session_create", "password_reset", "email_confirmation"]
     public var recaptchaSiteKey = ""
     public var recaptchaSecretKey = ""
     public var geetestID = ""
     public var geetestKey = ""
-    public var phoneVerification = "mock"
+    public var phoneVerification = PhoneVerification.mock
     public var twilioPhoneNumber = "+15005550000"
     public var twilioAccountSID = ""
     public var twilioAuthToken = ""
@@ -46,7 +47,7 @@ public struct Config: Sendable {
     public var defaultLanguage = "en"
     public var auth0Domain = ""
     public var auth0ClientID = ""
-    public var kycProvider = "local"
+    public var kycProvider = KYCProviderKind.local
     public var kycaidAuthorizationToken = ""
     public var kycaidAPIEndpoint = "https://api.kycaid.com/"
     public var kycaidFormID = ""
@@ -57,7 +58,7 @@ public struct Config: Sendable {
     public var apiCORSAllowCredentials = false
     public var crc32Salt = ""
     public var apiDataMaskingEnabled = true
-    public var gateway = "cloudflare"
+    public var gateway = GatewayKind.cloudflare
     public var activationRequirements = ["email:verified"]
 
     // Portcullis' own.
@@ -67,7 +68,7 @@ public struct Config: Sendable {
     public var autoMigrate = true
     public var jwtPrivateKeyPath = ""
     public var encryptionKey = ""
-    public var smtpTLS = "none"
+    public var smtpTLS = SMTPTLSMode.none
     /// PEM file of CA certificates trusted for SMTP TLS; empty = the system's.
     public var smtpCAFile = ""
     public var twilioAPIBaseURL = "https://api.twilio.com"
@@ -77,8 +78,8 @@ public struct Config: Sendable {
     public var auth0JWKSURL = ""
     public var uploadPath = "data/uploads"
     public var uploadMaxBytes = 10_485_760
-    public var logFormat = "text"
-    public var logLevel = "info"
+    public var logFormat = LogFormat.text
+    public var logLevel = Logger.Level.info
     public var trustedProxies: [String] = []
     public var bcryptCost = 12
     /// PostgreSQL connections this process keeps at most.

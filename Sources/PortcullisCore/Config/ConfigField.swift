@@ -7,6 +7,15 @@ enum ConfigField {
     case bool(WritableKeyPath<Config, Bool>)
     case list(WritableKeyPath<Config, [String]>)
     case webhooks(WritableKeyPath<Config, [EventWebhook]>)
+    /// One word of a fixed set (ConfigChoices): the words, and how to store one.
+    case oneOf([String], (inout Config, String) -> Void)
+
+    static func choice<Choice: RawRepresentable & CaseIterable>(_ path: WritableKeyPath<Config, Choice>) -> ConfigField
+    where Choice.RawValue == String {
+        .oneOf(Choice.allCases.map(\.rawValue)) { config, word in
+            if let value = Choice(rawValue: word) { config[keyPath: path] = value }
+        }
+    }
 
     /// Every key the JSON file and `BARONG_*` variables accept.
     static var all: [String: ConfigField] {
@@ -30,13 +39,13 @@ enum ConfigField {
             "password_min_entropy": .int(\.passwordMinEntropy),
             "password_use_dictionary": .bool(\.passwordUseDictionary),
             "first_registration_superadmin": .bool(\.firstRegistrationSuperadmin),
-            "captcha": .string(\.captcha),
+            "captcha": .choice(\.captcha),
             "captcha_protected_endpoints": .list(\.captchaProtectedEndpoints),
             "recaptcha_site_key": .string(\.recaptchaSiteKey),
             "recaptcha_secret_key": .string(\.recaptchaSecretKey),
             "geetest_id": .string(\.geetestID),
             "geetest_key": .string(\.geetestKey),
-            "phone_verification": .string(\.phoneVerification),
+            "phone_verification": .choice(\.phoneVerification),
             "twilio_phone_number": .string(\.twilioPhoneNumber),
             "twilio_account_sid": .string(\.twilioAccountSID),
             "twilio_auth_token": .string(\.twilioAuthToken),
@@ -50,7 +59,7 @@ enum ConfigField {
             "default_language": .string(\.defaultLanguage),
             "auth0_domain": .string(\.auth0Domain),
             "auth0_client_id": .string(\.auth0ClientID),
-            "kyc_provider": .string(\.kycProvider),
+            "kyc_provider": .choice(\.kycProvider),
             "kycaid_authorization_token": .string(\.kycaidAuthorizationToken),
             "kycaid_api_endpoint": .string(\.kycaidAPIEndpoint),
             "kycaid_form_id": .string(\.kycaidFormID),
@@ -61,7 +70,7 @@ enum ConfigField {
             "api_cors_allow_credentials": .bool(\.apiCORSAllowCredentials),
             "crc32_salt": .string(\.crc32Salt),
             "api_data_masking_enabled": .bool(\.apiDataMaskingEnabled),
-            "gateway": .string(\.gateway),
+            "gateway": .choice(\.gateway),
             "activation_requirements": .list(\.activationRequirements),
             "listen_host": .string(\.listenHost),
             "listen_port": .int(\.listenPort),
@@ -71,7 +80,7 @@ enum ConfigField {
             "database_wait": .int(\.databaseWait),
             "jwt_private_key_path": .string(\.jwtPrivateKeyPath),
             "encryption_key": .string(\.encryptionKey),
-            "smtp_tls": .string(\.smtpTLS),
+            "smtp_tls": .choice(\.smtpTLS),
             "smtp_ca_file": .string(\.smtpCAFile),
             "twilio_api_base_url": .string(\.twilioAPIBaseURL),
             "twilio_verify_base_url": .string(\.twilioVerifyBaseURL),
@@ -80,8 +89,8 @@ enum ConfigField {
             "auth0_jwks_url": .string(\.auth0JWKSURL),
             "upload_path": .string(\.uploadPath),
             "upload_max_bytes": .int(\.uploadMaxBytes),
-            "log_format": .string(\.logFormat),
-            "log_level": .string(\.logLevel),
+            "log_format": .choice(\.logFormat),
+            "log_level": .choice(\.logLevel),
             "trusted_proxies": .list(\.trustedProxies),
             "bcrypt_cost": .int(\.bcryptCost),
             "auth_cache_ttl": .int(\.authCacheTTL),
@@ -157,6 +166,9 @@ enum ConfigField {
             }
         case .webhooks(let path):
             config[keyPath: path] = try EventWebhook.parse(text, name: name)
+        case .oneOf(let words, let store):
+            guard words.contains(text) else { throw ConfigError("\(name): '\(text)' is not one of \(words.joined(separator: ", "))") }
+            store(&config, text)
         case .list(let path):
             config[keyPath: path] = text.split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }

@@ -53,18 +53,6 @@ public struct ConfigLoader {
         guard (try? NSRegularExpression(pattern: config.passwordRegexp)) != nil else {
             throw ConfigError("password_regexp: not a valid regular expression")
         }
-        let choices: [(String, String, [String])] = [
-            ("captcha", config.captcha, ["none", "recaptcha", "geetest"]),
-            ("phone_verification", config.phoneVerification, ["mock", "twilio_sms", "twilio_verify"]),
-            ("smtp_tls", config.smtpTLS, ["none", "starttls", "tls"]),
-            ("log_format", config.logFormat, ["text", "json"]),
-            ("log_level", config.logLevel, ["trace", "debug", "info", "notice", "warning", "error", "critical"]),
-            ("kyc_provider", config.kycProvider, ["local", "kycaid"]),
-            ("gateway", config.gateway, ["cloudflare", "akamai", "none"]),
-        ]
-        for (name, value, allowed) in choices where !allowed.contains(value) {
-            throw ConfigError("\(name): '\(value)' is not one of \(allowed.joined(separator: ", "))")
-        }
         guard config.sqlitePath != nil || config.databaseURL.hasPrefix("postgres://")
                 || config.databaseURL.hasPrefix("postgresql://") else {
             throw ConfigError("database_url: must start with sqlite:// or postgres://")

@@ -8,6 +8,17 @@ enum ParamValue: Sendable, Equatable {
     case unsupported
 }
 
+/// The one boolean rule of request params (every API): `true`/`false`/`1`/`0`, any case.
+enum ParamBoolean {
+    static func parse(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "1": true
+        case "false", "0": false
+        default: nil
+        }
+    }
+}
+
 /// Every parameter of a request, merged from the query string and the body
 /// (body wins on a clash). Handlers read them through `ParamValidator`.
 struct Params: Sendable {

@@ -65,13 +65,11 @@ struct AdminParams {
     /// A boolean (`true`/`false`/`1`/`0`); else `failKey`.
     mutating func boolean(_ name: String, default fallback: Bool, failKey: String) -> Bool {
         guard let text = validator.optional(name, keepBlank: true) else { return fallback }
-        switch text.lowercased() {
-        case "true", "1": return true
-        case "false", "0": return false
-        default:
+        guard let value = ParamBoolean.parse(text) else {
             validator.fail(failKey)
             return fallback
         }
+        return value
     }
 
     /// An optional value from a fixed list; else `failKey`.

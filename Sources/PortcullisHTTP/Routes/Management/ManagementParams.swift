@@ -51,13 +51,11 @@ struct ManagementParams {
     /// A boolean; else Grape's `<p> is invalid` (or `message`).
     mutating func boolean(_ name: String, default fallback: Bool, message: String? = nil) -> Bool {
         guard let text = optional(name) else { return fallback }
-        switch text.lowercased() {
-        case "true", "1": return true
-        case "false", "0": return false
-        default:
+        guard let value = ParamBoolean.parse(text) else {
             failures.append(message ?? "\(name) is invalid")
             return fallback
         }
+        return value
     }
 
     /// Exactly one of `names`, non-blank: its name and value.

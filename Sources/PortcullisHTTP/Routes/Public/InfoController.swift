@@ -39,10 +39,10 @@ struct InfoController {
         let config = config
         var fields: [(String, JSONValue)] = [
             ("session_expire_time", .int(config.sessionExpireTime)),
-            ("captcha_type", .string(config.captcha)),
+            ("captcha_type", .string(config.captcha.rawValue)),
         ]
-        if config.captcha == "recaptcha" { fields.append(("captcha_id", .string(config.recaptchaSiteKey))) }
-        fields.append(("phone_verification_type", .string(config.phoneVerification)))
+        if config.captcha == .recaptcha { fields.append(("captcha_id", .string(config.recaptchaSiteKey))) }
+        fields.append(("phone_verification_type", .string(config.phoneVerification.rawValue)))
         fields.append(("password_min_entropy", .int(config.passwordMinEntropy)))
         fields.append(("password_regexp", .string(config.passwordRegexp)))
         return Responses.json(.object(fields))

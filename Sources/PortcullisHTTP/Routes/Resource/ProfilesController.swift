@@ -33,11 +33,11 @@ struct ProfilesController {
         var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceProfile)
         let fields = ["first_name", "last_name", "dob", "address", "postcode", "city", "country", "metadata"]
             .map { params.optional($0, keepBlank: true) }
-        let confirmText = params.optional("confirm") ?? "false"
-        if !["true", "false", "1", "0"].contains(confirmText) { params.fail(ErrorKey.invalid(ErrorKey.Scope.resourceProfile, "confirm")) }
+        let confirm = ParamBoolean.parse(params.optional("confirm") ?? "false")
+        if confirm == nil { params.fail(ErrorKey.invalid(ErrorKey.Scope.resourceProfile, "confirm")) }
         try params.finish()
         try ProfileService.checkDateParam(fields[2])
         return ProfileInput(firstName: fields[0], lastName: fields[1], dob: fields[2], address: fields[3], postcode: fields[4],
-                            city: fields[5], country: fields[6], metadata: fields[7], confirm: confirmText == "true" || confirmText == "1")
+                            city: fields[5], country: fields[6], metadata: fields[7], confirm: confirm == true)
     }
 }
