@@ -3,12 +3,19 @@ import Synchronization
 /// A restriction row (api.md §3.6).
 public struct Restriction: Sendable, Equatable {
     public var category: String
-    public var scope: String
-    public var value: String
+    public var scope: String { didSet { network = Self.network(scope, value) } }
+    public var value: String { didSet { network = Self.network(scope, value) } }
     public var code: Int
+    /// An `ip_subnet` row's network, parsed once with the row (not per request).
+    private(set) var network: IPNetwork.CIDR?
 
     public init(category: String, scope: String, value: String, code: Int) {
         self.category = category; self.scope = scope; self.value = value; self.code = code
+        network = Self.network(scope, value)
+    }
+
+    private static func network(_ scope: String, _ value: String) -> IPNetwork.CIDR? {
+        scope == "ip_subnet" ? IPNetwork.CIDR(value) : nil
     }
 
     /// The default status of a scope; maintenance is always 471.
@@ -28,7 +35,7 @@ public struct Restriction: Sendable, Equatable {
         switch scope {
         case "all": return true
         case "ip": return value == client.ip
-        case "ip_subnet": return IPNetwork.contains(cidr: value, address: client.ip)
+        case "ip_subnet": return network.map { network in IPNetwork.bytes(client.ip).map(network.contains) ?? false } ?? false
         case "country": return !client.country.isEmpty && value == client.country
         case "continent": return !client.continent.isEmpty && value == client.continent
         default: return false

@@ -39,7 +39,7 @@ public enum IPNetwork {
     }
 
     /// A parsed network (`10.0.0.0/8`, `::1/128`, or a bare address = all bits).
-    public struct CIDR: Sendable {
+    public struct CIDR: Sendable, Equatable {
         let bytes: [UInt8]
         let bits: Int
 
