@@ -83,10 +83,7 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
     public static func jwks(privateKeyPEM: String) throws -> [String: Any] {
         let key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
         let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
-        func b64url(_ data: Data) -> String {
-            data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: "")
-        }
+        func b64url(_ data: Data) -> String { Base64URL.encode(data) }
         // The tokens carry no `kid` (api.md §3.7); the JWK names one anyway
         // (a SHA-256 prefix of the modulus) for JWKS clients that need it.
         let kid = String(SHA256.hash(data: modulus).hexString.prefix(16))

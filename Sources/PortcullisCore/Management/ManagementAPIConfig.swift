@@ -1,3 +1,4 @@
+import ExtrasBase64
 import Foundation
 
 /// Barong's `config/management_api.yml` (api-admin.md B1): the signers'
@@ -130,17 +131,16 @@ enum ERBSubstitution {
     }
 }
 
-/// base64url without padding (padding tolerated on input).
+/// base64url without padding (padding tolerated on input), through
+/// swift-extras-base64; only the canonical-form check is ours (jwt-kit and
+/// the library both accept every spelling of the trailing bits).
 public enum Base64URL {
-    public static func decode(_ text: String) -> [UInt8]? {
-        // Byte work only: Foundation's string replacement dominated request profiles.
-        var bytes = Array(text.utf8)
-        for index in bytes.indices {
-            if bytes[index] == UInt8(ascii: "-") { bytes[index] = UInt8(ascii: "+") }
-            if bytes[index] == UInt8(ascii: "_") { bytes[index] = UInt8(ascii: "/") }
-        }
-        while bytes.count % 4 != 0 { bytes.append(UInt8(ascii: "=")) }
-        return Data(base64Encoded: Data(bytes)).map { Array($0) }
+    static let options: Base64.DecodingOptions = [.base64UrlAlphabet, .omitPaddingCharacter]
+
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var bytes = Substring(text).utf8[...]
+        while bytes.last == UInt8(ascii: "=") { bytes = bytes.dropLast() }
+        return try? Base64.decode(bytes: bytes, options: options)
     }
 
     /// True when `text` is the one base64url spelling of its bytes: url
@@ -172,8 +172,7 @@ public enum Base64URL {
         }
     }
 
-    public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        Base64.encodeToString(bytes: bytes, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 }

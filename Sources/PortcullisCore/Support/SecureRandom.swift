@@ -20,10 +20,7 @@ public enum SecureRandom {
 
     /// URL-safe base64 (no padding) of `bytes` random bytes.
     public static func urlSafeToken(bytes count: Int) -> String {
-        Data(bytes(count)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(bytes(count))
     }
 }
 
