@@ -41,9 +41,8 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     router.add(middleware: RestrictionMiddleware(restrictions: services.restrictions))
 
     let base = "/api/v2/auth"
-    func group(_ path: String) -> CatalogedGroup {
-        CatalogedGroup(group: router.group(RouterPath(base + "/" + path)).add(middleware: ParamsMiddleware.standard),
-                       prefix: base + "/" + path, catalog: catalog)
+    func group(_ path: String) -> RouterGroup<PortcullisContext> {
+        router.group(RouterPath(base + "/" + path)).add(middleware: ParamsMiddleware.standard)
     }
     let info = InfoController(clock: services.clock, config: services.config, jwks: services.jwks, policy: services.policy)
     info.addRoutes(to: group("public"), public: true)
@@ -59,11 +58,11 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
         .addRoutes(to: group("identity/sessions/passkey"))
 
     // Uploads read bodies up to 10 MiB, every other resource route 64 KiB: two groups on one prefix.
-    func resourceGroup(_ path: String, uploads: Bool = false) -> CatalogedGroup {
+    func resourceGroup(_ path: String, uploads: Bool = false) -> RouterGroup<PortcullisContext> {
         let resource = router.group(RouterPath(base + "/resource"))
             .add(middleware: uploads ? ParamsMiddleware.uploads : ParamsMiddleware.standard)
             .add(middleware: ResourceAuthMiddleware(services: services))
-        return CatalogedGroup(group: resource.group(RouterPath(path)), prefix: base + "/resource/" + path, catalog: catalog)
+        return resource.group(RouterPath(path))
     }
     MeController(accounts: services.accounts, activities: services.activities, meBodies: services.meBodies, renderer: services.renderer).addRoutes(to: resourceGroup("users"))
     OTPController(otp: services.otp).addRoutes(to: resourceGroup("otp"))
@@ -77,25 +76,24 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     AddressesController(documents: services.documents).addRoutes(to: resourceGroup("addresses", uploads: true))
     UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: resourceGroup("sessions"))
     PasskeysController(passkeys: services.passkeys).addRoutes(to: resourceGroup("passkeys"))
-    addAdminRoutes(to: router, services: services, base: base, catalog: catalog)
-    addManagementRoutes(to: router, services: services, base: base, catalog: catalog)
-    SwaggerController().addRoutes(to: router, catalog: catalog)
+    addAdminRoutes(to: router, services: services, base: base)
+    addManagementRoutes(to: router, services: services, base: base)
+    SwaggerController().addRoutes(to: router)
     AuthorizeController(cookie: services.cookie, gateway: services.gateway)
         .addRoutes(to: router.group(RouterPath(base)).add(middleware: ParamsMiddleware.standard))
-    if config.adminConsole { addConsoleRoutes(to: router, services: services, catalog: catalog) }
+    if config.adminConsole { addConsoleRoutes(to: router, services: services) }
+    catalog.record(router)
     return router
 }
 
 /// api-admin.md Part A under `<base>/admin`.
-private func addAdminRoutes(to router: Router<PortcullisContext>, services: Services, base: String, catalog: RouteCatalog) {
+private func addAdminRoutes(to router: Router<PortcullisContext>, services: Services, base: String) {
     let prefix = base + "/admin"
     let admin = router.group(RouterPath(prefix)).add(middleware: ParamsMiddleware.standard).add(middleware: AdminAuthMiddleware(
         authentication: ResourceAuthMiddleware(services: services), gate: services.permissionGate, localPrefix: prefix
     ))
     func routes(_ path: String, resource: String) -> AdminRoutes {
-        let group = CatalogedGroup(group: path.isEmpty ? admin : admin.group(RouterPath(path)),
-                                   prefix: path.isEmpty ? prefix : prefix + "/" + path, catalog: catalog)
-        return AdminRoutes(group: group, abilities: services.abilities, resource: resource)
+        AdminRoutes(group: path.isEmpty ? admin : admin.group(RouterPath(path)), abilities: services.abilities, resource: resource)
     }
     let renderer = services.adminRenderer
     AdminUsersController(users: services.adminUsers, renderer: renderer).addRoutes(to: routes("users", resource: "user"))
@@ -114,11 +112,10 @@ private func addAdminRoutes(to router: Router<PortcullisContext>, services: Serv
 }
 
 /// api-admin.md Part B under `<base>/management`: signed server-to-server calls.
-private func addManagementRoutes(to router: Router<PortcullisContext>, services: Services, base: String, catalog: RouteCatalog) {
+private func addManagementRoutes(to router: Router<PortcullisContext>, services: Services, base: String) {
     let prefix = base + "/management"
-    let group = CatalogedGroup(group: router.group(RouterPath(prefix)).add(middleware: ManagementRequestMiddleware()),
-                               prefix: prefix, catalog: catalog)
-    let routes = ManagementRoutes(group: group, gate: services.managementGate)
+    let routes = ManagementRoutes(group: router.group(RouterPath(prefix)).add(middleware: ManagementRequestMiddleware()),
+                                  gate: services.managementGate)
     let renderer = services.adminRenderer
     ManagementUsersController(users: services.managementUsers, adminUsers: services.adminUsers, renderer: renderer,
                               clock: services.clock).addRoutes(to: routes)

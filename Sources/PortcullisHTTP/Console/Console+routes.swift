@@ -5,15 +5,14 @@ import PortcullisCore
 /// prefix, so a deployment can route it apart or not at all). Sign-in and
 /// the assets are open; everything else needs a console session and
 /// declares its gate where it is registered (ConsoleRoutes).
-func addConsoleRoutes(to router: Router<PortcullisContext>, services: Services, catalog: RouteCatalog) {
-    let open = CatalogedGroup(group: router.group("/admin").add(middleware: ParamsMiddleware.standard), prefix: ConsoleRoutes.prefix, catalog: catalog)
+func addConsoleRoutes(to router: Router<PortcullisContext>, services: Services) {
+    let open = router.group("/admin").add(middleware: ParamsMiddleware.standard)
     ConsoleAssets.addRoutes(to: open)
     ConsoleSignInController(sessions: services.consoleSessions, renderer: services.consoleRenderer).addRoutes(to: open)
     let routes = ConsoleRoutes(
         group: router.group("/admin").add(middleware: ParamsMiddleware.standard)
             .add(middleware: ConsoleAuthMiddleware(sessions: services.consoleSessions)),
-        kit: ConsoleKit(renderer: services.consoleRenderer, abilities: services.abilities, permissions: services.permissionGate),
-        catalog: catalog
+        kit: ConsoleKit(renderer: services.consoleRenderer, abilities: services.abilities, permissions: services.permissionGate)
     )
     ConsoleSignInController.addSignOut(to: routes, sessions: services.consoleSessions)
     ConsoleDashboardController(dashboard: services.consoleDashboard).addRoutes(to: routes)

@@ -7,7 +7,7 @@ enum ConsoleAssets {
     static let css = PackageResources.console_css
     static let js = PackageResources.console_js
 
-    static func addRoutes(to group: CatalogedGroup) {
+    static func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("assets/console.css") { _, _ in response(css, type: "text/css; charset=utf-8") }
         group.get("assets/console.js") { _, _ in response(js, type: "text/javascript; charset=utf-8") }
     }

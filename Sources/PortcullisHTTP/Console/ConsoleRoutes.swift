@@ -8,12 +8,8 @@ import PortcullisCore
 struct ConsoleRoutes: Sendable {
     let group: RouterGroup<PortcullisContext>
     let kit: ConsoleKit
-    /// Every route is recorded (405 answers, and the gate sweep walks them).
-    let catalog: RouteCatalog
-    static let prefix = "/admin"
 
     func page(_ path: String, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsolePage) {
-        catalog.add(.get, Self.prefix + "/" + path)
         group.get(RouterPath(path)) { request, context in
             let call = try kit.call(request, context)
             do {
@@ -27,7 +23,6 @@ struct ConsoleRoutes: Sendable {
 
     /// A GET that answers with something other than a page (CSV, a document's bytes).
     func file(_ path: String, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> Response) {
-        catalog.add(.get, Self.prefix + "/" + path)
         group.get(RouterPath(path)) { request, context in
             let call = try kit.call(request, context)
             do {
@@ -40,7 +35,6 @@ struct ConsoleRoutes: Sendable {
     }
 
     func action(_ path: String, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsoleDone) {
-        catalog.add(.post, Self.prefix + "/" + path)
         group.post(RouterPath(path)) { request, context in
             let call = try kit.call(request, context)
             let back = ConsoleKit.localPath(call.form.text("back")) ?? "/admin/"

@@ -8,14 +8,13 @@ struct ConsoleSignInController {
     let sessions: ConsoleSessionService
     let renderer: ConsoleRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("sign_in", use: show)
         group.post("sign_in", use: signIn)
     }
 
     /// Sign-out needs the signed-in session's CSRF token: it goes through the routes' gate-free action.
     static func addSignOut(to routes: ConsoleRoutes, sessions: ConsoleSessionService) {
-        routes.catalog.add(.post, ConsoleRoutes.prefix + "/sign_out")
         routes.group.post("sign_out") { request, context in
             let call = try routes.kit.call(request, context)
             if let refusal = routes.kit.csrfRefusal(call) { return refusal }

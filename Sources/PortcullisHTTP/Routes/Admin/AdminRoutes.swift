@@ -18,7 +18,7 @@ struct AdminAbility: Sendable {
 /// Barong's order — and only then runs the work, the first place the
 /// caller is given. A handler cannot reach the caller around its gate.
 struct AdminRoutes {
-    let group: CatalogedGroup
+    let group: RouterGroup<PortcullisContext>
     let abilities: AbilityTable
     /// Error keys are `admin.<resource>.…`.
     let resource: String

@@ -8,7 +8,7 @@ struct EmailController {
     let cookie: SessionCookie
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("generate_code", use: generateCode)
         group.post("confirm_code", use: confirmCode)
     }

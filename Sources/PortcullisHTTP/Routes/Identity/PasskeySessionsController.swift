@@ -8,7 +8,7 @@ struct PasskeySessionsController {
     let renderer: EntityRenderer
     let cookie: SessionCookie
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("options", use: options)
         group.post("", use: signIn)
     }

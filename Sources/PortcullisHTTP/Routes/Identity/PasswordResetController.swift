@@ -6,7 +6,7 @@ struct PasswordResetController {
     let captcha: CaptchaGuard
     let resets: PasswordResetService
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("generate_code", use: generateCode)
         group.post("confirm_code", use: confirmCode)
     }

@@ -9,7 +9,7 @@ struct SessionsController {
     let login: LoginService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("", use: create)
         group.delete("", use: destroy)
         group.post("auth0", use: auth0)

@@ -12,7 +12,7 @@ struct UsersController {
     let signup: SignupService
     let whitelist: WhitelistAccessService
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("", use: create)
         group.get("register_geetest", use: registerGeetest)
         group.post("access", use: access)

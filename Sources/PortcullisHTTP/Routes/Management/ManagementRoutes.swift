@@ -6,7 +6,7 @@ import PortcullisCore
 /// hands the verified `data` to the handler's params phase, reports every
 /// param failure (422), and only then runs the work.
 struct ManagementRoutes {
-    let group: CatalogedGroup
+    let group: RouterGroup<PortcullisContext>
     let gate: ManagementGate
 
     typealias Work = @Sendable () async throws -> Response

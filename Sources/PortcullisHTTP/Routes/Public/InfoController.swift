@@ -9,7 +9,7 @@ struct InfoController {
     let jwks: JSONValue
     let policy: PasswordPolicy
 
-    func addRoutes(to group: CatalogedGroup, public isPublic: Bool) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>, public isPublic: Bool) {
         group.get("ping") { _, _ in Responses.json(.object([("ping", .string("pong"))])) }
         group.get("time") { _, _ in Responses.json(.object([("time", .int(clock.now()))])) }
         group.get("version") { _, _ in version() }

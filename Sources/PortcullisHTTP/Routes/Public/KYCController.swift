@@ -6,7 +6,7 @@ import PortcullisCore
 struct KYCController {
     let kyc: KYCCallbackService
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("kyc", use: callback)
     }
 

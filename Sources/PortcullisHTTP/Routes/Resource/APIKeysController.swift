@@ -6,7 +6,7 @@ struct APIKeysController {
     let apiKeys: APIKeyService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.post("", use: create)
         group.patch(":kid", use: update)

@@ -5,7 +5,7 @@ import PortcullisCore
 struct DataStorageController {
     let dataStorage: DataStorageService
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("", use: create)
     }
 

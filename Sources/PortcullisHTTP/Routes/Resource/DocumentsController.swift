@@ -6,7 +6,7 @@ struct DocumentsController {
     let documents: DocumentService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.post("", use: create)
     }
@@ -38,7 +38,7 @@ struct DocumentsController {
 struct AddressesController {
     let documents: DocumentService
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("", use: create)
     }
 

@@ -6,7 +6,7 @@ struct LabelsController {
     let labels: LabelService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.get(":key", use: show)
         group.post("", use: create)

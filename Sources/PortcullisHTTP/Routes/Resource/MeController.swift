@@ -8,7 +8,7 @@ struct MeController {
     let meBodies: RenderedBodyCache
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("me", use: show)
         group.put("me", use: update)
         group.delete("me", use: delete)

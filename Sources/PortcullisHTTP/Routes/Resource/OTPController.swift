@@ -6,7 +6,7 @@ import PortcullisCore
 struct OTPController {
     let otp: OTPService
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("generate_qrcode", use: generate)
         group.post("enable", use: enable)
         group.post("disable", use: disable)

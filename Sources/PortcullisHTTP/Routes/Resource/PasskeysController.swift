@@ -6,7 +6,7 @@ import PortcullisCore
 struct PasskeysController {
     let passkeys: PasskeyRegistration
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("options", use: options)
         group.post("", use: register)
         group.get("", use: list)

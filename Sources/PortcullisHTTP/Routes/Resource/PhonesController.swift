@@ -7,7 +7,7 @@ struct PhonesController {
     let phones: PhoneService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.post("", use: create)
         group.post("send_code", use: sendCode)

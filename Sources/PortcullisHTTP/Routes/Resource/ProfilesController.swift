@@ -6,7 +6,7 @@ struct ProfilesController {
     let profiles: ProfileService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("me", use: list)
         group.post("", use: create)
         group.put("", use: update)

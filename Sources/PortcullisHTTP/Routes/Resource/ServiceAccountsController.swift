@@ -8,7 +8,7 @@ struct ServiceAccountsController {
     let apiKeys: APIKeyService
     let renderer: EntityRenderer
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.get("api_keys", use: listKeys)
         group.post("api_keys", use: createKey)

@@ -6,7 +6,7 @@ struct UserSessionsController {
     let sessionList: SessionListService
     let cookie: SessionCookie
 
-    func addRoutes(to group: CatalogedGroup) {
+    func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.delete("", use: endOthers)
         group.delete(":id", use: end)
