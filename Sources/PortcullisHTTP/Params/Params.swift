@@ -47,32 +47,65 @@ struct Params: Sendable {
     }
 }
 
-/// Reads typed parameters and collects the api.md keys of those that fail
-/// (missing, blank, wrong type) in declaration order; `finish()` throws
-/// them together as one 422.
-struct ParamValidator {
-    let params: Params
-    /// `identity.user`, `identity.session`, `resource.user` …
+/// How a family of routes names a failed param: api.md keys under a scope
+/// (`resource.user.missing_email`), the admin API's keys (an absent
+/// required param is both `missing_` and `empty_`), or the management
+/// API's Grape sentences (`email is missing, email is empty`, one 422).
+struct ParamDialect: Sendable {
     let scope: String
-    private(set) var errors: [String] = []
+    let missing: @Sendable (String) -> String
+    let empty: @Sendable (String) -> String
+    let invalid: @Sendable (String) -> String
+    /// An absent required param also reports `empty`.
+    let absentIsEmpty: Bool
+    let failure: @Sendable ([String]) -> any Error
 
-    init(_ params: Params, scope: String) {
-        self.params = params
-        self.scope = scope
+    static func keys(_ scope: String, absentIsEmpty: Bool = false) -> ParamDialect {
+        ParamDialect(scope: scope, missing: { ErrorKey.missing(scope, $0) }, empty: { ErrorKey.empty(scope, $0) },
+                     invalid: { ErrorKey.invalid(scope, $0) }, absentIsEmpty: absentIsEmpty,
+                     failure: { APIError(.unprocessable, keys: $0) })
     }
 
-    /// A required, non-blank string. `missingKey` overrides the generic key.
+    static let sentences = ParamDialect(
+        scope: "", missing: { "\($0) is missing" }, empty: { "\($0) is empty" }, invalid: { "\($0) is invalid" }, absentIsEmpty: true,
+        failure: { ManagementError.sentence(.unprocessable, $0.joined(separator: ", ")) }
+    )
+}
+
+/// The one param engine of every API: reads typed params and collects the
+/// failures (missing, blank, wrong type) in declaration order in its
+/// dialect; `finish()` throws them together as one 422.
+struct ParamValidator {
+    let params: Params
+    let dialect: ParamDialect
+    private(set) var errors: [String] = []
+
+    /// api.md keys under `scope` (`identity.user`, `resource.user` …).
+    init(_ params: Params, scope: String) {
+        self.init(params, dialect: .keys(scope))
+    }
+
+    init(_ params: Params, dialect: ParamDialect) {
+        self.params = params
+        self.dialect = dialect
+    }
+
+    var scope: String { dialect.scope }
+
+    /// A required, non-blank string. `missingKey` overrides the generic
+    /// failure; `allowBlank` accepts blank and reports only `missing`.
     mutating func required(_ name: String, missingKey: String? = nil, allowBlank: Bool = false) -> String {
         switch params[name] {
         case nil:
-            errors.append(missingKey ?? ErrorKey.missing(scope, name))
+            errors.append(missingKey ?? dialect.missing(name))
+            if dialect.absentIsEmpty && !allowBlank && missingKey == nil { errors.append(dialect.empty(name)) }
         case .string(let value):
             if !allowBlank && value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                errors.append(ErrorKey.empty(scope, name))
+                errors.append(dialect.empty(name))
             }
             return value
         case .object, .unsupported:
-            errors.append(ErrorKey.invalid(scope, name))
+            errors.append(dialect.invalid(name))
         }
         return ""
     }
@@ -85,7 +118,7 @@ struct ParamValidator {
             if !keepBlank && value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
             return value
         case .object, .unsupported:
-            errors.append(ErrorKey.invalid(scope, name))
+            errors.append(dialect.invalid(name))
             return nil
         }
     }
@@ -93,13 +126,35 @@ struct ParamValidator {
     /// An optional string that, when present, must not be blank.
     mutating func optionalNonBlank(_ name: String) -> String? {
         guard params[name] != nil else { return nil }
+        let before = errors.count
         let value = required(name)
-        return errors.isEmpty ? value : nil
+        return errors.count == before && !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? value : nil
     }
 
-    mutating func fail(_ key: String) { errors.append(key) }
+    /// An optional integer; not an integer → `invalid`.
+    mutating func integer(_ name: String) -> Int? {
+        guard let text = optional(name) else { return nil }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            errors.append(dialect.invalid(name))
+            return nil
+        }
+        return value
+    }
+
+    /// A boolean by the one rule (ParamBoolean); else `failure` (default: `invalid`).
+    /// `keepBlank`: a blank value is a failure, not absent.
+    mutating func boolean(_ name: String, default fallback: Bool, failure: String? = nil, keepBlank: Bool = false) -> Bool {
+        guard let text = optional(name, keepBlank: keepBlank) else { return fallback }
+        guard let value = ParamBoolean.parse(text) else {
+            errors.append(failure ?? dialect.invalid(name))
+            return fallback
+        }
+        return value
+    }
+
+    mutating func fail(_ failure: String) { errors.append(failure) }
 
     func finish() throws {
-        if !errors.isEmpty { throw APIError(.unprocessable, keys: errors) }
+        if !errors.isEmpty { throw dialect.failure(errors) }
     }
 }
