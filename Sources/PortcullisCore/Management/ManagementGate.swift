@@ -34,24 +34,23 @@ public struct ManagementGate: Sendable {
     public func verify(body: [UInt8], scope name: String) async throws -> [UInt8] {
         typealias Failure = ManagementError
         guard let config, let scope = config.scopes[name] else { throw Failure.verificationFailed }
-        guard let jws = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let payload = jws["payload"] as? String, let signatures = jws["signatures"] as? [Any], !signatures.isEmpty,
-              Base64URL.isCanonical(payload), let payloadBytes = Base64URL.decode(payload),
+        guard let jws = try? JSONDecoder().decode(ManagementEnvelope.self, from: Data(body)), !jws.signatures.isEmpty,
+              Base64URL.isCanonical(jws.payload), let payloadBytes = Base64URL.decode(jws.payload),
+              // The claims stay a JSON object: their checks depend on JSON types, and `data` goes on as the params.
               let claims = try? JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any] else {
             throw Failure.verificationFailed
         }
         var verified: Set<String> = []
-        for case let entry as [String: Any] in signatures {
-            guard let kid = (entry["header"] as? [String: Any])?["kid"] as? String,
-                  scope.permittedSigners.contains(kid), let signer = config.keychain[kid] else { continue }
-            guard let protected = entry["protected"] as? String, let signature = entry["signature"] as? String,
+        for case let entry? in jws.signatures {
+            guard let kid = entry.header?.kid, scope.permittedSigners.contains(kid), let signer = config.keychain[kid] else { continue }
+            guard let protected = entry.protected, let signature = entry.signature,
                   Base64URL.isCanonical(protected), Base64URL.isCanonical(signature),
-                  let header = Base64URL.decode(protected).flatMap({ try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }),
-                  header["alg"] as? String == signer.algorithm,
+                  let header = Base64URL.decode(protected).flatMap({ try? JSONDecoder().decode(ManagementEnvelope.Protected.self, from: Data($0)) }),
+                  header.alg == signer.algorithm,
                   // RFC 7515 §4.1.11: we implement no extension, so any `crit` is one we do not understand.
-                  header["crit"] == nil, (entry["header"] as? [String: Any])?["crit"] == nil,
+                  !header.hasCrit, entry.header?.hasCrit != true,
                   let signatureBytes = Base64URL.decode(signature), !lowSOnly || ECDSALowS.accepts(signatureBytes, algorithm: signer.algorithm),
-                  await verifier.verify(kid: kid, signingInput: Array("\(protected).\(payload)".utf8), signature: signatureBytes) else {
+                  await verifier.verify(kid: kid, signingInput: Array("\(protected).\(jws.payload)".utf8), signature: signatureBytes) else {
                 throw Failure.verificationFailed
             }
             verified.insert(kid)
@@ -74,6 +73,80 @@ public struct ManagementGate: Sendable {
             guard fresh else { throw Failure.verificationFailed }
         }
         return Array(dataBytes)
+    }
+}
+
+/// A JWS in JSON general serialization (RFC 7515 §7.2.1), as Barong's
+/// management clients send it. A `signatures` entry that is not an object
+/// is skipped (nil), as an unknown signer is.
+struct ManagementEnvelope: Decodable {
+    let payload: String
+    let signatures: [Signature?]
+
+    struct Signature: Decodable {
+        let protected: String?
+        let signature: String?
+        let header: Unprotected?
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            protected = try? container.decodeIfPresent(String.self, forKey: .protected)
+            signature = try? container.decodeIfPresent(String.self, forKey: .signature)
+            header = try? container.decodeIfPresent(Unprotected.self, forKey: .header)
+        }
+
+        enum CodingKeys: String, CodingKey { case protected, signature, header }
+    }
+
+    /// The unprotected header: who signed, and whether it names `crit`.
+    struct Unprotected: Decodable {
+        let kid: String?
+        let hasCrit: Bool
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kid = try? container.decodeIfPresent(String.self, forKey: .kid)
+            hasCrit = container.contains(.crit)
+        }
+
+        enum CodingKeys: String, CodingKey { case kid, crit }
+    }
+
+    /// The protected header: the algorithm, and whether it names `crit`.
+    struct Protected: Decodable {
+        let alg: String?
+        let hasCrit: Bool
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            alg = try? container.decodeIfPresent(String.self, forKey: .alg)
+            hasCrit = container.contains(.crit)
+        }
+
+        enum CodingKeys: String, CodingKey { case alg, crit }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        payload = try container.decode(String.self, forKey: .payload)
+        var entries = try container.nestedUnkeyedContainer(forKey: .signatures)
+        var signatures: [Signature?] = []
+        while !entries.isAtEnd {
+            if let entry = try? entries.decode(Signature.self) {
+                signatures.append(entry)
+            } else {
+                _ = try? entries.decode(SkippedValue.self)
+                signatures.append(nil)
+            }
+        }
+        self.signatures = signatures
+    }
+
+    enum CodingKeys: String, CodingKey { case payload, signatures }
+
+    /// Consumes one JSON value of any type.
+    private struct SkippedValue: Decodable {
+        init(from decoder: any Decoder) throws {}
     }
 }
 
