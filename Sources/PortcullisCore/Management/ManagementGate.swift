@@ -45,7 +45,7 @@ public struct ManagementGate: Sendable {
             guard let kid = entry.header?.kid, scope.permittedSigners.contains(kid), let signer = config.keychain[kid] else { continue }
             guard let protected = entry.protected, let signature = entry.signature,
                   Base64URL.isCanonical(protected), Base64URL.isCanonical(signature),
-                  let header = Base64URL.decode(protected).flatMap({ try? JSONDecoder().decode(ManagementEnvelope.Protected.self, from: Data($0)) }),
+                  let header = Base64URL.decode(protected).flatMap({ try? JSONDecoder().decode(ManagementEnvelope.Header.self, from: Data($0)) }),
                   header.alg == signer.algorithm,
                   // RFC 7515 §4.1.11: we implement no extension, so any `crit` is one we do not understand.
                   !header.hasCrit, entry.header?.hasCrit != true,
@@ -86,44 +86,32 @@ struct ManagementEnvelope: Decodable {
     struct Signature: Decodable {
         let protected: String?
         let signature: String?
-        let header: Unprotected?
+        let header: Header?
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             protected = try? container.decodeIfPresent(String.self, forKey: .protected)
             signature = try? container.decodeIfPresent(String.self, forKey: .signature)
-            header = try? container.decodeIfPresent(Unprotected.self, forKey: .header)
+            header = try? container.decodeIfPresent(Header.self, forKey: .header)
         }
 
         enum CodingKeys: String, CodingKey { case protected, signature, header }
     }
 
-    /// The unprotected header: who signed, and whether it names `crit`.
-    struct Unprotected: Decodable {
+    /// A header, protected (`alg`) or not (`kid`), and whether it names `crit`.
+    struct Header: Decodable {
+        let alg: String?
         let kid: String?
         let hasCrit: Bool
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
+            alg = try? container.decodeIfPresent(String.self, forKey: .alg)
             kid = try? container.decodeIfPresent(String.self, forKey: .kid)
             hasCrit = container.contains(.crit)
         }
 
-        enum CodingKeys: String, CodingKey { case kid, crit }
-    }
-
-    /// The protected header: the algorithm, and whether it names `crit`.
-    struct Protected: Decodable {
-        let alg: String?
-        let hasCrit: Bool
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            alg = try? container.decodeIfPresent(String.self, forKey: .alg)
-            hasCrit = container.contains(.crit)
-        }
-
-        enum CodingKeys: String, CodingKey { case alg, crit }
+        enum CodingKeys: String, CodingKey { case alg, kid, crit }
     }
 
     init(from decoder: any Decoder) throws {

@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// CORS from the `api_cors_*` settings: only listed origins (or `*`) get
-/// the allow headers; preflights are answered here.
+/// the allow headers; preflights are answered here. Ours, not Hummingbird's
+/// `CORSMiddleware`: that one allows a single origin or all, not a list.
 struct CORSPolicyMiddleware: RouterMiddleware {
     typealias Context = PortcullisContext
     let origins: [String]
