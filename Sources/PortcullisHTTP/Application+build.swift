@@ -41,41 +41,8 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     router.add(middleware: RestrictionMiddleware(restrictions: services.restrictions))
 
     let base = "/api/v2/auth"
-    func group(_ path: String) -> RouterGroup<PortcullisContext> {
-        router.group(RouterPath(base + "/" + path)).add(middleware: ParamsMiddleware.standard)
-    }
-    let info = InfoController(clock: services.clock, config: services.config, jwks: services.jwks, policy: services.policy)
-    info.addRoutes(to: group("public"), public: true)
-    KYCController(kyc: services.kyc).addRoutes(to: group("public"))
-    info.addRoutes(to: group("identity"), public: false)
-    UsersController(captcha: services.captcha, geetestID: services.config.geetestID, cookie: services.cookie, geetest: services.geetest,
-                    renderer: services.renderer, signup: services.signup, whitelist: services.whitelist).addRoutes(to: group("identity/users"))
-    EmailController(captcha: services.captcha, confirmations: services.confirmations, cookie: services.cookie, renderer: services.renderer).addRoutes(to: group("identity/users/email"))
-    PasswordResetController(captcha: services.captcha, resets: services.resets).addRoutes(to: group("identity/users/password"))
-    SessionsController(auth0: services.auth0, captcha: services.captcha, cookie: services.cookie, login: services.login,
-                       renderer: services.renderer).addRoutes(to: group("identity/sessions"))
-    PasskeySessionsController(passkeyLogin: services.passkeyLogin, renderer: services.renderer, cookie: services.cookie)
-        .addRoutes(to: group("identity/sessions/passkey"))
-
-    // Uploads read bodies up to 10 MiB, every other resource route 64 KiB: two groups on one prefix.
-    func resourceGroup(_ path: String, uploads: Bool = false) -> RouterGroup<PortcullisContext> {
-        let resource = router.group(RouterPath(base + "/resource"))
-            .add(middleware: uploads ? ParamsMiddleware.uploads : ParamsMiddleware.standard)
-            .add(middleware: ResourceAuthMiddleware(services: services))
-        return resource.group(RouterPath(path))
-    }
-    MeController(accounts: services.accounts, activities: services.activities, meBodies: services.meBodies, renderer: services.renderer).addRoutes(to: resourceGroup("users"))
-    OTPController(otp: services.otp).addRoutes(to: resourceGroup("otp"))
-    APIKeysController(apiKeys: services.apiKeys, renderer: services.renderer).addRoutes(to: resourceGroup("api_keys"))
-    ServiceAccountsController(accounts: services.accounts, apiKeys: services.apiKeys, renderer: services.renderer).addRoutes(to: resourceGroup("service_accounts"))
-    LabelsController(labels: services.labels, renderer: services.renderer).addRoutes(to: resourceGroup("labels"))
-    DataStorageController(dataStorage: services.dataStorage).addRoutes(to: resourceGroup("data_storage"))
-    ProfilesController(profiles: services.profiles, renderer: services.renderer).addRoutes(to: resourceGroup("profiles"))
-    PhonesController(accounts: services.accounts, phones: services.phones, renderer: services.renderer).addRoutes(to: resourceGroup("phones"))
-    DocumentsController(documents: services.documents, renderer: services.renderer).addRoutes(to: resourceGroup("documents", uploads: true))
-    AddressesController(documents: services.documents).addRoutes(to: resourceGroup("addresses", uploads: true))
-    UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: resourceGroup("sessions"))
-    PasskeysController(passkeys: services.passkeys).addRoutes(to: resourceGroup("passkeys"))
+    addPublicAndIdentityRoutes(to: router, services: services, base: base)
+    addResourceRoutes(to: router, services: services, base: base)
     addAdminRoutes(to: router, services: services, base: base)
     addManagementRoutes(to: router, services: services, base: base)
     SwaggerController().addRoutes(to: router)
@@ -84,6 +51,52 @@ func buildRouter(services: Services, logger: Logger, catalog: RouteCatalog, metr
     if config.adminConsole { addConsoleRoutes(to: router, services: services) }
     catalog.record(router)
     return router
+}
+
+/// `<base>/public` and `<base>/identity` (api.md §2), params read with the 64 KiB limit.
+private func addPublicAndIdentityRoutes(to router: Router<PortcullisContext>, services: Services, base: String) {
+    func group(_ path: String) -> RouterGroup<PortcullisContext> {
+        router.group(RouterPath(base + "/" + path)).add(middleware: ParamsMiddleware.standard)
+    }
+    let info = InfoController(clock: services.clock, config: services.config, jwks: services.jwks, policy: services.policy)
+    info.addRoutes(to: group("public"), public: true)
+    KYCController(kyc: services.kyc).addRoutes(to: group("public"))
+    info.addRoutes(to: group("identity"), public: false)
+    UsersController(captcha: services.captcha, geetestID: services.config.geetestID, cookie: services.cookie,
+                    geetest: services.geetest, renderer: services.renderer, signup: services.signup, whitelist: services.whitelist)
+        .addRoutes(to: group("identity/users"))
+    EmailController(captcha: services.captcha, confirmations: services.confirmations, cookie: services.cookie,
+                    renderer: services.renderer).addRoutes(to: group("identity/users/email"))
+    PasswordResetController(captcha: services.captcha, resets: services.resets).addRoutes(to: group("identity/users/password"))
+    SessionsController(auth0: services.auth0, captcha: services.captcha, cookie: services.cookie, login: services.login,
+                       renderer: services.renderer).addRoutes(to: group("identity/sessions"))
+    PasskeySessionsController(passkeyLogin: services.passkeyLogin, renderer: services.renderer, cookie: services.cookie)
+        .addRoutes(to: group("identity/sessions/passkey"))
+}
+
+/// `<base>/resource` (api-resource.md): a session or a gateway bearer on every route.
+private func addResourceRoutes(to router: Router<PortcullisContext>, services: Services, base: String) {
+    // Uploads read bodies up to 10 MiB, every other resource route 64 KiB: two groups on one prefix.
+    func group(_ path: String, uploads: Bool = false) -> RouterGroup<PortcullisContext> {
+        router.group(RouterPath(base + "/resource"))
+            .add(middleware: uploads ? ParamsMiddleware.uploads : ParamsMiddleware.standard)
+            .add(middleware: ResourceAuthMiddleware(services: services))
+            .group(RouterPath(path))
+    }
+    let (renderer, accounts) = (services.renderer, services.accounts)
+    MeController(accounts: accounts, activities: services.activities, meBodies: services.meBodies, renderer: renderer)
+        .addRoutes(to: group("users"))
+    OTPController(otp: services.otp).addRoutes(to: group("otp"))
+    APIKeysController(apiKeys: services.apiKeys, renderer: renderer).addRoutes(to: group("api_keys"))
+    ServiceAccountsController(accounts: accounts, apiKeys: services.apiKeys, renderer: renderer).addRoutes(to: group("service_accounts"))
+    LabelsController(labels: services.labels, renderer: renderer).addRoutes(to: group("labels"))
+    DataStorageController(dataStorage: services.dataStorage).addRoutes(to: group("data_storage"))
+    ProfilesController(profiles: services.profiles, renderer: renderer).addRoutes(to: group("profiles"))
+    PhonesController(accounts: accounts, phones: services.phones, renderer: renderer).addRoutes(to: group("phones"))
+    DocumentsController(documents: services.documents, renderer: renderer).addRoutes(to: group("documents", uploads: true))
+    AddressesController(documents: services.documents).addRoutes(to: group("addresses", uploads: true))
+    UserSessionsController(sessionList: services.sessionList, cookie: services.cookie).addRoutes(to: group("sessions"))
+    PasskeysController(passkeys: services.passkeys).addRoutes(to: group("passkeys"))
 }
 
 /// api-admin.md Part A under `<base>/admin`.
