@@ -59,7 +59,8 @@ integration-test: release
 ## of 3, both backends, share of nginx and each goal met or missed); then figures for users/me and authorize against nginx (installs wrk), on SQLite,
 ## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
 ## 100,000 users on both backends (bench/admin_users.sh), then management users/get with two
-## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols).
+## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols), login timing and
+## throttling, events, and the admin console's pages over 100,000 users on both backends (bench/console.sh).
 bench: release test-deps
 	bash bench/hotpath.sh
 	bash bench/floor.sh
@@ -73,6 +74,7 @@ bench: release test-deps
 	bash bench/login_timing.sh
 	bash bench/login_throttle.sh
 	bash bench/events.sh
+	bash bench/console.sh
 
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
 fuzz: test-deps release

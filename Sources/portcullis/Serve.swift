@@ -60,15 +60,20 @@ struct Serve: AsyncParsableCommand {
             if let address = config.authorizeAddress {
                 group.append(GatewayListener(host: address.host, port: address.port, services: services, logger: logger))
             }
-            try await ServiceGroup(configuration: .init(
-                services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-            )).run()
+            // A stop is bounded: in-flight work gets 10 s, then cancellation 5 s, so a
+            // service stuck in the database cannot keep a SIGTERM waiting forever.
+            var configuration = ServiceGroupConfiguration(services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = .seconds(10)
+            configuration.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: configuration).run()
         } catch {
             await runtime.store.close()
             logger.error("server stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+        logger.info("stopped serving; closing the database")
         await runtime.store.close()
+        logger.info("database closed")
     }
 }
 
