@@ -10,15 +10,7 @@ struct ConsoleRoutes: Sendable {
     let kit: ConsoleKit
 
     func page(_ path: String, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsolePage) {
-        group.get(RouterPath(path)) { request, context in
-            let call = try kit.call(request, context)
-            do {
-                try await kit.admit(call, gate)
-                return kit.render(try await handler(call), call: call)
-            } catch let error as APIError {
-                return kit.render(kit.errorPage(error), call: call)
-            }
-        }
+        file(path, gate) { call in kit.render(try await handler(call), call: call) }
     }
 
     /// A GET that answers with something other than a page (CSV, a document's bytes).
