@@ -72,7 +72,7 @@ def browser():
 
 def sign_in(driver, server, email, code):
     driver.delete_all_cookies()
-    driver.get(f"http://127.0.0.1:{server.port}/admin/sign_in")
+    driver.get(console_url(server, "/admin/sign_in"))
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(STRONG)
     driver.find_element(By.ID, "otp_code").send_keys(code)
@@ -89,8 +89,12 @@ def click_and_load(driver, element, confirm=False):
         "return document.readyState === 'complete' && window.portcullisOldPage === undefined"))
 
 
+def console_url(server, path):
+    return f"http://127.0.0.1:{server.port}{path}"
+
+
 def go(driver, server, path):
-    driver.get(f"http://127.0.0.1:{server.port}{path}")
+    driver.get(console_url(server, path))
 
 
 def flash(driver):
@@ -136,7 +140,7 @@ def test_operator_signs_in_with_otp_and_gets_a_strict_cookie(console, browser):
     # The console cookie opens no API route, and the API cookie no console page.
     r = cookie_session(browser, console).get(console.url("/resource/users/me"))
     assert r.status_code == 401, r.text
-    r = cookie_session(browser, console).get(console.url("/admin/").replace("/api/v2/auth", ""), allow_redirects=False)
+    r = cookie_session(browser, console).get(console_url(console, "/admin/"), allow_redirects=False)
     assert r.status_code == 200
     csp = r.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
@@ -242,10 +246,10 @@ def test_activity_csv_export_parses(console, browser):
 
 def test_a_form_without_its_csrf_token_is_refused(console, browser):
     s = cookie_session(browser, console)
-    r = s.post(console.url("/identity/users").replace("/api/v2/auth/identity/users", "/admin/access/restrictions"),
+    r = s.post(console_url(console, "/admin/access/restrictions"),
                data={"category": "blacklist", "scope": "ip", "value": "10.1.1.1"}, allow_redirects=False)
     assert r.status_code == 403 and "admin.console.invalid_csrf_token" in r.text
-    r = s.post(console.url("/").replace("/api/v2/auth/", "/admin/access/restrictions"),
+    r = s.post(console_url(console, "/admin/access/restrictions"),
                data={"category": "blacklist", "scope": "ip", "value": "10.1.1.1", "csrf_token": "0" * 32}, allow_redirects=False)
     assert r.status_code == 403 and "admin.console.invalid_csrf_token" in r.text
     assert query(console, "SELECT COUNT(*) FROM restrictions WHERE value = '10.1.1.1'") == [("0",)]
@@ -280,9 +284,9 @@ def test_an_operator_without_the_ability_is_refused(console, browser):
     go(browser, console, "/admin/access")
     assert "admin.ability.not_permitted" in browser.find_element(By.ID, "error-message").text
     s = cookie_session(browser, console)
-    page = s.get(console.url("/").replace("/api/v2/auth/", "/admin/users")).text
+    page = s.get(console_url(console, "/admin/users")).text
     token = form_fields(page)["csrf_token"]
-    r = s.post(console.url("/").replace("/api/v2/auth/", "/admin/access/restrictions"),
+    r = s.post(console_url(console, "/admin/access/restrictions"),
                data={"category": "blacklist", "scope": "ip", "value": "10.2.2.2", "csrf_token": token, "back": "/admin/access"},
                allow_redirects=False)
     assert r.status_code == 303
