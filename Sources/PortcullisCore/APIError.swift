@@ -76,6 +76,8 @@ public enum ErrorKey {
         public static let missingPasswordOrOTP = "resource.passkey.missing_password_or_otp_code"
         public static let invalidPassword = "resource.passkey.invalid_password"
         public static let invalidOTP = "resource.passkey.invalid_otp_code"
+        /// 2FA on: the password alone does not open passkey registration (issue 28).
+        public static let missingOTP = "resource.passkey.missing_otp_code"
         public static let missingName = "resource.passkey.missing_name"
         public static let nameTooLong = "resource.passkey.name_too_long"
     }
@@ -174,6 +176,9 @@ public enum ErrorKey {
         public static let doesntMatch = "resource.password.doesnt_match"
         public static let prevPassNotCorrect = "resource.password.prev_pass_not_correct"
         public static let noChangeProvided = "resource.password.no_change_provided"
+        /// 2FA on and no `otp_code` (deliberate difference, issue 28).
+        public static let missingOTPCode = "resource.password.missing_otp_code"
+        public static let invalidOTP = "resource.password.invalid_otp"
     }
 
     /// api-admin.md Part A.
@@ -185,6 +190,8 @@ public enum ErrorKey {
         public static let updateEmail = "superadmin.user.update_email"
         public static let enable2FA = "admin.user.enable_2fa"
         public static let roleNoChange = "admin.user.role_no_change"
+        /// The role granted (or taken away) may do more than the caller's own.
+        public static let roleExceedsOwn = "admin.user.role_exceeds_own"
         public static let oneOfStateOTPEmail = "admin.user.one_of_state_otp_email"
         public static let oneOfStateOTP = "admin.user.one_of_state_otp"
         public static func noChange(_ field: String) -> String { "admin.user.\(field)_no_change" }

@@ -94,14 +94,16 @@ public struct Services: Sendable {
         store.addCommitObserver(cache)
         sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
         sessionList = SessionListService(store: store, clock: clock)
-        otp = OTPService(store: store, box: secretBox, qr: QRCodePNGRenderer(), rules: rules, clock: clock, issuer: config.appName)
-        apiKeys = APIKeyService(store: store, box: secretBox, otp: otp, clock: clock)
         let throttle = LoginThrottle(store: store, clock: clock, accountLimit: config.loginThrottleAccount,
                                      ipLimit: config.loginThrottleIP)
+        otp = OTPService(store: store, box: secretBox, qr: QRCodePNGRenderer(), rules: rules, throttle: throttle, clock: clock,
+                         issuer: config.appName)
+        let reauth = Reauthentication(hasher: hasher, otp: otp, throttle: throttle)
+        apiKeys = APIKeyService(store: store, box: secretBox, otp: otp, clock: clock)
         login = LoginService(store: store, hasher: hasher, sessions: sessions, events: events, otp: otp, throttle: throttle,
                              clock: clock)
         let cbor = LibCBORDecoder()
-        passkeys = PasskeyRegistration(store: store, clock: clock, cbor: cbor, settings: config.passkeySettings, hasher: hasher, otp: otp)
+        passkeys = PasskeyRegistration(store: store, clock: clock, cbor: cbor, settings: config.passkeySettings, reauth: reauth)
         passkeyLogin = PasskeyLogin(store: store, clock: clock, cbor: cbor, settings: config.passkeySettings, login: login,
                                     decoySecret: privateKeyPEM)
         confirmations = EmailConfirmationService(
@@ -118,7 +120,7 @@ public struct Services: Sendable {
             confirmations: confirmations
         )
         accounts = AccountService(
-            store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache, events: events, otp: otp
+            store: store, hasher: hasher, policy: policy, rules: rules, clock: clock, cache: cache, events: events, reauth: reauth
         )
         let permissionCache = PermissionCache(repository: StorePermissions(store: store), clock: clock)
         store.addCommitObserver(permissionCache)
@@ -175,7 +177,7 @@ public struct Services: Sendable {
         clientResolver = ClientResolver(trusted: .forConfig(config), geo: geo, akamai: config.gateway == .akamai)
         gateway = GatewayCall(authorize: authorize, restrictions: restrictions, logger: logger)
         self.abilities = try abilities ?? AbilityTable.defaults()
-        adminUsers = AdminUserService(store: store, rules: rules, clock: clock)
+        adminUsers = AdminUserService(store: store, rules: rules, abilities: self.abilities, clock: clock)
         adminLabels = AdminLabelService(store: store, rules: rules, events: events, clock: clock)
         adminComments = AdminCommentService(store: store, clock: clock)
         adminPermissions = PermissionAdminService(store: store, clock: clock)

@@ -74,6 +74,11 @@ extension SQLTransaction {
         try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run()
     }
 
+    func clearAttempts(keyPrefix: String) async throws {
+        // The callers' prefixes hold no LIKE wildcard (`account:<hex>:`).
+        try await db.raw("DELETE FROM login_throttle WHERE key LIKE \(bind: keyPrefix + "%")").run()
+    }
+
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws {
         try await db.raw("DELETE FROM api_key_nonces WHERE expire_at <= \(bind: nowMS)").run()
         try await db.raw("DELETE FROM rate_limits WHERE window_start < \(bind: idleBefore)").run()

@@ -55,10 +55,10 @@ public struct APIKeyService: Sendable {
     }
 
     /// 2FA on (400), `totp_code` given (422), code right (422).
-    public func guardTOTP(owner: User, code: String?, keys: TOTPGuardKeys) async throws {
+    public func guardTOTP(owner: User, code: String?, keys: TOTPGuardKeys, client: ClientInfo) async throws {
         guard owner.otp else { throw APIError(.badRequest, keys.disabled) }
         guard let code, !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError(.unprocessable, keys.missing) }
-        guard try await otp.verify(code, userID: owner.id) else { throw APIError(.unprocessable, keys.invalid) }
+        guard try await otp.verify(code, of: owner, client: client) else { throw APIError(.unprocessable, keys.invalid) }
     }
 
     public func create(for holder: KeyHolder, algorithm: String, scope: String?, owner: User, client: ClientInfo) async throws -> CreatedAPIKey {

@@ -27,6 +27,17 @@ public struct AbilityTable: Sendable, Equatable {
         return action == .read && (entry.read.contains(subject) || entry.read.contains("all"))
     }
 
+    /// Whether `granter` may do everything `role` may: a role without an
+    /// entry (e.g. `member`) is covered by anyone's.
+    public func covers(_ role: String, by granter: String) -> Bool {
+        guard role != granter, let entry = entries[role] else { return true }
+        let actions: [Action] = [.read, .create, .update, .destroy]
+        let managed = entry.manage.contains("all") ? ["all"] : entry.manage
+        let read = entry.read.contains("all") ? ["all"] : entry.read
+        return managed.allSatisfy { subject in actions.allSatisfy { can($0, subject, role: granter) } }
+            && read.allSatisfy { can(.read, $0, role: granter) }
+    }
+
     /// Whether the role may do anything at all in the admin API (the console's door).
     public func hasAnyAbility(role: String) -> Bool {
         guard let entry = entries[role] else { return false }

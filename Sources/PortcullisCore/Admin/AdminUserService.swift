@@ -5,10 +5,11 @@
 public struct AdminUserService: Sendable {
     let store: any Store
     let rules: UserStatusRules
+    let abilities: AbilityTable
     let clock: any Clock
 
-    public init(store: any Store, rules: UserStatusRules, clock: any Clock) {
-        self.store = store; self.rules = rules; self.clock = clock
+    public init(store: any Store, rules: UserStatusRules, abilities: AbilityTable, clock: any Clock) {
+        self.store = store; self.rules = rules; self.abilities = abilities; self.clock = clock
     }
 
     /// One field `PUT admin/users` (or `users/update`) changes.
@@ -92,6 +93,12 @@ public struct AdminUserService: Sendable {
             guard try await tx.roleExists(role) else { throw APIError(.unprocessable, ErrorKey.Record.roleDoesntExist) }
             // Deliberate difference: only a superadmin makes superadmins.
             if role == "superadmin" && admin.role != "superadmin" { throw APIError(.unprocessable, ErrorKey.Admin.superadminChange) }
+            // Deliberate difference: no operator grants, or takes away, a role
+            // that may do more than their own (abilities.yml decides).
+            let abilities = self.abilities
+            guard abilities.covers(target.role, by: admin.role), abilities.covers(role, by: admin.role) else {
+                throw APIError(.unprocessable, ErrorKey.Admin.roleExceedsOwn)
+            }
             let old = target
             target.role = role
             target.updatedAt = now

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `pass` and `block` path prefixes of api.md §3.1 (plain string
+/// The `pass` and `block` path prefixes of the authorize rules (plain string
 /// prefixes: `api/v2/barong/public` also matches `…/publicity`).
 public struct AccessRules: Sendable, Equatable {
     public var pass: [String]
@@ -17,7 +17,10 @@ public struct AccessRules: Sendable, Equatable {
         self.block = block
     }
 
-    func blocks(_ path: String) -> Bool { block.contains { path.hasPrefix($0) } }
+    /// Blocks compare without regard to ASCII case (as permission rows do), so
+    /// `api/v2/barong/Management` is blocked too; passes stay exact — a
+    /// differently spelled public path only needs a session (stricter).
+    func blocks(_ path: String) -> Bool { block.contains { path.hasPrefixIgnoringASCIICase($0) } }
     func passes(_ path: String) -> Bool { pass.contains { path.hasPrefix($0) } }
 
     /// Reads Barong's rules file (`rules:` with `pass:` and `block:` lists, in

@@ -10,8 +10,26 @@ public struct Permission: Sendable, Equatable {
         self.role = role; self.verb = verb; self.path = path; self.action = action; self.topic = topic
     }
 
+    /// The path is a prefix compared without regard to ASCII case: an
+    /// upstream that routes `Admin/orders` as `admin/orders` cannot be reached
+    /// around a row written in lower case (issue 28).
     func matches(role: String, method: String, path: String) -> Bool {
-        self.role == role && (verb == "ALL" || verb == method) && path.hasPrefix(self.path)
+        self.role == role && (verb == "ALL" || verb == method) && path.hasPrefixIgnoringASCIICase(self.path)
+    }
+}
+
+extension String {
+    /// `hasPrefix` with ASCII letters compared case-insensitively, byte by byte (no copy on the gateway path).
+    func hasPrefixIgnoringASCIICase(_ prefix: String) -> Bool {
+        var text = utf8.makeIterator()
+        for expected in prefix.utf8 {
+            guard let byte = text.next(), Self.asciiLower(byte) == Self.asciiLower(expected) else { return false }
+        }
+        return true
+    }
+
+    private static func asciiLower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }
 

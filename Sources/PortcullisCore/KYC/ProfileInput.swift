@@ -14,21 +14,34 @@ public struct ProfileInput: Sendable {
 
 /// api-resource.md §2 field rules; each applies only to a non-empty value.
 enum ProfileRules {
-    static let nameExtras: Set<Character> = ["_", " ", "-", "'"]
-    static let cityExtras: Set<Character> = nameExtras.union(["–", ".", "~"])
-    static let postcodeExtras: Set<Character> = ["_", " ", "-"]
-    static let addressExtras: Set<Character> = ["_", " ", "-", "–", ",", ".", "~", ";", "/", ":", "#", "\"", "\\", "&", "'", "(", ")"]
+    static let nameExtras: Set<Unicode.Scalar> = ["_", " ", "-", "'"]
+    static let cityExtras: Set<Unicode.Scalar> = nameExtras.union(["–", ".", "~"])
+    static let postcodeExtras: Set<Unicode.Scalar> = ["_", " ", "-"]
+    static let addressExtras: Set<Unicode.Scalar> = ["_", " ", "-", "–", ",", ".", "~", ";", "/", ":", "#", "\"", "\\", "&", "'", "(", ")"]
 
     static func squish(_ text: String) -> String {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
-    static func check(_ value: String?, _ attribute: String, min: Int, extras: Set<Character>) -> String? {
+    static func check(_ value: String?, _ attribute: String, min: Int, extras: Set<Unicode.Scalar>) -> String? {
         guard let value, !value.isEmpty else { return nil }
         if value.count < min { return "\(attribute).too_short" }
         if value.count > 255 { return "\(attribute).too_long" }
-        let allowed = value.allSatisfy { $0.isLetter || $0.isNumber || extras.contains($0) }
+        let allowed = value.unicodeScalars.allSatisfy { isLetterOrNumber($0) || extras.contains($0) }
         return allowed ? nil : "\(attribute).invalid"
+    }
+
+    /// "Letters" per scalar: `Character.isLetter` looks at a cluster's first
+    /// scalar only, so `"\u{0D4E}<"` (a prepend letter and `<`) passed as one
+    /// letter. Marks (Mn, Mc, Me) count with letters: names in many scripts need them.
+    static func isLetterOrNumber(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
     }
 
     /// `YYYY-MM-DD` as a real calendar date, or nil.

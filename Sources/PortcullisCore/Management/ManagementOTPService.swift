@@ -32,7 +32,8 @@ public struct ManagementOTPService: Sendable {
         }
         guard user.otp else { throw ManagementError.sentence(.unprocessable, "Account has not enabled 2FA") }
         let accepted: Bool
-        do { accepted = try await otp.verify(code, userID: user.id) } catch let error as APIError {
+        // Counted in the login throttle on the account (the caller is a back-end, not the user's address).
+        do { accepted = try await otp.verify(code, of: user, client: nil) } catch let error as APIError {
             throw ManagementError.sentence(.unprocessable, error.keys.first ?? ErrorKey.OTP.backend)
         }
         guard accepted else { throw ManagementError.sentence(.unprocessable, "OTP code is invalid") }

@@ -9,13 +9,14 @@ public struct OTPService: Sendable {
     let qr: any QRCodeRenderer
     let rules: UserStatusRules
     let limiter: OTPAttemptLimiter
+    let throttle: LoginThrottle
     let clock: any Clock
     let issuer: String
 
     public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, rules: UserStatusRules,
-                limiter: OTPAttemptLimiter? = nil, clock: any Clock, issuer: String) {
+                limiter: OTPAttemptLimiter? = nil, throttle: LoginThrottle, clock: any Clock, issuer: String) {
         self.store = store; self.box = box; self.qr = qr; self.rules = rules
-        self.limiter = limiter ?? OTPAttemptLimiter(store: store); self.clock = clock; self.issuer = issuer
+        self.limiter = limiter ?? OTPAttemptLimiter(store: store); self.throttle = throttle; self.clock = clock; self.issuer = issuer
     }
 
     /// `generate_qrcode`: a new seed replacing any not-yet-enabled one.
@@ -46,7 +47,7 @@ public struct OTPService: Sendable {
     public func enable(for user: User, code: String, keeping session: SessionRecord?, client: ClientInfo) async throws {
         let action = "enable 2FA"
         guard !user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.alreadyEnabled)) }
-        guard try await verify(code, userID: user.id) else {
+        guard try await verify(code, of: user, client: client) else {
             try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
         }
         let (now, rules) = (clock.now(), self.rules)
@@ -73,7 +74,7 @@ public struct OTPService: Sendable {
     public func disable(for user: User, code: String, client: ClientInfo) async throws {
         let action = "disable 2FA"
         guard user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.notEnabled)) }
-        guard try await verify(code, userID: user.id) else {
+        guard try await verify(code, of: user, client: client) else {
             try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
         }
         let (now, rules) = (clock.now(), self.rules)
@@ -89,14 +90,26 @@ public struct OTPService: Sendable {
     /// `verify`: a code check with no side effect but spending the code.
     public func verifyEndpoint(for user: User, code: String, client: ClientInfo) async throws {
         guard user.otp else { throw APIError(.badRequest, ErrorKey.OTP.notEnabled) }
-        guard try await verify(code, userID: user.id) else {
+        guard try await verify(code, of: user, client: client) else {
             try await fail(user, client, "verify 2FA code", APIError(.unprocessable, ErrorKey.OTP.invalid))
+        }
+    }
+
+    /// Whether `code` is the user's current TOTP code, checked as every code
+    /// outside the login form is (issue 28): through the login throttle, so
+    /// a wrong code counts and a waiting account is answered 429 unchecked.
+    /// `client` nil: a back-end's call (management), counted on the account.
+    public func verify(_ code: String, of user: User, client: ClientInfo?) async throws -> Bool {
+        let userID = user.id
+        return try await throttle.checked(try await throttle.attempt(for: user, client: client)) {
+            try await matches(code, userID: userID)
         }
     }
 
     /// Whether `code` is the user's current TOTP code; an accepted code is
     /// spent (never accepted again). Unreadable seeds are 422 `totp.error`.
-    public func verify(_ code: String, userID: Int64) async throws -> Bool {
+    /// Not throttled: only the login form, which admits the attempt itself, calls it directly.
+    func matches(_ code: String, userID: Int64) async throws -> Bool {
         let now = clock.now()
         guard try await limiter.attempt(userID: userID, now: now),
               let record = try await store.read({ tx in try await tx.otpSecret(userID: userID) }) else { return false }

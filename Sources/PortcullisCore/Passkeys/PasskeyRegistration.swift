@@ -7,14 +7,12 @@ public struct PasskeyRegistration: Sendable {
     let clock: any Clock
     let cbor: any CBORDecoding
     let settings: PasskeySettings
-    let hasher: any PasswordHasher
-    let otp: OTPService
+    let reauth: Reauthentication
     static let challengeLifetime: Int64 = 300
     static let longestName = 64
 
-    public init(store: any Store, clock: any Clock, cbor: any CBORDecoding, settings: PasskeySettings,
-                hasher: any PasswordHasher, otp: OTPService) {
-        self.store = store; self.clock = clock; self.cbor = cbor; self.settings = settings; self.hasher = hasher; self.otp = otp
+    public init(store: any Store, clock: any Clock, cbor: any CBORDecoding, settings: PasskeySettings, reauth: Reauthentication) {
+        self.store = store; self.clock = clock; self.cbor = cbor; self.settings = settings; self.reauth = reauth
     }
 
     /// What `navigator.credentials.create` needs; the challenge is bound to `session`.
@@ -29,8 +27,9 @@ public struct PasskeyRegistration: Sendable {
     }
 
     /// The caller proves it is them again (`otp_code` when 2FA is on, else `password`).
-    public func options(for user: User, session: SessionRecord?, password: String?, otpCode: String?) async throws -> CreationOptions {
-        try await reauthenticate(user, password: password, otpCode: otpCode)
+    public func options(for user: User, session: SessionRecord?, password: String?, otpCode: String?,
+                        client: ClientInfo) async throws -> CreationOptions {
+        try await reauthenticate(user, password: password, otpCode: otpCode, client: client)
         let challenge = SecureRandom.bytes(32)
         let expires = clock.now() + Self.challengeLifetime
         let (handle, passkeys) = try await store.write { tx in
@@ -140,13 +139,20 @@ public struct PasskeyRegistration: Sendable {
         do { return try cbor.decode(bytes) } catch let error as CBORError { throw PasskeyFailure("CBOR: \(error.reason)") }
     }
 
-    private func reauthenticate(_ user: User, password: String?, otpCode: String?) async throws {
-        if user.otp, let otpCode, !otpCode.isEmpty {
-            guard try await otp.verify(otpCode, userID: user.id) else { throw APIError(.unprocessable, ErrorKey.Passkey.invalidOTP) }
+    /// With 2FA on only the code opens registration: a password alone (a
+    /// phished one, with a stolen session) would otherwise mint a passkey
+    /// that signs in without the second factor (issue 28). Without 2FA the
+    /// password. Both checks count in the login throttle.
+    private func reauthenticate(_ user: User, password: String?, otpCode: String?, client: ClientInfo) async throws {
+        if user.otp {
+            guard let otpCode, !otpCode.isEmpty else {
+                throw APIError(.unprocessable, password?.isEmpty == false ? ErrorKey.Passkey.missingOTP : ErrorKey.Passkey.missingPasswordOrOTP)
+            }
+            guard try await reauth.code(otpCode, of: user, client: client) else { throw APIError(.unprocessable, ErrorKey.Passkey.invalidOTP) }
             return
         }
         guard let password, !password.isEmpty else { throw APIError(.unprocessable, ErrorKey.Passkey.missingPasswordOrOTP) }
-        guard await hasher.verify(password, digest: user.passwordDigest) else {
+        guard try await reauth.password(password, of: user, client: client) else {
             throw APIError(.unprocessable, ErrorKey.Passkey.invalidPassword)
         }
     }

@@ -28,6 +28,8 @@ public protocol RateLimitRepository: Sendable {
     /// When the next attempt on `key` may run (ms), if it is counted at all.
     func attemptsWait(key: String) async throws -> Int64?
     func clearAttempts(key: String) async throws
+    /// Clears every attempt key that starts with `keyPrefix` (a prefix without `%` or `_`).
+    func clearAttempts(keyPrefix: String) async throws
     /// Drops nonces past their expiry (ms) and counters idle for more than `idleBefore` (s).
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws
 }

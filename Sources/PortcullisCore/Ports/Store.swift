@@ -19,7 +19,7 @@ public protocol Store: Sendable {
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
     OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
     RestrictionRepository, RateLimitRepository, UploadRepository, AdminRepository, ManagementRepository, PasskeyRepository,
-    ConsoleRepository {}
+    ConsoleRepository, DeviceRepository {}
 
 /// The database could not be reached in time; nothing was written.
 public struct StoreUnavailable: Error, Sendable {

@@ -5,8 +5,11 @@ public struct ClientInfo: Sendable, Equatable {
     public var userAgent: String
     public var country: String
     public var continent: String
+    /// SHA-256 (hex) of the browser's device cookie (takeover.md §D), when it sent a well-formed one.
+    public var deviceHash: String?
 
-    public init(ip: String, userAgent: String, country: String = "", continent: String = "") {
+    public init(ip: String, userAgent: String, country: String = "", continent: String = "", deviceHash: String? = nil) {
         self.ip = ip; self.userAgent = userAgent; self.country = country; self.continent = continent
+        self.deviceHash = deviceHash
     }
 }

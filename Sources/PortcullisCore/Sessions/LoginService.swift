@@ -28,14 +28,16 @@ public struct LoginService: Sendable {
         email: String, password: String, otpCode: String?, client: ClientInfo
     ) async throws -> (User, String) {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        // Before anything is read or hashed: a throttled attempt costs no bcrypt.
-        try await throttle.admit(email: normalized, ip: client.ip)
         let user = try await store.read { tx in try await tx.user(email: normalized) }
+        let attempt = LoginThrottle.Attempt(email: normalized, client: client,
+                                            knownDevice: try await throttle.isKnown(client.deviceHash, userID: user?.id))
+        // Before anything is hashed: a throttled attempt costs no bcrypt.
+        try await throttle.admit(attempt)
         // The password is checked first, and an unknown email costs one
         // comparison too, so the answer reveals nothing (deliberate difference).
         let matches = await hasher.verify(password, digest: user?.passwordDigest)
         guard let user, matches else {
-            try await recordWrongPassword(email: normalized, user: user, client: client)
+            try await recordWrongPassword(attempt, user: user, client: client)
             throw APIError(.unauthorized, ErrorKey.Session.invalidParams)
         }
         try await checkState(user, client: client)
@@ -43,8 +45,9 @@ public struct LoginService: Sendable {
             guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
             }
-            guard try await otp.verify(otpCode, userID: user.id) else {
-                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client, guessed: true)
+            // Admitted above already: the code is checked, and a wrong one counted, here.
+            guard try await otp.matches(otpCode, userID: user.id) else {
+                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client, guessed: attempt)
                 throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
             }
         }
@@ -106,11 +109,11 @@ public struct LoginService: Sendable {
     /// counter and the failed-login activity (without a user for an unknown
     /// address: no list or count shows that row). The answer waits for the
     /// same work either way (deliberate difference).
-    private func recordWrongPassword(email: String, user: User?, client: ClientInfo) async throws {
+    private func recordWrongPassword(_ attempt: LoginThrottle.Attempt, user: User?, client: ClientInfo) async throws {
         let (now, throttle) = (clock.now(), self.throttle)
         try await store.write { tx in
-            try await AddressAttempts.count(.failedLogin, email: email, in: tx, now: now)
-            try await throttle.failed(ip: client.ip, in: tx)
+            try await AddressAttempts.count(.failedLogin, email: attempt.email, in: tx, now: now)
+            try await throttle.failed(attempt, in: tx)
             try await tx.insertActivity(NewActivity(
                 userID: user?.id, client: client, topic: "session", action: "login", result: "failed",
                 data: ActivityData.reason("Invalid Email or Password"), now: now
@@ -118,11 +121,12 @@ public struct LoginService: Sendable {
         }
     }
 
-    /// `guessed`: a wrong code, which counts against the address.
-    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo, guessed: Bool = false) async throws {
+    /// `guessed`: the attempt of a wrong code, which counts in the throttle.
+    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo,
+                      guessed: LoginThrottle.Attempt? = nil) async throws {
         let (now, throttle) = (clock.now(), self.throttle)
         try await store.write { tx in
-            if guessed { try await throttle.failed(ip: client.ip, in: tx) }
+            if let guessed { try await throttle.failed(guessed, in: tx) }
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "failed",
                 data: ActivityData.reason(reason), now: now

@@ -3,6 +3,8 @@
 public struct OpenedSession: Sendable {
     public let cookieValue: Secret
     public let csrfToken: String
+    /// A device cookie to set: the browser came without one (takeover.md §D).
+    public var newDevice: Secret? = nil
 }
 
 /// Opens, checks, renews and ends cookie sessions (api.md §4).
@@ -42,7 +44,13 @@ public struct SessionService: Sendable {
             publicID: SecureRandom.hex(bytes: 16), method: method.rawValue, country: client.country, lastSeenAt: now,
             openedAtMS: openedAtMS
         ))
-        return OpenedSession(cookieValue: Secret(id), csrfToken: csrf)
+        // Every sign-in records its device, so the owner's browser is known to the throttle from then on.
+        let device = client.deviceHash == nil ? SecureRandom.urlSafeToken(bytes: 32) : nil
+        try await tx.recordDevice(DeviceRecord(
+            userID: user.id, idHash: client.deviceHash ?? sha256Hex(device ?? ""), userAgent: client.userAgent,
+            userIP: client.ip, country: client.country, createdAt: now, lastSeenAt: now
+        ))
+        return OpenedSession(cookieValue: Secret(id), csrfToken: csrf, newDevice: device.map(Secret.init))
     }
 
     /// The CSRF rule of api.md §3.2 for a state-changing request.

@@ -8,7 +8,10 @@ public struct UserRecordValidator: Sendable {
     public init(policy: PasswordPolicy) { self.policy = policy }
 
     public func validateUsername(_ username: String) -> String? {
-        if !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { return ErrorKey.Record.usernameInvalid }
+        // Per scalar: a Character such as "a\u{0301}" or "\r\n" is not what the rule means.
+        if !username.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) {
+            return ErrorKey.Record.usernameInvalid
+        }
         if username.count < 4 { return ErrorKey.Record.usernameTooShort }
         if username.count > 12 { return ErrorKey.Record.usernameTooLong }
         return nil

@@ -21,8 +21,12 @@ struct ConsoleRenderer: Sendable {
     ]
 
     init(appName: String) throws {
+        // swift-mustache keeps content types in one process-wide table; registering the same type again is harmless.
+        MustacheContentTypes.register(ScalarHTMLContentType(), named: Self.contentTypeName)
         var library = MustacheLibrary()
-        for (name, bytes) in Self.templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
+        for (name, bytes) in Self.templates {
+            try library.register(Self.withScalarEscaping(String(decoding: bytes, as: UTF8.self)), named: name)
+        }
         self.library = library
         self.appName = appName
         assetVersion = String(SHA256.hash(data: ConsoleAssets.css + ConsoleAssets.js).map { String(format: "%02x", $0) }

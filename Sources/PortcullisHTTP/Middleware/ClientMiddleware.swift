@@ -16,6 +16,7 @@ struct ClientMiddleware: RouterMiddleware {
             forwardedFor: request.headers[values: .forwardedFor], realIP: request.headers[.realIP],
             forwardedProto: request.headers[.forwardedProto], userAgent: request.headers[.userAgent]
         )
+        context.client.deviceHash = DeviceCookie.hash(from: request)
         return try await next(request, context)
     }
 }

@@ -12,10 +12,13 @@ struct SessionCookie: Sendable {
         key = Array(name.utf8)
     }
 
+    /// The session cookie, and the device cookie when the sign-in gave the browser a new one.
     func set(_ session: OpenedSession, secure: Bool) -> HTTPFields {
         var value = "\(name)=\(session.cookieValue.value); Path=/; HttpOnly; SameSite=Lax"
         if secure { value += "; Secure" }
-        return [.setCookie: value]
+        var fields: HTTPFields = [.setCookie: value]
+        if let device = session.newDevice { fields.append(DeviceCookie.set(device, secure: secure)) }
+        return fields
     }
 
     func clear(secure: Bool) -> HTTPFields {

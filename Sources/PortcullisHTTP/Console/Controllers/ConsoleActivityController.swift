@@ -61,10 +61,18 @@ struct ConsoleActivityController {
     }
 
     /// RFC 4180 quoting; a field a spreadsheet would read as a formula gets a leading `'`.
+    /// Scalars, not Characters: `"\r\n"` is one Character equal to neither `"\r"` nor `"\n"`,
+    /// and a combining mark after `,` or `"` hides it from a Character comparison.
     static func csvField(_ value: String) -> String {
         var value = value
-        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if let first = value.unicodeScalars.first, "=+-@\t\r\n".unicodeScalars.contains(first) { value = "'" + value }
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        var quoted = String.UnicodeScalarView(["\""])
+        for scalar in value.unicodeScalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append(scalar) }
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 }

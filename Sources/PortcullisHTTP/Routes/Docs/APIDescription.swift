@@ -56,7 +56,7 @@ enum APIDescription {
         op("GET", "/resource/users/me", "Current user", auth: true),
         op("PUT", "/resource/users/me", "Update data", [r("data")], auth: true),
         op("DELETE", "/resource/users/me", "Delete the account", [r("password"), o("otp_code")], auth: true),
-        op("PUT", "/resource/users/password", "Change password", [r("old_password"), r("new_password"), r("confirm_password")], auth: true),
+        op("PUT", "/resource/users/password", "Change password", [r("old_password"), r("new_password"), r("confirm_password"), o("otp_code")], auth: true),
         op("GET", "/resource/users/activity/{topic}", "Activities",
            [r("topic"), o("time_from", "integer"), o("time_to", "integer"), o("result"), o("page", "integer"), o("limit", "integer")], auth: true),
         op("POST", "/resource/otp/generate_qrcode", "New 2FA secret", auth: true),

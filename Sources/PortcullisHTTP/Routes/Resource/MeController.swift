@@ -37,7 +37,7 @@ struct MeController {
         let password = params.required("password")
         let otpCode = params.optional("otp_code", keepBlank: true)
         try params.finish()
-        try await accounts.delete(user: caller.user, password: password, otpCode: otpCode)
+        try await accounts.delete(user: caller.user, password: password, otpCode: otpCode, client: context.client)
         return Responses.empty(.ok)
     }
 
@@ -47,9 +47,10 @@ struct MeController {
         let old = params.required("old_password")
         let new = params.required("new_password")
         let confirm = params.required("confirm_password")
+        let otpCode = params.optional("otp_code", keepBlank: true)
         try params.finish()
         try await accounts.changePassword(
-            user: caller.user, session: caller.session, old: old, new: new, confirm: confirm, client: context.client
+            user: caller.user, session: caller.session, old: old, new: new, confirm: confirm, otpCode: otpCode, client: context.client
         )
         return Responses.empty(.created)
     }

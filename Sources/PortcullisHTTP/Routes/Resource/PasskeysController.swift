@@ -16,7 +16,8 @@ struct PasskeysController {
     @Sendable func options(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
         let options = try await passkeys.options(for: caller.user, session: caller.session,
-                                                 password: context.params.text("password"), otpCode: context.params.text("otp_code"))
+                                                 password: context.params.text("password"), otpCode: context.params.text("otp_code"),
+                                                 client: context.client)
         return Responses.json(PasskeyEntity.creation(options))
     }
 

@@ -1,0 +1,25 @@
+/// A signed-in user proving it is them again (issue 28): the password, and
+/// the TOTP code whenever 2FA is on — a password alone never stands in for
+/// the second factor. Each check runs through the login throttle, so a
+/// wrong answer counts as a wrong login does and a waiting account gets 429.
+/// Callers keep their own error keys and order; these only answer yes or no.
+public struct Reauthentication: Sendable {
+    let hasher: any PasswordHasher
+    let otp: OTPService
+    let throttle: LoginThrottle
+
+    public init(hasher: any PasswordHasher, otp: OTPService, throttle: LoginThrottle) {
+        self.hasher = hasher; self.otp = otp; self.throttle = throttle
+    }
+
+    public func password(_ password: String, of user: User, client: ClientInfo) async throws -> Bool {
+        let (hasher, digest) = (self.hasher, user.passwordDigest)
+        return try await throttle.checked(try await throttle.attempt(for: user, client: client)) {
+            await hasher.verify(password, digest: digest)
+        }
+    }
+
+    public func code(_ code: String, of user: User, client: ClientInfo) async throws -> Bool {
+        try await otp.verify(code, of: user, client: client)
+    }
+}
