@@ -265,8 +265,10 @@ def test_registration_needs_proof_a_live_challenge_of_this_session_and_the_right
     r = register(alice, base, Authenticator(packed=True), name="  ")
     assert r.status_code == 422 and r.json() == {"errors": ["resource.passkey.missing_name"]}
     assert register(alice, base, Authenticator(packed=True)).status_code == 201
-    # With 2FA on, the OTP code is proof enough.
+    # With 2FA on, the OTP code is proof enough, and the password alone is none (issue 28).
     secret, step = enable_2fa(alice, base, alice.headers["X-CSRF-Token"])
+    r = alice.post(base + "/resource/passkeys/options", json={"password": STRONG})
+    assert r.status_code == 422 and r.json() == {"errors": ["resource.passkey.missing_otp_code"]}
     r = alice.post(base + "/resource/passkeys/options", json={"otp_code": totp(secret, step)})
     assert r.status_code == 200, r.text
 

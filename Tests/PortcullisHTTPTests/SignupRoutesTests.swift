@@ -9,12 +9,16 @@ struct SignupRoutesTests {
         try await Harness.run { _, client in
             let response = try await client.send(.post, "/identity/users", json: ["email": " Admin@Example.com ", "password": strongPassword])
             #expect(response.status == .created)
-            let cookie = response.headers[.setCookie] ?? ""
+            let cookies = response.headers[values: .setCookie]
+            let cookie = cookies.first ?? ""
             #expect(cookie.hasPrefix("_barong_session="))
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Lax"))
             #expect(cookie.contains("Path=/"))
             #expect(!cookie.contains("Max-Age"))
+            // The browser's device cookie (takeover.md §D): a year, HttpOnly, Lax.
+            #expect(cookies.count == 2 && cookies[1].hasPrefix("_portcullis_device=")
+                    && cookies[1].hasSuffix("; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"), "\(cookies)")
             let body = response.json
             #expect(body["email"] as? String == "admin@example.com")
             #expect(body["role"] as? String == "superadmin")
