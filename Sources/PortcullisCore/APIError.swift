@@ -80,6 +80,7 @@ public enum ErrorKey {
         public static let missingOTP = "resource.passkey.missing_otp_code"
         public static let missingName = "resource.passkey.missing_name"
         public static let nameTooLong = "resource.passkey.name_too_long"
+        public static let invalidName = "resource.passkey.invalid_name"
     }
 
     public enum Identity {

@@ -136,7 +136,7 @@ public struct Services: Sendable {
         let auth0Verifier: (any IDTokenVerifier)? = config.auth0Domain.isEmpty ? nil : Auth0TokenVerifier(
             client: httpClient, domain: config.auth0Domain, jwksURL: config.auth0JWKSURL, clientID: config.auth0ClientID, clock: clock
         )
-        auth0 = Auth0LoginService(store: store, verifier: auth0Verifier, hasher: hasher, login: login,
+        auth0 = Auth0LoginService(store: store, verifier: auth0Verifier, hasher: hasher, login: login, otp: otp,
                                   uids: UIDGenerator(prefix: config.uidPrefix), rules: rules, clock: clock)
         restrictions = RestrictionGuard(store: store, clock: clock)
         store.addCommitObserver(restrictions)

@@ -61,6 +61,10 @@ extension SQLTransaction {
         return try row?.decode(column: "attempts", as: Int.self)
     }
 
+    func releaseAttempt(key: String) async throws {
+        try await db.raw("UPDATE login_throttle SET attempts = attempts - 1 WHERE key = \(bind: key) AND attempts > 0").run()
+    }
+
     func holdAttempts(key: String, untilMS: Int64) async throws {
         try await db.raw("UPDATE login_throttle SET wait_until_ms = \(bind: untilMS) WHERE key = \(bind: key)").run()
     }
@@ -72,11 +76,6 @@ extension SQLTransaction {
 
     func clearAttempts(key: String) async throws {
         try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run()
-    }
-
-    func clearAttempts(keyPrefix: String) async throws {
-        // The callers' prefixes hold no LIKE wildcard (`account:<hex>:`).
-        try await db.raw("DELETE FROM login_throttle WHERE key LIKE \(bind: keyPrefix + "%")").run()
     }
 
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws {

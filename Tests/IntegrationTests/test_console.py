@@ -294,6 +294,76 @@ def test_an_operator_without_the_ability_is_refused(console, browser):
     assert query(console, "SELECT COUNT(*) FROM restrictions WHERE value = '10.2.2.2'") == [("0",)]
 
 
+def api_sign_in(server, email, user_agent):
+    """A session opened through the API with this User-Agent (sent as UTF-8 bytes, as a browser could)."""
+    s = requests.Session()
+    s.headers["User-Agent"] = user_agent.encode("utf-8")
+    r = s.post(server.url("/identity/sessions"), json={"email": email, "password": STRONG})
+    assert r.status_code == 200, r.text
+    s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return s, r.json()["uid"]
+
+
+def role_forms(driver):
+    """The action attributes (as written, not resolved) of the page's forms that post to a role route."""
+    return driver.execute_script(
+        "return Array.from(document.forms).map(f => f.getAttribute('action')).filter(a => a.includes('/role'))")
+
+
+def form_owner(driver, element_id):
+    return driver.execute_script("const e = document.getElementById(arguments[0]); return e.form && e.form.getAttribute('action')",
+                                 element_id)
+
+
+def test_markup_behind_unicode_marks_stays_text(console, browser):
+    """Issue 28: a prepend mark before `<` (or a combining one after `>`) made
+    one Character with it, which the HTML escaper compared whole and let
+    through. A member's User-Agent then planted a form on the operator's page
+    that took over the comment form's fields (HTML ignores a second <form>
+    start tag) and posted role=superadmin. Now the agent shows as text, the
+    comment is saved, the role stays, and profile names refuse such text."""
+    admin = Staff(console, "admin28@example.com", "admin")
+    Staff(console, "agent28@example.com", "member", otp=False)
+    Staff(console, "plain28@example.com", "member", otp=False)
+    uid = query(console, "SELECT uid FROM users WHERE email = 'agent28@example.com'")[0][0]
+    agent = (f"Mozilla/5.0 \u0600<form action=/admin/users/{uid}/role method=post>\u0301"
+             "\u0600<input type=hidden name=role value=superadmin>\u0301")
+    member, _ = api_sign_in(console, "agent28@example.com", agent)
+    plain, plain_uid = api_sign_in(console, "plain28@example.com", "Mozilla/5.0 plain")
+    # Names are letters by scalar: a Malayalam prepend letter no longer carries markup in, but Malayalam names pass.
+    r = member.post(console.url("/resource/profiles"), json={"first_name": "\u0D4E<textarea \u0D4E>", "last_name": "Lee"})
+    assert r.status_code == 422 and r.json() == {"errors": ["first_name.invalid"]}, r.text
+    for s in (member, plain):  # the same profile (and its label, with its form) on both pages
+        r = s.post(console.url("/resource/profiles"), json={"first_name": "\u0D4Eമലയാളം", "last_name": "ജോൺ"})
+        assert r.status_code == 201, r.text
+
+    sign_in(browser, console, admin.email, admin.code())
+    browser.get_log("browser")  # drained: earlier tests' refusals logged their 4xx statuses
+    go(browser, console, f"/admin/users/{plain_uid}")
+    plain_forms, plain_role_forms = len(browser.find_elements(By.TAG_NAME, "form")), role_forms(browser)
+    go(browser, console, f"/admin/users/{uid}")
+    assert role_forms(browser) == plain_role_forms == [], "an admin gets no role form; any here was injected"
+    assert len(browser.find_elements(By.TAG_NAME, "form")) == plain_forms
+    assert browser.find_elements(By.CSS_SELECTOR, "input[name=role][value=superadmin]") == []
+    # HTML ignores a second <form> start tag while one is open: a planted form would own the comment's fields.
+    assert form_owner(browser, "comment-data") == f"/admin/users/{uid}/comments"
+    assert f"<form action=/admin/users/{uid}/role method=post>" in browser.find_element(By.ID, "sessions").text
+    assert "\u0D4Eമലയാളം ജോൺ" in browser.find_element(By.ID, "profiles-h").find_element(By.XPATH, "..").text
+
+    # The comment form posts the comment, not a planted form's fields; its own text stays text too.
+    comment = "\u0600<b id=planted>bold</b>\u0301 checked"
+    browser.find_element(By.ID, "comment-title").send_keys("UA check")
+    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "comment-data"), comment)
+    click_and_load(browser, browser.find_element(By.XPATH, "//button[text()='Add comment']"))
+    assert flash(browser) == "Comment added."
+    assert browser.find_elements(By.ID, "planted") == []
+    assert "<b id=planted>" in browser.find_element(By.ID, "comments-h").find_element(By.XPATH, "..").text
+    saved = query(console, f"SELECT c.title, c.data FROM comments c JOIN users u ON u.id = c.user_id WHERE u.uid = '{uid}'")
+    assert saved == [("UA check", comment)], saved
+    assert query(console, f"SELECT role FROM users WHERE uid = '{uid}'") == [("member",)]
+    assert console_errors(browser) == []
+
+
 def test_idle_logout_and_the_switch(make_server):
     server = make_server(env={"BARONG_ADMIN_CONSOLE_IDLE_TIMEOUT": "2"})
     root = Staff(server, "root@example.com", "superadmin")

@@ -32,6 +32,32 @@ struct ConsolePiecesTests {
         #expect(ConsoleActivityController.csvField("+1") == "'+1" && ConsoleActivityController.csvField("@sum") == "'@sum")
     }
 
+    /// A line break or a `,`/`"` joined to a mark is one `Character`, equal to
+    /// none of them: the field must still be quoted, and a formula still defused.
+    @Test func csvFieldsAreQuotedByScalarNotByCharacter() {
+        let quoted: [(String, String)] = [
+            ("a\r\nb", "\"a\r\nb\""), ("a\rb", "\"a\rb\""), ("a\nb", "\"a\nb\""),
+            ("x\u{0301},y", "\"x\u{0301},y\""), ("\u{0301}\"q", "\"\u{0301}\"\"q\""),
+            ("x,\u{0301}y", "\"x,\u{0301}y\""), ("\"\u{0301}q", "\"\"\"\u{0301}q\""), ("\u{0600},", "\"\u{0600},\""),
+            ("\u{0600}\"", "\"\u{0600}\"\"\""), ("a\r\n\u{0301}", "\"a\r\n\u{0301}\""),
+        ]
+        for (value, expected) in quoted {
+            #expect(scalars(ConsoleActivityController.csvField(value)) == scalars(expected), "\(value.debugDescription)")
+        }
+        // A formula start the first Character hides: `=` with a mark, or the `\r` of `\r\n`.
+        let defused: [(String, String)] = [
+            ("=\u{0301}SUM(A1)", "'=\u{0301}SUM(A1)"), ("+\u{20DD}1", "'+\u{20DD}1"), ("@\u{0301}x", "'@\u{0301}x"),
+            ("-\u{0301}1", "'-\u{0301}1"), ("\r\n=1", "\"'\r\n=1\""), ("\r", "\"'\r\""), ("\n", "\"'\n\""),
+        ]
+        for (value, expected) in defused {
+            #expect(scalars(ConsoleActivityController.csvField(value)) == scalars(expected), "\(value.debugDescription)")
+        }
+        #expect(ConsoleActivityController.csvField("x\u{0301}") == "x\u{0301}" && ConsoleActivityController.csvField("é") == "é")
+    }
+
+    /// Compared by scalar: `String ==` treats canonically equivalent texts as equal.
+    private func scalars(_ text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
+
     @Test func onlyConsolePathsAreRedirectTargets() {
         #expect(ConsoleKit.localPath("/admin/users/ID1") == "/admin/users/ID1")
         for hostile in ["https://evil.example/", "//evil.example/admin/", "/admin//evil", "/admin/\\evil", "/admin/x\r\nSet-Cookie: a=b",

@@ -53,12 +53,15 @@ public struct AdminUserService: Sendable {
 
     public func update(uid: String, _ change: Change, by admin: User) async throws {
         let now = clock.now()
-        let rules = self.rules
+        let (rules, abilities) = (self.rules, self.abilities)
         try await mapEmailTaken {
             try await store.write { tx in
                 let target = try await Self.target(uid, in: tx)
                 try Self.guardSuperadmin(target, by: admin)
                 if target.id == admin.id { throw APIError(.unprocessable, ErrorKey.Admin.updateHimself) }
+                // Deliberate difference (issue 28): no ban, 2FA reset or email change of a user
+                // whose role may do more than the caller's.
+                guard abilities.covers(target.role, by: admin.role) else { throw APIError(.unprocessable, ErrorKey.Admin.roleExceedsOwn) }
                 var updated = target
                 switch change {
                 case .email(let raw):

@@ -8,7 +8,11 @@
 /// - repeated slashes collapse, `.` segments go, `..` removes the segment before it;
 /// - refused (nil): an encoded slash, backslash or NUL (`%2F`, `%5C`, `%00`), a
 ///   literal backslash or control character, a malformed `%` escape, and a `..`
-///   that would climb above the root.
+///   that would climb above the root; and (issue 28) what some upstreams read
+///   otherwise than we would: a `;` path parameter (`..;/` is `..` to Tomcat
+///   and Jetty), an encoded `%` (`%252e`, decoded twice by some), and any
+///   byte outside ASCII, literal or encoded (`adm%C4%B1n` folds to `admin`
+///   under Unicode case rules or NFKC). API paths are ASCII.
 /// A trailing slash is kept.
 public enum GatewayPath {
     public static func normalize(_ raw: some StringProtocol) -> String? {
@@ -25,7 +29,9 @@ public enum GatewayPath {
     static func isPlain(_ bytes: some Collection<UInt8>) -> Bool {
         var previous = UInt8(ascii: "/")
         for byte in bytes {
-            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte == 0x7f { return false }
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ";") || byte < 0x20 || byte >= 0x7f {
+                return false
+            }
             if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return false }
             previous = byte
         }
@@ -43,14 +49,14 @@ public enum GatewayPath {
                 let value = high << 4 | low
                 if isUnreserved(value) {
                     decoded.append(value)
-                } else if value == UInt8(ascii: "/") || value == UInt8(ascii: "\\") || value < 0x20 || value == 0x7f {
+                } else if refused(value) || value == UInt8(ascii: "/") || value == UInt8(ascii: "%") {
                     return nil
                 } else {
                     // Kept encoded: decoding would change what the path means.
                     decoded.append(UInt8(ascii: "%"))
                     decoded.append(contentsOf: hexDigits(value))
                 }
-            case UInt8(ascii: "\\"), 0..<0x20, 0x7f:
+            case _ where refused(byte):
                 return nil
             default:
                 decoded.append(byte)
@@ -68,6 +74,11 @@ public enum GatewayPath {
         var path = segments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
         if decoded.last == UInt8(ascii: "/") && !path.isEmpty { path += "/" }
         return path
+    }
+
+    /// Refused literal or encoded: backslash, `;`, control bytes, DEL and every byte outside ASCII.
+    private static func refused(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ";") || byte < 0x20 || byte >= 0x7f
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -39,7 +39,7 @@ public struct ConsoleSessionService: Sendable {
     /// recorded as a failed (or denied) console sign-in.
     public func signIn(email: String, password: String, otpCode: String?,
                        client: ClientInfo) async throws -> (Operator, cookie: Secret) {
-        let (user, normalized) = try await login.authenticate(email: email, password: password, otpCode: otpCode, client: client)
+        let (user, attempt) = try await login.authenticate(email: email, password: password, otpCode: otpCode, client: client)
         if !user.otp {
             try await record(user, "failed", client: client)
             throw APIError(.unauthorized, ErrorKey.Console.otpRequired)
@@ -61,7 +61,7 @@ public struct ConsoleSessionService: Sendable {
         )
         let throttle = self.throttle
         try await store.write { tx in
-            try await throttle.succeeded(email: normalized, in: tx)
+            try await throttle.signedIn(attempt, in: tx)
             try await tx.deleteConsoleSessions(seenBefore: now - idleTimeout)
             try await tx.insertConsoleSession(session)
             try await tx.insertActivity(Self.activity(user, "login", "succeed", client: client, now: now))

@@ -34,12 +34,12 @@ public struct MailTemplates: Sendable {
 
     private func message(to: String, subject: String, lines: [String], link: String, action: String) -> MailMessage {
         let text = lines.joined(separator: "\r\n") + "\r\n"
-        let paragraphs = lines.filter { !$0.isEmpty && $0 != link }.map { "<p>\(Self.escape($0))</p>" }
+        let paragraphs = lines.filter { !$0.isEmpty && $0 != link }.map { "<p>\(HTMLText.escape($0))</p>" }
         let html = """
             <!DOCTYPE html>\r
             <html><body>\r
             \(paragraphs.prefix(2).joined(separator: "\r\n"))\r
-            <p><a href="\(Self.escape(link))">\(Self.escape(action))</a></p>\r
+            <p><a href="\(HTMLText.escape(link))">\(HTMLText.escape(action))</a></p>\r
             \(paragraphs.dropFirst(2).joined(separator: "\r\n"))\r
             </body></html>\r
 
@@ -47,10 +47,6 @@ public struct MailTemplates: Sendable {
         return MailMessage(to: to, subject: subject, text: text, html: html)
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }
 
 import Foundation

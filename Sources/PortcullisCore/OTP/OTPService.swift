@@ -2,21 +2,21 @@ import Foundation
 
 /// TOTP 2FA (api-resource.md §9) and the code checks other flows use
 /// (login, account deletion, API keys). Seeds are sealed at rest; a code is
-/// accepted once per step; repeated wrong codes are throttled.
+/// accepted once per step; wrong codes count in the login throttle (issue
+/// 28: per device or address, never a per-user lock the owner could be held by).
 public struct OTPService: Sendable {
     let store: any Store
     let box: SecretBox
     let qr: any QRCodeRenderer
     let rules: UserStatusRules
-    let limiter: OTPAttemptLimiter
     let throttle: LoginThrottle
     let clock: any Clock
     let issuer: String
 
     public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, rules: UserStatusRules,
-                limiter: OTPAttemptLimiter? = nil, throttle: LoginThrottle, clock: any Clock, issuer: String) {
+                throttle: LoginThrottle, clock: any Clock, issuer: String) {
         self.store = store; self.box = box; self.qr = qr; self.rules = rules
-        self.limiter = limiter ?? OTPAttemptLimiter(store: store); self.throttle = throttle; self.clock = clock; self.issuer = issuer
+        self.throttle = throttle; self.clock = clock; self.issuer = issuer
     }
 
     /// `generate_qrcode`: a new seed replacing any not-yet-enabled one.
@@ -111,8 +111,7 @@ public struct OTPService: Sendable {
     /// Not throttled: only the login form, which admits the attempt itself, calls it directly.
     func matches(_ code: String, userID: Int64) async throws -> Bool {
         let now = clock.now()
-        guard try await limiter.attempt(userID: userID, now: now),
-              let record = try await store.read({ tx in try await tx.otpSecret(userID: userID) }) else { return false }
+        guard let record = try await store.read({ tx in try await tx.otpSecret(userID: userID) }) else { return false }
         let seed: [UInt8]
         do {
             seed = try Base32.decode(box.open(record.sealedSecret))
@@ -123,7 +122,6 @@ public struct OTPService: Sendable {
               try await store.write({ tx in try await tx.advanceOTPStep(userID: userID, to: step) }) else {
             return false
         }
-        try await limiter.succeeded(userID: userID)
         return true
     }
 

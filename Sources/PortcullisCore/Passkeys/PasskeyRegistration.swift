@@ -48,6 +48,10 @@ public struct PasskeyRegistration: Sendable {
         let name = (rawName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw APIError(.unprocessable, ErrorKey.Passkey.missingName) }
         guard name.count <= Self.longestName else { throw APIError(.unprocessable, ErrorKey.Passkey.nameTooLong) }
+        // A control character (NUL cut the stored name short) is no part of a name.
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError(.unprocessable, ErrorKey.Passkey.invalidName)
+        }
         let verified: (Passkey, challenge: String)
         do {
             verified = try verify(credential, user: user, name: name)

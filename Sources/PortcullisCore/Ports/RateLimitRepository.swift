@@ -23,13 +23,13 @@ public protocol RateLimitRepository: Sendable {
     /// `nowMS`): the attempts in the window, restarted when the last one is
     /// `window` seconds old; nil while it waits.
     func countAttempt(key: String, window: Int64, now: Int64, nowMS: Int64) async throws -> Int?
+    /// Takes one attempt back from `key` (never below zero).
+    func releaseAttempt(key: String) async throws
     /// Makes `key` wait until `untilMS`.
     func holdAttempts(key: String, untilMS: Int64) async throws
     /// When the next attempt on `key` may run (ms), if it is counted at all.
     func attemptsWait(key: String) async throws -> Int64?
     func clearAttempts(key: String) async throws
-    /// Clears every attempt key that starts with `keyPrefix` (a prefix without `%` or `_`).
-    func clearAttempts(keyPrefix: String) async throws
     /// Drops nonces past their expiry (ms) and counters idle for more than `idleBefore` (s).
     func deleteExpiredLimits(nowMS: Int64, idleBefore: Int64) async throws
 }

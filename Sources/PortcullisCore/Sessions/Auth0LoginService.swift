@@ -1,24 +1,27 @@
 /// `POST identity/sessions/auth0` (api.md §2.10): a verified Auth0 identity
 /// signs in its user, or creates it when Auth0 vouches for the address. The
-/// state checks of password login apply (deliberate difference).
+/// state checks of password login apply, and so does its second factor: a
+/// user with 2FA on sends `otp_code` too (deliberate differences; issue 28 —
+/// an id token for the address alone must not skip the code).
 public struct Auth0LoginService: Sendable {
     let store: any Store
     let verifier: (any IDTokenVerifier)?
     let hasher: any PasswordHasher
     let login: LoginService
+    let otp: OTPService
     let uids: UIDGenerator
     let rules: UserStatusRules
     let clock: any Clock
 
     public init(store: any Store, verifier: (any IDTokenVerifier)?, hasher: any PasswordHasher, login: LoginService,
-                uids: UIDGenerator, rules: UserStatusRules, clock: any Clock) {
-        self.store = store; self.verifier = verifier; self.hasher = hasher; self.login = login
+                otp: OTPService, uids: UIDGenerator, rules: UserStatusRules, clock: any Clock) {
+        self.store = store; self.verifier = verifier; self.hasher = hasher; self.login = login; self.otp = otp
         self.uids = uids; self.rules = rules; self.clock = clock
     }
 
     static let invalid = "identity.session.auth0.invalid_params"
 
-    public func login(idToken: String, client: ClientInfo) async throws -> (UserFullInfo, OpenedSession) {
+    public func login(idToken: String, otpCode: String?, client: ClientInfo) async throws -> (UserFullInfo, OpenedSession) {
         guard let verifier else { throw APIError(.unprocessable, Self.invalid) }
         let identity: VerifiedIdentity
         do { identity = try await verifier.verify(idToken) } catch { throw APIError(.unprocessable, Self.invalid) }
@@ -33,7 +36,14 @@ public struct Auth0LoginService: Sendable {
             user = try await create(email: email)
         }
         try await login.checkState(user, client: client)
-        return try await login.signIn(user, client: client, action: "login", method: .auth0)
+        if user.otp {
+            guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
+            }
+            // Through the login throttle, as every code check.
+            guard try await otp.verify(otpCode, of: user, client: client) else { throw APIError(.forbidden, ErrorKey.Session.invalidOTP) }
+        }
+        return try await login.signIn(user, client: client, action: user.otp ? "login::2fa" : "login", method: .auth0)
     }
 
     /// An active user with a random password and `email: verified`; no

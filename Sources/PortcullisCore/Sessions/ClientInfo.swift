@@ -7,6 +7,9 @@ public struct ClientInfo: Sendable, Equatable {
     public var continent: String
     /// SHA-256 (hex) of the browser's device cookie (takeover.md §D), when it sent a well-formed one.
     public var deviceHash: String?
+    /// The browser says the request came from another site (`Sec-Fetch-Site: cross-site`): its
+    /// SameSite=Lax device cookie was withheld, so none is set in its place.
+    public var crossSite = false
 
     public init(ip: String, userAgent: String, country: String = "", continent: String = "", deviceHash: String? = nil) {
         self.ip = ip; self.userAgent = userAgent; self.country = country; self.continent = continent

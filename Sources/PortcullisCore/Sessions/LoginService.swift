@@ -17,16 +17,18 @@ public struct LoginService: Sendable {
     public func login(
         email: String, password: String, otpCode: String?, client: ClientInfo
     ) async throws -> (UserFullInfo, OpenedSession) {
-        let (user, normalized) = try await authenticate(email: email, password: password, otpCode: otpCode, client: client)
-        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: normalized)
+        let (user, attempt) = try await authenticate(email: email, password: password, otpCode: otpCode, client: client)
+        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: attempt)
     }
 
     /// Throttle, password, state and (when the user has 2FA) the code, each
-    /// failure recorded as a login does; returns the user and the normalized
-    /// email whose throttled attempts a sign-in clears. Opens nothing.
+    /// failure recorded as a login does; returns the user and the throttled
+    /// attempt a sign-in clears. Opens nothing. The attempt keeps its place
+    /// in the throttle's counts while it is a wrong answer (a wrong password
+    /// or code, a state that may not sign in); a missing code gives it back.
     public func authenticate(
         email: String, password: String, otpCode: String?, client: ClientInfo
-    ) async throws -> (User, String) {
+    ) async throws -> (User, LoginThrottle.Attempt) {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let user = try await store.read { tx in try await tx.user(email: normalized) }
         let attempt = LoginThrottle.Attempt(email: normalized, client: client,
@@ -43,15 +45,18 @@ public struct LoginService: Sendable {
         try await checkState(user, client: client)
         if user.otp {
             guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
+                // The password was right and nothing was guessed: the attempt's place goes back.
+                let throttle = self.throttle
+                try await store.write { tx in try await throttle.passed(attempt, clearingOwn: false, in: tx) }
                 throw APIError(.unauthorized, ErrorKey.Session.missingOTP)
             }
-            // Admitted above already: the code is checked, and a wrong one counted, here.
+            // Admitted above already (its place counted): a wrong code keeps it.
             guard try await otp.matches(otpCode, userID: user.id) else {
-                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client, guessed: attempt)
+                try await fail(user, "login::2fa", reason: "OTP code is invalid", client: client)
                 throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
             }
         }
-        return (user, normalized)
+        return (user, attempt)
     }
 
     /// Refuses states that may not sign in, recording why.
@@ -73,13 +78,13 @@ public struct LoginService: Sendable {
 
     /// Opens the session of a user already authenticated and state-checked:
     /// activity, session, event.
-    /// `clearing`: the email whose throttled attempts this sign-in ends.
+    /// `clearing`: the throttled attempt this sign-in ends (its account's counts start afresh).
     public func signIn(_ user: User, client: ClientInfo, action: String, method: SignInMethod = .password,
-                       clearing email: String? = nil) async throws -> (UserFullInfo, OpenedSession) {
+                       clearing attempt: LoginThrottle.Attempt? = nil) async throws -> (UserFullInfo, OpenedSession) {
         let now = clock.now()
         let (sessions, events, throttle) = (self.sessions, self.events, self.throttle)
         return try await store.write { tx in
-            if let email { try await throttle.succeeded(email: email, in: tx) }
+            if let attempt { try await throttle.signedIn(attempt, in: tx) }
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "succeed", now: now
             ))
@@ -110,10 +115,9 @@ public struct LoginService: Sendable {
     /// address: no list or count shows that row). The answer waits for the
     /// same work either way (deliberate difference).
     private func recordWrongPassword(_ attempt: LoginThrottle.Attempt, user: User?, client: ClientInfo) async throws {
-        let (now, throttle) = (clock.now(), self.throttle)
+        let now = clock.now()
         try await store.write { tx in
             try await AddressAttempts.count(.failedLogin, email: attempt.email, in: tx, now: now)
-            try await throttle.failed(attempt, in: tx)
             try await tx.insertActivity(NewActivity(
                 userID: user?.id, client: client, topic: "session", action: "login", result: "failed",
                 data: ActivityData.reason("Invalid Email or Password"), now: now
@@ -121,12 +125,9 @@ public struct LoginService: Sendable {
         }
     }
 
-    /// `guessed`: the attempt of a wrong code, which counts in the throttle.
-    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo,
-                      guessed: LoginThrottle.Attempt? = nil) async throws {
-        let (now, throttle) = (clock.now(), self.throttle)
+    private func fail(_ user: User, _ action: String, reason: String, client: ClientInfo) async throws {
+        let now = clock.now()
         try await store.write { tx in
-            if let guessed { try await throttle.failed(guessed, in: tx) }
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "failed",
                 data: ActivityData.reason(reason), now: now

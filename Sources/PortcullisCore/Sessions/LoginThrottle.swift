@@ -6,12 +6,14 @@
 ///   attempts (default 5), each counted *before* the password is checked,
 ///   then waits of 1 s, 2 s, 4 s … 60 s. Nobody else's failures make it wait.
 /// - Any other attempt is counted per (account, address) the same way, and
-///   waits while its address is over `login_throttle_ip` failures (default
-///   50, every account) or the account is over ten times
-///   `login_throttle_account` checked failures from unknown devices (50 by
-///   default: guesses spread over many addresses). Attempts answered 429 are
-///   not checked and do not count.
-/// A sign-in clears the account's counters (the address's stay). While a
+///   on its address's counter over every account (`login_throttle_ip`,
+///   default 50) and the account's over every address (ten times
+///   `login_throttle_account`, 50 by default), each of which makes it wait
+///   from its limit on. Every counter takes the attempt before anything is
+///   checked, in one transaction; a right answer gives the shared places
+///   back, so those two count wrong answers (and requests in flight).
+///   Attempts answered 429 are checked nowhere and counted nowhere.
+/// A sign-in clears its own counter and nobody else's. While a
 /// wait runs the answer is 429 `identity.session.too_many_attempts` with
 /// `Retry-After`, and no password is checked. The longest wait is a minute.
 /// 0 turns a limit off (the account limit turns off the account-wide one too).
@@ -60,65 +62,74 @@ public struct LoginThrottle: Sendable {
 
     /// The rule for every password or code check outside the login form
     /// itself: admitted first (429 while it waits, nothing checked), then
-    /// checked; a wrong answer counted, a right one clears this attempt's own
-    /// count (so a user's own confirmations never add up to a wait).
+    /// checked. A wrong answer stays counted; a right one gives back its
+    /// place in the address's and the account's counts and clears this
+    /// attempt's own, so a user's own confirmations never add up to a wait.
     public func checked(_ attempt: Attempt, _ check: () async throws -> Bool) async throws -> Bool {
         guard accountLimit > 0 || ipLimit > 0 else { return try await check() }
         try await admit(attempt)
         let passed = try await check()
-        try await store.write { tx in
-            if passed { try await tx.clearAttempts(key: Self.ownKey(attempt)) } else { try await failed(attempt, in: tx) }
-        }
+        if passed { try await store.write { tx in try await self.passed(attempt, clearingOwn: true, in: tx) } }
         return passed
     }
 
     var accountWideLimit: Int { accountLimit.multipliedReportingOverflow(by: Self.accountWideFactor).partialValue }
 
-    /// Counts this attempt, or refuses it while it must wait.
+    /// The counters this attempt is held to, with their limits: its own
+    /// (device, or account and address), then — for unknown devices — its
+    /// address's over every account and the account's over every address.
+    func counters(_ attempt: Attempt) -> [(key: String, limit: Int)] {
+        var counters = [(Self.ownKey(attempt), accountLimit)]
+        if !attempt.knownDevice {
+            if let ip = attempt.ip { counters.append((Self.ipKey(ip), ipLimit)) }
+            counters.append((Self.accountKey(attempt.email), accountWideLimit))
+        }
+        return counters.filter { $0.1 > 0 }
+    }
+
+    /// Counts this attempt on every counter it is held to, or refuses it
+    /// while any of them waits. All in one transaction, before anything is
+    /// checked, so requests in flight cannot slip past a limit: each takes
+    /// its place first (a right answer gives the shared places back, see
+    /// `passed`), and an attempt refused is counted nowhere.
     public func admit(_ attempt: Attempt) async throws {
-        guard accountLimit > 0 || ipLimit > 0 else { return }
+        let counters = counters(attempt)
+        guard !counters.isEmpty else { return }
         let (now, nowMS) = (clock.now(), clock.nowMilliseconds())
-        let (accountLimit, ipLimit) = (self.accountLimit, self.ipLimit)
         let waitUntil: Int64? = try await store.write { tx in
-            if !attempt.knownDevice {
-                if ipLimit > 0, let ip = attempt.ip, let until = try await tx.attemptsWait(key: Self.ipKey(ip)), until > nowMS {
-                    return until
-                }
-                if accountLimit > 0, let until = try await tx.attemptsWait(key: Self.accountKey(attempt.email)), until > nowMS {
-                    return until
-                }
+            for (key, _) in counters {
+                if let until = try await tx.attemptsWait(key: key), until > nowMS { return until }
             }
-            guard accountLimit > 0 else { return nil }
-            let key = Self.ownKey(attempt)
-            guard let attempts = try await tx.countAttempt(key: key, window: Self.window, now: now, nowMS: nowMS) else {
-                return try await tx.attemptsWait(key: key) ?? nowMS
-            }
-            if attempts >= accountLimit {
-                try await tx.holdAttempts(key: key, untilMS: nowMS + Self.wait(over: attempts - accountLimit))
+            for (key, limit) in counters {
+                // nil: another request made it wait since the read above (PostgreSQL, READ COMMITTED).
+                guard let attempts = try await tx.countAttempt(key: key, window: Self.window, now: now, nowMS: nowMS) else {
+                    throw Self.refusal(waitUntilMS: try await tx.attemptsWait(key: key) ?? nowMS, nowMS: nowMS)
+                }
+                if attempts >= limit {
+                    try await tx.holdAttempts(key: key, untilMS: nowMS + Self.wait(over: attempts - limit))
+                }
             }
             return nil
         }
         if let waitUntil { throw Self.refusal(waitUntilMS: waitUntil, nowMS: nowMS) }
     }
 
-    /// A wrong password or code, in the caller's transaction: the address's
-    /// and the account's failure, unless the device is the account's own.
-    public func failed(_ attempt: Attempt, in tx: any StoreTransaction) async throws {
-        guard !attempt.knownDevice else { return }
-        let (now, nowMS) = (clock.now(), clock.nowMilliseconds())
-        let counters = [(attempt.ip.map(Self.ipKey), ipLimit), (Self.accountKey(attempt.email), accountWideLimit)]
-        for case let (key?, limit) in counters where limit > 0 {
-            guard let failures = try await tx.countAttempt(key: key, window: Self.window, now: now, nowMS: nowMS),
-                  failures >= limit else { continue }
-            try await tx.holdAttempts(key: key, untilMS: nowMS + Self.wait(over: failures - limit))
-        }
+    /// A right password or code: the address's and the account's places go
+    /// back (they count wrong answers and requests in flight); with
+    /// `clearingOwn` this attempt's own count starts afresh too. At sign-in
+    /// `succeeded` clears the account's counts instead.
+    public func passed(_ attempt: Attempt, clearingOwn: Bool, in tx: any StoreTransaction) async throws {
+        let own = Self.ownKey(attempt)
+        for (key, _) in counters(attempt) where key != own { try await tx.releaseAttempt(key: key) }
+        if clearingOwn, accountLimit > 0 { try await tx.clearAttempts(key: Self.ownKey(attempt)) }
     }
 
-    /// A sign-in: the account's counters start afresh (the address's do not).
-    public func succeeded(email: String, in tx: any StoreTransaction) async throws {
-        guard accountLimit > 0 else { return }
-        try await tx.clearAttempts(key: Self.accountKey(email))
-        try await tx.clearAttempts(keyPrefix: Self.accountKey(email) + ":")
+    /// A sign-in: its shared places go back and its own count (its device's,
+    /// or its address's for this account) starts afresh. Other addresses'
+    /// counts stay: the owner signing in must not hand an attacker elsewhere
+    /// a fresh set of guesses.
+    public func signedIn(_ attempt: Attempt, in tx: any StoreTransaction) async throws {
+        try await passed(attempt, clearingOwn: true, in: tx)
     }
 
     /// 1 s at the limit, doubling with each attempt past it, at most a minute.

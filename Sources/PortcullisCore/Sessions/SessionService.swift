@@ -45,12 +45,17 @@ public struct SessionService: Sendable {
             openedAtMS: openedAtMS
         ))
         // Every sign-in records its device, so the owner's browser is known to the throttle from then on.
-        let device = client.deviceHash == nil ? SecureRandom.urlSafeToken(bytes: 32) : nil
-        try await tx.recordDevice(DeviceRecord(
-            userID: user.id, idHash: client.deviceHash ?? sha256Hex(device ?? ""), userAgent: client.userAgent,
-            userIP: client.ip, country: client.country, createdAt: now, lastSeenAt: now
-        ))
-        return OpenedSession(cookieValue: Secret(id), csrfToken: csrf, newDevice: device.map(Secret.init))
+        // A cross-site sign-in (a page elsewhere posting a login form) gets no new device cookie: the
+        // browser withheld its own, and a new one would overwrite it (issue 28).
+        var newDevice: String?
+        if client.deviceHash == nil && !client.crossSite { newDevice = SecureRandom.urlSafeToken(bytes: 32) }
+        if let idHash = client.deviceHash ?? newDevice.map(sha256Hex) {
+            try await tx.recordDevice(DeviceRecord(
+                userID: user.id, idHash: idHash, userAgent: client.userAgent, userIP: client.ip, country: client.country,
+                createdAt: now, lastSeenAt: now
+            ))
+        }
+        return OpenedSession(cookieValue: Secret(id), csrfToken: csrf, newDevice: newDevice.map(Secret.init))
     }
 
     /// The CSRF rule of api.md §3.2 for a state-changing request.

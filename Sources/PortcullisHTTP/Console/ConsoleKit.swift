@@ -67,6 +67,7 @@ struct ConsoleKit: Sendable {
         ErrorKey.Console.invalidCSRF: "The form had no valid CSRF token; reload the page and try again",
         ErrorKey.Admin.updateHimself: "You cannot change your own account here",
         ErrorKey.Admin.superadminChange: "Only a superadmin may change a superadmin",
+        ErrorKey.Admin.roleExceedsOwn: "That role may do more than yours",
         ErrorKey.Admin.userDoesntExist: "No such user",
     ]
 

@@ -17,6 +17,7 @@ struct ClientMiddleware: RouterMiddleware {
             forwardedProto: request.headers[.forwardedProto], userAgent: request.headers[.userAgent]
         )
         context.client.deviceHash = DeviceCookie.hash(from: request)
+        context.client.crossSite = request.headers[.secFetchSite] == "cross-site"
         return try await next(request, context)
     }
 }

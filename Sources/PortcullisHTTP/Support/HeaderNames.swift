@@ -17,4 +17,5 @@ extension HTTPField.Name {
     static let perPage = HTTPField.Name("Per-Page")!
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

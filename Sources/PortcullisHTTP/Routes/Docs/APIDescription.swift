@@ -50,7 +50,7 @@ enum APIDescription {
            [r("reset_password_token"), r("password"), r("confirm_password")]),
         op("POST", "/identity/sessions", "Log in", [r("email"), r("password"), o("otp_code"), o("captcha_response")]),
         op("DELETE", "/identity/sessions", "Log out"),
-        op("POST", "/identity/sessions/auth0", "Log in with Auth0", [r("id_token")]),
+        op("POST", "/identity/sessions/auth0", "Log in with Auth0", [r("id_token"), o("otp_code")]),
         op("POST", "/identity/sessions/passkey/options", "Options to sign in with a passkey", [o("email")]),
         op("POST", "/identity/sessions/passkey", "Sign in with a passkey", [r("credential")]),
         op("GET", "/resource/users/me", "Current user", auth: true),

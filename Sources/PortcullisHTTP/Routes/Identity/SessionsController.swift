@@ -18,8 +18,9 @@ struct SessionsController {
     @Sendable func auth0(_ request: Request, context: PortcullisContext) async throws -> Response {
         var params = ParamValidator(context.params, scope: ErrorKey.Scope.identitySession)
         let idToken = params.required("id_token")
+        let otpCode = params.optional("otp_code")
         try params.finish()
-        let (info, session) = try await auth0.login(idToken: idToken, client: context.client)
+        let (info, session) = try await auth0.login(idToken: idToken, otpCode: otpCode, client: context.client)
         return Responses.json(
             renderer.fullInfo(info, csrfToken: session.csrfToken),
             headers: cookie.set(session, secure: context.overHTTPS)
