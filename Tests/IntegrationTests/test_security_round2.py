@@ -96,3 +96,36 @@ def test_permission_rows_and_block_rules_ignore_the_case_of_the_path(make_server
             for who, client in (("root", root), ("nobody", None)):
                 r = (client or requests).get(listener + path)
                 assert answer(r) == (401, {"errors": ["authz.permission_denied"]}), (listener, path, who)
+
+
+def test_paths_some_upstreams_read_otherwise_are_refused(make_server):
+    """';' path parameters, double encoding and non-ASCII spellings of a rule's path (the outside review)."""
+    server = make_server(gateway=True)
+    base = server.base
+    signup(base, "root@example.com")
+    member = signup(base, "member@example.com")
+    for listener in (base, server.authorize_base):
+        assert bearer_passed(member.get(listener + "/api/v2/peatio/orders"))
+        for path in ("/api/v2/barong/public/..;/management", "/api/v2/peatio;x/admin/orders", "/api/v2/peatio%3Bx/admin",
+                     "/api/v2/peatio/%252e%252e/admin", "/api/v2/peatio/adm%C4%B1n/orders", "/api/v2/peatio/%EF%BD%81dmin",
+                     "/api/v2/peatio/%c0%aeadmin"):
+            for who in (member, requests):
+                r = who.get(listener + path)
+                assert answer(r) == (401, {"errors": ["authz.permission_denied"]}), (listener, path, r.status_code, r.text)
+
+
+def test_an_operator_cannot_ban_or_reset_the_2fa_of_a_user_above_their_role(server):
+    base = server.base
+    for email, role in (("root@example.com", "superadmin"), ("support@example.com", "support"), ("admin@example.com", "admin")):
+        make_staff(server, email, role)
+    support = login(base, "support@example.com")
+    admin_uid = login(base, "admin@example.com").uid
+    member_uid = signup(base, "member@example.com").uid
+    for change in ({"state": "banned"}, {"otp": False}):
+        r = support.put(base + "/admin/users", json={"uid": admin_uid, **change})
+        assert (r.status_code, r.json()) == (422, EXCEEDS), (change, r.text)
+    assert query(server, f"SELECT state FROM users WHERE uid = '{admin_uid}'") == [("active",)]
+    # A member is within support's reach, as before.
+    r = support.put(base + "/admin/users", json={"uid": member_uid, "state": "banned"})
+    assert r.status_code == 200, r.text
+    assert query(server, f"SELECT state FROM users WHERE uid = '{member_uid}'") == [("banned",)]

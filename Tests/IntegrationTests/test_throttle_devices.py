@@ -166,7 +166,7 @@ def test_an_attackers_wrong_passwords_never_make_the_owner_wait(server):
         assert known.cookies["_portcullis_device"] == device
         # ... which hands the attacker no fresh guesses: its own count stays.
         own = "account:" + sha256("victim@example.com") + ":ip:127.0.0.2"
-        assert query(server, f"SELECT attempts FROM login_throttle WHERE key = '{own}'") == [(5,)]
+        assert [int(row[0]) for row in query(server, f"SELECT attempts FROM login_throttle WHERE key = '{own}'")] == [5]
         # A fresh browser at another address signs in too: the attacker's waits are its own address's.
         r = sign_in_ok(attempt(base, "victim@example.com", STRONG, session=client_from("127.0.0.4")), "victim@example.com")
         new_device(r)
@@ -192,7 +192,7 @@ def test_guesses_spread_over_many_addresses_hold_unknown_devices_but_not_the_own
     no_new_device(sign_in_ok(attempt(base, "victim@example.com", STRONG, session=owner), "victim@example.com"))
     # Its sign-in leaves the account-wide count (ten wrong answers) where it was: no fresh guesses for anyone.
     key = "account:" + sha256("victim@example.com")
-    assert query(server, f"SELECT attempts FROM login_throttle WHERE key = '{key}'") == [(10,)]
+    assert [int(row[0]) for row in query(server, f"SELECT attempts FROM login_throttle WHERE key = '{key}'")] == [10]
 
 
 def test_a_known_device_waits_after_its_own_five_attempts_and_holds_no_one_else(server):
@@ -206,7 +206,12 @@ def test_a_known_device_waits_after_its_own_five_attempts_and_holds_no_one_else(
     assert checked_passwords(server) == 5
     # Its failures are its own: another browser at another address signs in at once ...
     new_device(sign_in_ok(attempt(base, "owner@example.com", STRONG, session=client_from("127.0.0.4")), "owner@example.com"))
-    # ... and that sign-in cleared the account's counters, the device's among them.
+    # ... and that sign-in leaves the device's own count alone (a sign-in clears only its own) ...
+    own = [row[0] for row in query(server, "SELECT key FROM login_throttle WHERE key LIKE '%:device:%'")]
+    assert len(own) == 1 and [int(row[0]) for row in query(server, f"SELECT attempts FROM login_throttle WHERE key = '{own[0]}'")] == [5]
+    # ... whose wait is a second, never a lock.
+    import time
+    time.sleep(1.1)
     no_new_device(sign_in_ok(attempt(base, "owner@example.com", STRONG, session=owner), "owner@example.com"))
 
 
@@ -221,9 +226,11 @@ def test_failures_on_one_instance_hold_the_attacker_on_the_other_but_not_the_own
     assert attack_until_refused(a.base, "victim@example.com", attacker) == 5
     refused(attempt(b.base, "victim@example.com", STRONG, session=attacker))  # B sees A's counts
     no_new_device(sign_in_ok(attempt(b.base, "victim@example.com", STRONG, session=known), "victim@example.com"))
-    assert attack_until_refused(b.base, "victim@example.com", attacker) == 5
+    # The owner's sign-in on B handed the attacker nothing: its count stays in the shared database.
+    own = "account:" + sha256("victim@example.com") + ":ip:127.0.0.2"
+    assert [int(row[0]) for row in query(a, f"SELECT attempts FROM login_throttle WHERE key = '{own}'")] == [5]
     new_device(sign_in_ok(attempt(b.base, "victim@example.com", STRONG, session=client_from("127.0.0.4")), "victim@example.com"))
-    assert checked_passwords(a) == 10
+    assert checked_passwords(a) == 5
 
 
 # 2. Passwords and codes outside the login form.
@@ -321,3 +328,78 @@ def test_wrong_totp_codes_on_api_keys_count_in_the_throttle(server):
     refused(r, retry_after=1)
     r = user.get(base + "/resource/api_keys")
     assert r.status_code == 200 and r.json() == [], r.text
+
+
+# 3. What the outside review of the first version found.
+
+def test_guesses_in_flight_cannot_slip_past_the_address_and_account_wide_limits(make_server):
+    """Each attempt takes its place on every counter before anything is checked: 40 wrong passwords sent
+    at once from 40 addresses get at most the account-wide ten checks; 30 at once from one address for
+    30 accounts at most its three."""
+    import concurrent.futures
+    server = make_server(env={"BARONG_LOGIN_THROTTLE_ACCOUNT": "1", "BARONG_LOGIN_THROTTLE_IP": "3"})
+    base = server.base
+    signup(base, "root@example.com")
+    signup(base, "victim@example.com")
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(lambda i: attempt(base, "victim@example.com", session=client_from(f"127.0.2.{i + 1}")),
+                                range(40)))
+    checked = [r for r in answers if r.status_code == 401]
+    assert all(r.status_code in (401, 429) for r in answers), [r.status_code for r in answers]
+    assert 1 <= len(checked) <= 10 and checked_passwords(server) == len(checked), len(checked)
+    before = checked_passwords(server)
+    one = client_from("127.0.3.1")
+    with concurrent.futures.ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(lambda i: attempt(base, f"nobody{i}@example.com", session=one), range(30)))
+    assert all(r.status_code in (401, 429) for r in answers), [r.status_code for r in answers]
+    assert 1 <= checked_passwords(server) - before <= 3, checked_passwords(server) - before
+
+
+def test_wrong_codes_from_someone_who_knows_the_password_never_hold_the_owner(server):
+    """There is no per-user code lock: an attacker with the password and wrong codes waits at their own
+    address; the owner's browser signs in with the right code at once."""
+    base = server.base
+    signup(base, "root@example.com")
+    owner = signup(base, "owner@example.com")
+    secret, step = enable_2fa(owner, base, owner.headers["X-CSRF-Token"])
+    attacker = client_from("127.0.0.2")
+    for _ in range(5):
+        r = attempt(base, "owner@example.com", STRONG, session=attacker, otp_code="000000" if totp(secret, step) != "000000" else "111111")
+        assert r.status_code == 403 and r.json() == {"errors": ["identity.session.invalid_otp"]}, r.text
+    refused(attempt(base, "owner@example.com", STRONG, session=attacker, otp_code=totp(secret, step)))
+    sign_in_ok(attempt(base, "owner@example.com", STRONG, session=owner, otp_code=totp(secret, step)), "owner@example.com")
+
+
+def test_a_cross_site_sign_in_sets_no_device_cookie(server):
+    """A login form on a foreign page: the browser withholds the Lax device cookie, and the answer must
+    not replace it with a new one."""
+    base = server.base
+    signup(base, "root@example.com")
+    signup(base, "user@example.com")
+    r = requests.post(base + "/identity/sessions", json={"email": "user@example.com", "password": STRONG},
+                      headers={"Sec-Fetch-Site": "cross-site"}, timeout=30)
+    sign_in_ok(r, "user@example.com")
+    no_new_device(r)
+    new_device(requests.post(base + "/identity/sessions", json={"email": "user@example.com", "password": STRONG},
+                             headers={"Sec-Fetch-Site": "same-origin"}, timeout=30))
+
+
+def test_auth0_asks_a_2fa_users_code(make_server):
+    """An id token for the address alone does not skip the second factor."""
+    fake = FakeAuth0()
+    try:
+        server = make_server(env={"BARONG_AUTH0_DOMAIN": "tenant.example", "BARONG_AUTH0_CLIENT_ID": "client-1",
+                                  "BARONG_AUTH0_JWKS_URL": f"http://127.0.0.1:{fake.port}/.well-known/jwks.json"})
+        base = server.base
+        signup(base, "root@example.com")
+        user = signup(base, "twofa@example.com")
+        secret, step = enable_2fa(user, base, user.headers["X-CSRF-Token"])
+        token = fake.token(email="twofa@example.com", email_verified=False)
+        r = requests.post(base + "/identity/sessions/auth0", json={"id_token": token})
+        assert r.status_code == 401 and r.json() == {"errors": ["identity.session.missing_otp"]}, r.text
+        r = requests.post(base + "/identity/sessions/auth0", json={"id_token": token, "otp_code": "12345x"})
+        assert r.status_code == 403 and r.json() == {"errors": ["identity.session.invalid_otp"]}, r.text
+        r = requests.post(base + "/identity/sessions/auth0", json={"id_token": token, "otp_code": totp(secret, step)})
+        sign_in_ok(r, "twofa@example.com")
+    finally:
+        fake.server.shutdown()
