@@ -78,7 +78,7 @@ public struct LoginService: Sendable {
 
     /// Opens the session of a user already authenticated and state-checked:
     /// activity, session, event.
-    /// `clearing`: the throttled attempt this sign-in ends (its account's counts start afresh).
+    /// `clearing`: the throttled attempt this sign-in ends (its own count starts afresh).
     public func signIn(_ user: User, client: ClientInfo, action: String, method: SignInMethod = .password,
                        clearing attempt: LoginThrottle.Attempt? = nil) async throws -> (UserFullInfo, OpenedSession) {
         let now = clock.now()
