@@ -117,10 +117,12 @@ public struct LoginThrottle: Sendable {
     /// A right password or code: the address's and the account's places go
     /// back (they count wrong answers and requests in flight); with
     /// `clearingOwn` this attempt's own count starts afresh too.
+    /// Rows are touched in `admit`'s order (own, address, account), so two
+    /// transactions on PostgreSQL never wait on each other in a circle.
     public func passed(_ attempt: Attempt, clearingOwn: Bool, in tx: any StoreTransaction) async throws {
         let own = Self.ownKey(attempt)
-        for (key, _) in counters(attempt) where key != own { try await tx.releaseAttempt(key: key) }
         if clearingOwn, accountLimit > 0 { try await tx.clearAttempts(key: own) }
+        for (key, _) in counters(attempt) where key != own { try await tx.releaseAttempt(key: key) }
     }
 
     /// A sign-in: its shared places go back and its own count (its device's,
