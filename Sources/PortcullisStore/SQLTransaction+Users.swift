@@ -18,22 +18,31 @@ extension SQLTransaction {
         }
     }
 
+    /// Every way of reading one user locks the row in a PostgreSQL write
+    /// transaction (issue 29): `updateUser` writes the whole row back, so a
+    /// row read without the lock could undo what another instance committed
+    /// in between (a role change reverting a password change). A read
+    /// transaction takes no lock.
+    private var userLock: String { locksUsers ? " FOR UPDATE" : "" }
+
     func user(id: Int64) async throws -> User? {
-        let lock = locksUsers ? " FOR UPDATE" : ""
-        return try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)\(unsafeRaw: lock)")
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)\(unsafeRaw: userLock)")
             .first().map(Self.user)
     }
 
     func user(uid: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE uid = \(bind: uid)").first().map(Self.user)
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE uid = \(bind: uid)\(unsafeRaw: userLock)")
+            .first().map(Self.user)
     }
 
     func user(email: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE email = \(bind: email)").first().map(Self.user)
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE email = \(bind: email)\(unsafeRaw: userLock)")
+            .first().map(Self.user)
     }
 
     func user(username: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE username = \(bind: username)").first().map(Self.user)
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE username = \(bind: username)\(unsafeRaw: userLock)")
+            .first().map(Self.user)
     }
 
     func updateUser(_ user: User) async throws {
