@@ -63,5 +63,6 @@ struct SecurityRound2Tests {
         #expect(LoginThrottle.ownKey(unknown) == account + ":ip:10.0.0.1")
         #expect(!cookieless.knownDevice && LoginThrottle.ownKey(cookieless) == account + ":ip:10.0.0.1")
         #expect(LoginThrottle.ownKey(LoginThrottle.Attempt(email: "a@example.com", client: nil, knownDevice: false)) == account + ":service")
+        #expect(LoginThrottle.accountWide(5) == 50 && LoginThrottle.accountWide(0) == 0 && LoginThrottle.accountWide(Int.max) == Int.max)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PortcullisCore
 @testable import PortcullisHTTP
 
 /// Every value a console page shows, set to text that tries to become markup,
@@ -98,17 +99,17 @@ struct ConsoleRenderSweepTests {
     @Test func escapingLooksAtEachScalar() {
         let escaped = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "'": "&#39;"]
         for (special, entity) in escaped {
-            #expect(scalars(ConsoleRenderer.escape(special)) == scalars(entity))
+            #expect(scalars(HTMLText.escape(special)) == scalars(entity))
             for prepend in ["\u{0600}", "\u{0D4E}"] {
-                #expect(scalars(ConsoleRenderer.escape(prepend + special + "b")) == scalars(prepend + entity + "b"), "\(entity)")
+                #expect(scalars(HTMLText.escape(prepend + special + "b")) == scalars(prepend + entity + "b"), "\(entity)")
             }
             for combining in ["\u{0301}", "\u{20DD}"] {
-                #expect(scalars(ConsoleRenderer.escape("a" + special + combining)) == scalars("a" + entity + combining), "\(entity)")
+                #expect(scalars(HTMLText.escape("a" + special + combining)) == scalars("a" + entity + combining), "\(entity)")
             }
         }
-        #expect(scalars(ConsoleRenderer.escape("a\u{0}b\u{0}")) == scalars("a\u{FFFD}b\u{FFFD}"))
+        #expect(scalars(HTMLText.escape("a\u{0}b\u{0}")) == scalars("a\u{FFFD}b\u{FFFD}"))
         for text in ["plain", "Ünïcödé e\u{0301}", "മലയാളം \u{0D4E}ക", "日本語", "\u{0600}١٢", "a\r\nb\t\u{202E}"] {
-            #expect(scalars(ConsoleRenderer.escape(text)) == scalars(text), "\(text)")
+            #expect(scalars(HTMLText.escape(text)) == scalars(text), "\(text)")
         }
     }
 

@@ -73,7 +73,12 @@ public struct LoginThrottle: Sendable {
         return passed
     }
 
-    var accountWideLimit: Int { accountLimit.multipliedReportingOverflow(by: Self.accountWideFactor).partialValue }
+    var accountWideLimit: Int { Self.accountWide(accountLimit) }
+
+    /// Saturating: a huge `login_throttle_account` must not wrap to a negative (off) limit.
+    static func accountWide(_ accountLimit: Int) -> Int {
+        accountLimit > Int.max / accountWideFactor ? Int.max : accountLimit * accountWideFactor
+    }
 
     /// The counters this attempt is held to, with their limits: its own
     /// (device, or account and address), then — for unknown devices — its

@@ -12,8 +12,6 @@ extension ConsoleRenderer {
     /// The content type's name in the `{{% CONTENT_TYPE: … }}` pragma.
     static let contentTypeName = "PORTCULLIS_HTML"
 
-    static func escape(_ text: String) -> String { HTMLText.escape(text) }
-
     /// Every template starts with this pragma, so each one — a partial too,
     /// which swift-mustache renders with its default HTML type — escapes by scalar.
     static func withScalarEscaping(_ template: String) -> String {

@@ -17,20 +17,9 @@ enum DeviceCookie {
     }
 
     /// The SHA-256 (hex) of the request's device cookie; nil when absent or
-    /// not of the shape this server makes (32 random bytes, base64url: 43 characters).
+    /// not of the shape this server makes (32 random bytes in canonical base64url: 43 characters).
     static func hash(from request: Request) -> String? {
-        guard let value = reader.read(from: request), value.utf8.count == 43,
-              value.utf8.allSatisfy({ Base64URLAlphabet.contains($0) }) else { return nil }
+        guard let value = reader.read(from: request), value.utf8.count == 43, Base64URL.isCanonical(value) else { return nil }
         return sha256Hex(value)
-    }
-
-    private enum Base64URLAlphabet {
-        static func contains(_ byte: UInt8) -> Bool {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"): true
-            default: false
-            }
-        }
     }
 }
