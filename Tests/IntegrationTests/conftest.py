@@ -2,8 +2,10 @@
 with a temporary data directory and a database of its own per server:
 a SQLite file, or with PORTCULLIS_TEST_BACKEND=postgres a new database in a
 PostgreSQL cluster this run starts (and stops) itself."""
+import atexit
 import hashlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +20,9 @@ from pgcluster import PostgresCluster
 BIN = os.environ.get("PORTCULLIS_BIN", os.path.abspath(".build/release/portcullis"))
 STRONG = "Xq9!mzPw#Lk2"
 BACKEND = os.environ.get("PORTCULLIS_TEST_BACKEND", "sqlite")
+# Every server's and CLI run's directory lives here, removed when the run ends.
+RUN_DIR = tempfile.mkdtemp(prefix="portcullis-it-run-")
+atexit.register(shutil.rmtree, RUN_DIR, True)
 assert BACKEND in ("sqlite", "postgres"), BACKEND
 _cluster = None
 
@@ -56,7 +61,7 @@ class Server:
     `authorize_base`; without it both name the main listener."""
 
     def __init__(self, env=None, config=None, database_url=None, gateway=False):
-        self.dir = tempfile.mkdtemp(prefix="portcullis-it-")
+        self.dir = tempfile.mkdtemp(prefix="portcullis-it-", dir=RUN_DIR)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v2/auth"
         self.gateway_port = free_port() if gateway else self.port
@@ -171,5 +176,5 @@ def shared_pair():
 def run_cli(*args, env=None, cwd=None):
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run([BIN, *args], cwd=cwd or tempfile.mkdtemp(prefix="portcullis-cli-"),
+    return subprocess.run([BIN, *args], cwd=cwd or tempfile.mkdtemp(prefix="portcullis-cli-", dir=RUN_DIR),
                           env=full_env, capture_output=True, text=True, timeout=60)

@@ -75,10 +75,12 @@ struct Harness {
         let mailer = RecordingMailer()
         let clock = TestClock()
         let phones = MockPhoneChannel(template: config.smsContentTemplate, fixedCode: nil)
+        let uploads = NSTemporaryDirectory() + "portcullis-uploads-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: uploads) }
         let services = try await Services(
             config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
             secretBox: box, mailer: mailer, phoneChannel: phones,
-            fileStore: try LocalFileStore(directory: NSTemporaryDirectory() + "portcullis-uploads-\(UUID().uuidString)"),
+            fileStore: try LocalFileStore(directory: uploads),
             abilities: abilities, management: management, geo: geo, clock: clock
         )
         let catalog = RouteCatalog()
@@ -170,9 +172,14 @@ extension TestClientProtocol {
 final class TestClock: Clock, @unchecked Sendable {
     private let lock = NSLock()
     private var offset: Int64 = 0
+    private var frozenAt: Int64?
 
-    func now() -> Int64 { Int64(Date().timeIntervalSince1970) + lock.withLock { offset } }
+    func now() -> Int64 {
+        lock.withLock { (frozenAt ?? Int64(Date().timeIntervalSince1970)) + offset }
+    }
     func advance(_ seconds: Int64) { lock.withLock { offset += seconds } }
+    /// Stops real time: from here on only `advance` moves the clock (for tests a slow machine must not break).
+    func freeze() { lock.withLock { frozenAt = frozenAt ?? Int64(Date().timeIntervalSince1970) } }
 }
 
 /// A mailer that keeps what it was asked to send; `failing` makes it refuse.

@@ -36,6 +36,7 @@ struct FileStoreTests {
 
     @Test func aDiskFileIsWrittenWhenStagedAndRemovedWhenDiscarded() async throws {
         let directory = NSTemporaryDirectory() + "portcullis-files-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let files = try LocalFileStore(directory: directory)
         let kept = try await files.stage([1, 2, 3], ext: "jpg")
         let lost = try await files.stage([4, 5, 6], ext: "jpg")
