@@ -41,6 +41,8 @@ public enum ErrorKey {
         public static let internalError = "server.internal_error"
         /// Our own key: the database gave no connection in time (503; retry later).
         public static let databaseUnavailable = "server.database_unavailable"
+        /// Our own key: the disk under the database or the uploads is full (503; nothing was written).
+        public static let storageFull = "server.storage_full"
         public static let routeNotFound = "server.route_not_found"
         public static let methodNotAllowed = "server.method_not_allowed"
         public static let tooLarge = "server.request.too_large"

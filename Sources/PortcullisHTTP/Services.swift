@@ -170,7 +170,8 @@ public struct Services: Sendable {
         captcha = CaptchaGuard(kind: config.captcha, protectedEndpoints: config.captchaProtectedEndpoints, verifier: verifier)
         let sinks = Self.eventSinks(config: config, mailer: mailer, signer: serverSigner, client: httpClient, kycaid: kycaidSink,
                                     clock: clock)
-        outbox = OutboxWorker(store: store, sinks: sinks, clock: clock, logger: logger, maxDelay: config.outboxMaxRetryDelay)
+        outbox = OutboxWorker(store: store, sinks: sinks, clock: clock, logger: logger, maxDelay: config.outboxMaxRetryDelay,
+                              lease: config.outboxLease)
         renderer = EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled)
         tokens = try await AccessTokenVerifier.make(privateKeyPEM: privateKeyPEM)
         cookie = SessionCookie(name: config.sessionName)

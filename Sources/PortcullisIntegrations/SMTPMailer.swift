@@ -44,14 +44,11 @@ public struct SMTPMailer: Mailer {
 
     public func send(_ message: MailMessage) async throws {
         let settings = self.settings
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.deliver(message, settings: settings) }
-            group.addTask {
-                try await Task.sleep(for: settings.timeout)
-                throw SMTPError(description: "timed out")
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        do {
+            // A connection that never answers cannot hold the outbox's mail loop.
+            try await Deadline.run(settings.timeout) { try await Self.deliver(message, settings: settings) }
+        } catch is DeadlinePassed {
+            throw SMTPError(description: "timed out")
         }
         logger.info("mail sent", metadata: ["subject": "\(message.subject)"])
     }

@@ -15,7 +15,12 @@ public struct LocalFileStore: FileStore {
 
     public func stage(_ bytes: [UInt8], ext: String) async throws -> StagedFile {
         let file = StagedFile.named(bytes, ext: ext)
-        try Data(bytes).write(to: URL(fileURLWithPath: path(file.name)), options: [.atomic])
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path(file.name)), options: [.atomic])
+        } catch {
+            // A full disk (or one that refuses writes): the atomic write left no file.
+            throw StorageFull()
+        }
         return file
     }
 

@@ -52,6 +52,14 @@ public final class PostgresStore: Store {
 
     static let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
 
+    /// The server ending connections (57P01 admin shutdown, 57P02 crash
+    /// shutdown, 57P03 starting up) or a connection exception (class 08):
+    /// the database is going away or coming back, so 503, not 500.
+    static func goingAway(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("57P") || state.hasPrefix("08")
+    }
+
     /// A pooled connection for `body`, or `StoreUnavailable` when none comes
     /// within `connectionWait` or the link to the database breaks. Only the
     /// wait for a connection is limited: once `body` runs it is never cut
@@ -59,33 +67,36 @@ public final class PostgresStore: Store {
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
         let (lease, wait, asked) = (LeaseRace(), connectionWait, ContinuousClock.now)
+        // The lease runs in a task of its own: when the wait is over the caller
+        // leaves at once, even if the pool never answers that lease (a task
+        // group would wait for it). A lease that comes later runs nothing.
+        let work = Task {
+            try await client.withConnection { connection in
+                guard lease.claim() else { throw StoreUnavailable() }
+                Telemetry.databasePoolWait.record(duration: ContinuousClock.now - asked)
+                return try await body(connection)
+            }
+        }
         do {
-            return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
-                group.addTask {
-                    .done(try await client.withConnection { connection in
-                        guard lease.claim() else { throw StoreUnavailable() }
-                        Telemetry.databasePoolWait.record(duration: ContinuousClock.now - asked)
-                        return try await body(connection)
-                    })
+            do {
+                return try await withTaskCancellationHandler {
+                    try await Deadline.run(wait) { try await work.value }
+                } onCancel: {
+                    if lease.abandon() { work.cancel() }
                 }
-                group.addTask {
-                    try await Task.sleep(for: wait)
-                    return lease.abandon() ? .timedOut : .stillRunning
-                }
-                defer { group.cancelAll() }
-                while let outcome = try await group.next() {
-                    switch outcome {
-                    case .done(let result): return result
-                    case .timedOut:
-                        Telemetry.databasePoolTimeouts.increment()
-                        throw StoreUnavailable()
-                    case .stillRunning: continue
-                    }
-                }
+            } catch let error where error is DeadlinePassed || error is CancellationError {
+                // A body that started in time runs to its end, and its answer is the answer.
+                if lease.abandon() == false && lease.claimed { return try await work.value }
+                work.cancel()
+                if error is CancellationError { throw error }
+                Telemetry.databasePoolTimeouts.increment()
                 throw StoreUnavailable()
             }
-        } catch let error as PSQLError where Self.unreachable.contains(error.code) {
+        } catch let error as PSQLError where Self.unreachable.contains(error.code) || Self.goingAway(error) {
             throw StoreUnavailable()
+        } catch let error as PSQLError where ["53100", "53200"].contains(error.serverInfo?[.sqlState] ?? "") {
+            // disk_full, out_of_memory: the server rolled the statement back.
+            throw StorageFull()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22021" {
             // character_not_in_repertoire: a NUL byte in a bound string.
             throw UnstorableValue()
@@ -130,7 +141,7 @@ public final class PostgresStore: Store {
         let changes = StoreChangeRecorder()
         let (cipher, feed) = (self.cipher, self.feed)
         let work: @Sendable (any SQLDatabase) async throws -> T = { db in
-            let tx = SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres, locksUsers: inTransaction)
+            let tx = SQLTransaction(db: db, changes: changes, cipher: cipher, flavor: .postgres, locksRows: inTransaction)
             let result = try await body(tx)
             let recorded = changes.recorded
             if !recorded.isEmpty {
@@ -139,11 +150,30 @@ public final class PostgresStore: Store {
             return result
         }
         let result = inTransaction
-            ? try await transaction(work)
+            ? try await retryingConflicts { try await self.transaction(work) }
             : try await withConnection { connection in try await work(connection.sql(queryLogLevel: nil)) }
         let committed = changes.recorded
         if !committed.isEmpty { tell(committed) }
         return result
+    }
+
+    /// deadlock_detected and serialization_failure: PostgreSQL rolled the
+    /// whole transaction back, and advises running it again.
+    static let conflicts: Set<String> = ["40P01", "40001"]
+
+    /// Runs a write transaction again (three tries in all) when PostgreSQL
+    /// broke a lock cycle by aborting it: two writers that lock the same rows
+    /// in different orders both finish, one after the other.
+    private func retryingConflicts<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        var tries = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as PSQLError where tries < 3 && Self.conflicts.contains(error.serverInfo?[.sqlState] ?? "") {
+                tries += 1
+                logger.info("write transaction retried after a lock conflict", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            }
+        }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
@@ -189,12 +219,6 @@ public final class PostgresStore: Store {
     }
 }
 
-private enum LeaseOutcome<T: Sendable>: Sendable {
-    case done(T)
-    case timedOut
-    case stillRunning
-}
-
 /// Decides, once, between a connection that arrived in time (`claim`) and a
 /// wait that timed out (`abandon`): a body never starts after its caller was
 /// told the database is unavailable.
@@ -206,6 +230,8 @@ private final class LeaseRace: Sendable {
     func claim() -> Bool { decide(.claimed) }
     /// True when the deadline came first.
     func abandon() -> Bool { decide(.abandoned) }
+    /// Whether the connection won (the body started).
+    var claimed: Bool { state.withLock { if case .claimed = $0 { true } else { false } } }
 
     private func decide(_ outcome: State) -> Bool {
         state.withLock { current in

@@ -34,7 +34,7 @@ extension SQLTransaction {
     }
 
     func apiKey(kid: String) async throws -> APIKey? {
-        try await db.raw("SELECT \(unsafeRaw: Self.apiKeyColumns) FROM api_keys WHERE kid = \(bind: kid)").first().map(Self.apiKey)
+        try await db.raw("SELECT \(unsafeRaw: Self.apiKeyColumns) FROM api_keys WHERE kid = \(bind: kid)\(unsafeRaw: rowLock)").first().map(Self.apiKey)
     }
 
     func updateAPIKey(_ key: APIKey) async throws {
@@ -79,17 +79,17 @@ extension SQLTransaction {
 
     func serviceAccounts(ownerID: Int64) async throws -> [ServiceAccount] {
         try await db.raw("""
-            SELECT \(unsafeRaw: Self.serviceAccountColumns) FROM service_accounts WHERE owner_id = \(bind: ownerID) ORDER BY id
+            SELECT \(unsafeRaw: Self.serviceAccountColumns) FROM service_accounts WHERE owner_id = \(bind: ownerID) ORDER BY id\(unsafeRaw: rowLock)
             """).all().map(Self.serviceAccount)
     }
 
     func serviceAccount(uid: String) async throws -> ServiceAccount? {
-        try await db.raw("SELECT \(unsafeRaw: Self.serviceAccountColumns) FROM service_accounts WHERE uid = \(bind: uid)")
+        try await db.raw("SELECT \(unsafeRaw: Self.serviceAccountColumns) FROM service_accounts WHERE uid = \(bind: uid)\(unsafeRaw: rowLock)")
             .first().map(Self.serviceAccount)
     }
 
     func serviceAccount(id: Int64) async throws -> ServiceAccount? {
-        try await db.raw("SELECT \(unsafeRaw: Self.serviceAccountColumns) FROM service_accounts WHERE id = \(bind: id)")
+        try await db.raw("SELECT \(unsafeRaw: Self.serviceAccountColumns) FROM service_accounts WHERE id = \(bind: id)\(unsafeRaw: rowLock)")
             .first().map(Self.serviceAccount)
     }
 

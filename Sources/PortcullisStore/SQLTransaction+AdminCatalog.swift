@@ -14,7 +14,7 @@ extension SQLTransaction {
 
     func permissionRecord(id: Int64) async throws -> PermissionRecord? {
         try await db.raw("""
-            SELECT id, role, verb, path, action, topic, created_at, updated_at FROM permissions WHERE id = \(bind: id)
+            SELECT id, role, verb, path, action, topic, created_at, updated_at FROM permissions WHERE id = \(bind: id)\(unsafeRaw: rowLock)
             """).first().map(Self.permissionRecord)
     }
 
@@ -74,7 +74,7 @@ extension SQLTransaction {
     }
 
     func restrictionRecord(id: Int64) async throws -> RestrictionRecord? {
-        try await db.raw("SELECT \(unsafeRaw: Self.restrictionColumns) FROM restrictions WHERE id = \(bind: id)")
+        try await db.raw("SELECT \(unsafeRaw: Self.restrictionColumns) FROM restrictions WHERE id = \(bind: id)\(unsafeRaw: rowLock)")
             .first().map(Self.restrictionRecord)
     }
 
@@ -104,7 +104,7 @@ extension SQLTransaction {
 
     func deleteRestriction(id: Int64) async throws {
         changes.touchRestrictions()
-        try await db.raw("DELETE FROM restrictions WHERE id = \(bind: id)").run()
+        try await db.raw("DELETE FROM restrictions WHERE id = \(bind: id)\(unsafeRaw: rowLock)").run()
     }
 
     static func restrictionRecord(from row: any SQLRow) throws -> RestrictionRecord {

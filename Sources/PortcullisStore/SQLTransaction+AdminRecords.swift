@@ -11,7 +11,7 @@ extension SQLTransaction {
     }
 
     func comment(id: Int64) async throws -> Comment? {
-        try await db.raw("SELECT \(unsafeRaw: Self.commentColumns) FROM comments WHERE id = \(bind: id)").first().map(Self.comment)
+        try await db.raw("SELECT \(unsafeRaw: Self.commentColumns) FROM comments WHERE id = \(bind: id)\(unsafeRaw: rowLock)").first().map(Self.comment)
     }
 
     func insertComment(_ c: Comment) async throws {
@@ -29,7 +29,7 @@ extension SQLTransaction {
     }
 
     func deleteComment(id: Int64) async throws {
-        try await db.raw("DELETE FROM comments WHERE id = \(bind: id)").run()
+        try await db.raw("DELETE FROM comments WHERE id = \(bind: id)\(unsafeRaw: rowLock)").run()
     }
 
     static func comment(from row: any SQLRow) throws -> Comment {

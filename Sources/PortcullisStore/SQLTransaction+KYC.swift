@@ -20,7 +20,7 @@ extension SQLTransaction {
     static let profileColumns = "id, user_id, author, applicant_id, first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at"
 
     func profiles(userID: Int64) async throws -> [Profile] {
-        try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE user_id = \(bind: userID) ORDER BY id")
+        try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE user_id = \(bind: userID) ORDER BY id\(unsafeRaw: rowLock)")
             .all().map(profile)
     }
 
@@ -151,7 +151,7 @@ extension SQLTransaction {
     }
 
     func profile(id: Int64) async throws -> Profile? {
-        try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE id = \(bind: id)").first().map(profile)
+        try await db.raw("SELECT \(unsafeRaw: Self.profileColumns) FROM profiles WHERE id = \(bind: id)\(unsafeRaw: rowLock)").first().map(profile)
     }
 
     func profile(applicantID: String) async throws -> Profile? {

@@ -41,11 +41,14 @@ extension SQLTransaction {
         }
     }
 
-    func recordPasskeyUse(id: Int64, signCount: Int64, backedUp: Bool, at: Int64) async throws {
+    func recordPasskeyUse(id: Int64, signCount: Int64, backedUp: Bool, at: Int64) async throws -> Bool {
+        // The counter rule checked again where it is written: two assertions
+        // racing with one count cannot both pass.
         try await db.raw("""
             UPDATE passkeys SET sign_count = \(bind: signCount), backed_up = \(bind: backedUp ? 1 : 0), last_used_at = \(bind: at)
-            WHERE id = \(bind: id)
-            """).run()
+            WHERE id = \(bind: id) AND (sign_count < \(bind: signCount) OR (sign_count = 0 AND \(bind: signCount) = 0))
+            RETURNING id
+            """).first() != nil
     }
 
     func deletePasskey(userID: Int64, id: Int64) async throws -> Bool {

@@ -18,30 +18,29 @@ extension SQLTransaction {
         }
     }
 
-    /// Every way of reading one user locks the row in a PostgreSQL write
-    /// transaction (issue 29): `updateUser` writes the whole row back, so a
-    /// row read without the lock could undo what another instance committed
-    /// in between (a role change reverting a password change). A read
-    /// transaction takes no lock.
-    private var userLock: String { locksUsers ? " FOR UPDATE" : "" }
+    // Every way of reading one user locks the row in a PostgreSQL write
+    // transaction (issue 29): `updateUser` writes the whole row back, so a
+    // row read without the lock could undo what another instance committed
+    // in between (a role change reverting a password change). A read
+    // transaction takes no lock.
 
     func user(id: Int64) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)\(unsafeRaw: userLock)")
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)\(unsafeRaw: rowLock)")
             .first().map(Self.user)
     }
 
     func user(uid: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE uid = \(bind: uid)\(unsafeRaw: userLock)")
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE uid = \(bind: uid)\(unsafeRaw: rowLock)")
             .first().map(Self.user)
     }
 
     func user(email: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE email = \(bind: email)\(unsafeRaw: userLock)")
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE email = \(bind: email)\(unsafeRaw: rowLock)")
             .first().map(Self.user)
     }
 
     func user(username: String) async throws -> User? {
-        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE username = \(bind: username)\(unsafeRaw: userLock)")
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE username = \(bind: username)\(unsafeRaw: rowLock)")
             .first().map(Self.user)
     }
 
@@ -59,7 +58,7 @@ extension SQLTransaction {
     }
 
     func lockUser(id: Int64) async throws {
-        guard locksUsers else { return }
+        guard locksRows else { return }
         try await db.raw("SELECT id FROM users WHERE id = \(bind: id) FOR UPDATE").run()
     }
 

@@ -17,10 +17,15 @@ struct SQLTransaction: StoreTransaction {
     /// Seals personal fields at rest; nil only for commands that never touch them (migrate).
     let cipher: SecretBox?
     let flavor: SQLFlavor
-    /// PostgreSQL write transactions lock the user rows they read
-    /// (`FOR UPDATE`), so read-modify-write of a user is serialized per user as
-    /// SQLite's single writer serializes everything.
-    var locksUsers = false
+    /// PostgreSQL write transactions lock the rows they read to write back
+    /// (`FOR UPDATE`), so a read-modify-write is serialized per row as
+    /// SQLite's single writer serializes everything (issue 29).
+    var locksRows = false
+
+    /// What a read that may be written back appends: `FOR UPDATE` in a
+    /// PostgreSQL write transaction, nothing elsewhere. The lock order is
+    /// user, then service account, then anything of theirs.
+    var rowLock: String { locksRows ? " FOR UPDATE" : "" }
 }
 
 extension SQLRow {

@@ -127,9 +127,14 @@ public final class SQLiteStore: Store {
         } catch {
             if begin != nil { try? await db.raw("ROLLBACK").run() }
             await pool.release(connection)
+            if let failure = error as? SQLiteError, Self.diskFailures.contains(failure.reason) { throw StorageFull() }
             throw error
         }
     }
+
+    /// What SQLite answers when the disk fills: the statement and its
+    /// transaction are rolled back, the file stays whole.
+    static let diskFailures: Set<SQLiteError.Reason> = [.full, .ioError, .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedTruncate]
 
     /// Applies pending migrations; returns the names applied.
     public func migrate() async throws -> [String] {

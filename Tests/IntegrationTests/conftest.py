@@ -158,16 +158,21 @@ def make_server():
         s.stop()
 
 
-@pytest.fixture
-def shared_pair():
-    """Two started instances on one new database with one signing key and one encryption key."""
+def start_shared_pair(env=None):
+    """Two started instances on one new database with one signing key and one
+    encryption key (and `env` on both)."""
     import base64
-    keys = tempfile.mkdtemp(prefix="portcullis-keys-")
+    keys = tempfile.mkdtemp(prefix="portcullis-keys-", dir=RUN_DIR)
     assert run_cli("keys", "generate", "--out", keys).returncode == 0
     shared = {"BARONG_JWT_PRIVATE_KEY_PATH": os.path.join(keys, "jwt-private.pem"),
-              "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()}
+              "BARONG_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode(), **(env or {})}
     url = new_database_url(None)
-    pair = [Server(env=shared, database_url=url).start() for _ in range(2)]
+    return [Server(env=shared, database_url=url).start() for _ in range(2)]
+
+
+@pytest.fixture
+def shared_pair():
+    pair = start_shared_pair()
     yield pair
     for s in pair:
         s.stop()

@@ -63,7 +63,6 @@ public struct APIKeyService: Sendable {
 
     public func create(for holder: KeyHolder, algorithm: String, scope: String?, owner: User, client: ClientInfo) async throws -> CreatedAPIKey {
         guard algorithm == "HS256" else { throw APIError(.unprocessable, ErrorKey.APIKey.algorithmInclusion) }
-        guard holder.isActive else { throw APIError(.unprocessable, ErrorKey.APIKey.holderInvalid) }
         let secret = SecureRandom.hex(bytes: 16)
         let sealed: String
         do { sealed = try box.seal(secret) } catch { throw APIError(.unprocessable, ErrorKey.APIKey.couldNotSaveSecret) }
@@ -73,6 +72,11 @@ public struct APIKeyService: Sendable {
             scope: Self.scopes(scope), state: "active", sealedSecret: sealed, createdAt: now, updatedAt: now
         )
         let key = try await store.write { tx in
+            // Decided on the holder as it is now: a ban committed meanwhile
+            // disabled its keys, and this one must not be born active after it.
+            guard try await Self.current(holder, owner: owner, in: tx).isActive else {
+                throw APIError(.unprocessable, ErrorKey.APIKey.holderInvalid)
+            }
             let key = try await tx.insertAPIKey(draft)
             try await tx.insertActivity(NewActivity(
                 userID: owner.id, client: client, topic: "account", action: "api key create", result: "succeed", now: now
@@ -87,29 +91,31 @@ public struct APIKeyService: Sendable {
     }
 
     public func update(for holder: KeyHolder, kid: String, scope: String?, state: String?, owner: User, client: ClientInfo) async throws -> APIKey {
-        var key = try await find(kid, of: holder)
-        if let state {
-            guard ["active", "disabled"].contains(state) else { throw APIError(.unprocessable, ErrorKey.APIKey.stateInclusion) }
-            if state == "active" && !holder.isActive { throw APIError(.unprocessable, ErrorKey.APIKey.stateInvalid) }
-            key.state = state
-        }
-        if let scope { key.scope = Self.scopes(scope) }
         let now = clock.now()
-        key.updatedAt = now
-        let updated = key
-        try await store.write { tx in
-            try await tx.updateAPIKey(updated)
+        return try await store.write { tx in
+            // The holder, then the key, both as they are now and locked (issue 29):
+            // a key read before a ban and written back after it would re-enable it.
+            let holder = try await Self.current(holder, owner: owner, in: tx)
+            var key = try await Self.key(kid, of: holder, in: tx)
+            if let state {
+                guard ["active", "disabled"].contains(state) else { throw APIError(.unprocessable, ErrorKey.APIKey.stateInclusion) }
+                if state == "active" && !holder.isActive { throw APIError(.unprocessable, ErrorKey.APIKey.stateInvalid) }
+                key.state = state
+            }
+            if let scope { key.scope = Self.scopes(scope) }
+            key.updatedAt = now
+            try await tx.updateAPIKey(key)
             try await tx.insertActivity(NewActivity(
                 userID: owner.id, client: client, topic: "account", action: "api key update", result: "succeed", now: now
             ))
+            return key
         }
-        return updated
     }
 
     public func delete(for holder: KeyHolder, kid: String, owner: User, client: ClientInfo) async throws {
-        let key = try await find(kid, of: holder)
         let now = clock.now()
         try await store.write { tx in
+            let key = try await Self.key(kid, of: holder, in: tx)
             try await tx.deleteAPIKey(id: key.id)
             try await tx.insertActivity(NewActivity(
                 userID: owner.id, client: client, topic: "account", action: "api key delete", result: "succeed", now: now
@@ -129,12 +135,24 @@ public struct APIKeyService: Sendable {
         try await store.read { tx in try await tx.serviceAccounts(ownerID: owner.id) }
     }
 
-    private func find(_ kid: String, of holder: KeyHolder) async throws -> APIKey {
-        guard let key = try await store.read({ tx in try await tx.apiKey(kid: kid) }),
-              key.holderType == holder.type, key.holderID == holder.id else {
+    private static func key(_ kid: String, of holder: KeyHolder, in tx: any StoreTransaction) async throws -> APIKey {
+        guard let key = try await tx.apiKey(kid: kid), key.holderType == holder.type, key.holderID == holder.id else {
             throw APIError(.notFound, ErrorKey.Record.notFound)
         }
         return key
+    }
+
+    /// The holder as it is in this transaction, its rows locked in the store's
+    /// order (the owner, then the service account): the copy the request
+    /// authenticated with may be older than a ban.
+    private static func current(_ holder: KeyHolder, owner: User, in tx: any StoreTransaction) async throws -> KeyHolder {
+        guard let user = try await tx.user(id: owner.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+        switch holder {
+        case .user: return .user(user)
+        case .serviceAccount(let account):
+            guard let current = try await tx.serviceAccount(uid: account.uid) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
+            return .serviceAccount(current)
+        }
     }
 
     /// `"trade,withdraw"` → `["trade", "withdraw"]`; absent → `[]`.

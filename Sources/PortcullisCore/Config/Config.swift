@@ -129,6 +129,10 @@ public struct Config: Sendable {
     public var eventAPIRabbitMQURL = ""
     /// Seconds, at most, between two delivery attempts of an event (the backoff doubles from 2 s).
     public var outboxMaxRetryDelay = 600
+    /// Seconds a claimed delivery stays with the instance trying it; one that
+    /// dies mid-send leaves it to the others after this. Keep it above the
+    /// slowest sink's timeout (SMTP 30 s), or a slow send may be repeated.
+    public var outboxLease = 120
     /// Signed webhooks (events.md E5).
     public var eventWebhooks: [EventWebhook] = []
     /// Seconds a connection may go without a complete request head or a body

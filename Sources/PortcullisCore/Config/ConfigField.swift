@@ -119,6 +119,7 @@ enum ConfigField {
             "event_api_rabbitmq_url": .string(\.eventAPIRabbitMQURL),
             "event_webhooks": .webhooks(\.eventWebhooks),
             "outbox_max_retry_delay": .int(\.outboxMaxRetryDelay),
+            "outbox_lease": .int(\.outboxLease),
         ]
     }
 

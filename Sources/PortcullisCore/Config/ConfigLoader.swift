@@ -95,6 +95,7 @@ public struct ConfigLoader {
             ("http_idle_timeout", config.httpIdleTimeout, 1...3_600),
             ("event_api_rabbitmq_port", config.eventAPIRabbitMQPort, 1...65535),
             ("outbox_max_retry_delay", config.outboxMaxRetryDelay, 1...86_400),
+            ("outbox_lease", config.outboxLease, 5...86_400),
         ]
         for (name, value, range) in ranges where !range.contains(value) {
             throw ConfigError("\(name): must be \(range.lowerBound) to \(range.upperBound)")

@@ -12,12 +12,14 @@ public struct OutboxWorker: Sendable {
     let clock: any Clock
     let logger: Logger
     let batchSize = 50
-    let lease: Int64 = 120
+    /// How long a claimed delivery stays with this instance (`outbox_lease`, 120 s by default).
+    let lease: Int64
     /// The longest wait between two attempts (`outbox_max_retry_delay`, 600 s by default).
     let maxDelay: Int64
 
-    public init(store: any Store, sinks: [any EventSink], clock: any Clock, logger: Logger, maxDelay: Int = 600) {
-        self.store = store; self.sinks = sinks; self.clock = clock; self.logger = logger; self.maxDelay = Int64(maxDelay)
+    public init(store: any Store, sinks: [any EventSink], clock: any Clock, logger: Logger, maxDelay: Int = 600, lease: Int = 120) {
+        self.store = store; self.sinks = sinks; self.clock = clock; self.logger = logger
+        self.maxDelay = Int64(maxDelay); self.lease = Int64(lease)
     }
 
     /// Delivers what is due now at every sink; returns how many deliveries were made.

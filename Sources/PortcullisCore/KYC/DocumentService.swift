@@ -113,6 +113,8 @@ public struct DocumentService: Sendable {
             for (file, ext) in zip(input.files, extensions) { staged.append(try await files.stage(file.bytes, ext: ext)) }
         } catch {
             for file in staged { await files.discard(file) }
+            // A full disk is the server's condition (503, retry later); any other storage failure is Barong's 422.
+            if error is StorageFull { throw error }
             throw APIError(.unprocessable, ErrorKey.Documents.connectionError)
         }
         let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)

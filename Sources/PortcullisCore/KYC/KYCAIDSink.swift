@@ -93,11 +93,15 @@ public struct KYCAIDSink: SingleEventSink {
 
     static func decide(_ profile: Profile, _ state: String, of user: User, events: EventWriter,
                        in tx: any StoreTransaction, now: Int64) async throws {
-        var decided = profile
+        // The row as it is now, locked after its user (issue 29): the caller's
+        // copy was read before this transaction, maybe before an operator's decision.
+        try await tx.lockUser(id: user.id)
+        guard let current = try await tx.profile(id: profile.id) else { return }
+        var decided = current
         decided.state = state
         decided.updatedAt = now
         try await tx.updateProfile(decided)
-        try await events.profileUpdated(from: profile, to: decided, of: user, in: tx, now: now)
+        try await events.profileUpdated(from: current, to: decided, of: user, in: tx, now: now)
     }
 
     /// Sets a KYC label to `rejected` after a refusal.

@@ -75,10 +75,12 @@ public struct ManagementAccountService: Sendable {
     public func update(uid: String, ownerUID: String?) async throws -> Listed {
         let now = clock.now()
         return try await store.write { tx in
+            // The new owner's row first, then the account's: the store's lock order (user, then service account).
+            let owner = try await ownerUID.asyncMap { try await tx.user(uid: $0) } ?? nil
             guard var account = try await tx.serviceAccount(uid: uid) else {
                 throw ManagementError.sentence(.unprocessable, "Service account doesnt exist")
             }
-            if let ownerUID, let owner = try await tx.user(uid: ownerUID) {
+            if let owner {
                 account.ownerID = owner.id
                 account.state = owner.state.rawValue
                 account.updatedAt = now

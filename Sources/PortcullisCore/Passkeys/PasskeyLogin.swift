@@ -66,8 +66,12 @@ public struct PasskeyLogin: Sendable {
         }
         try await login.checkState(user, client: client)
         let now = clock.now()
-        try await store.write { tx in
+        let recorded = try await store.write { tx in
             try await tx.recordPasskeyUse(id: passkey.id, signCount: counted, backedUp: authData.backedUp, at: now)
+        }
+        guard recorded else {
+            try await record(user, client, action: "login::passkey", reason: "signature counter \(counted) already used: cloned authenticator")
+            throw APIError(.unauthorized, ErrorKey.Session.passkeyCloned)
         }
         return try await login.signIn(user, client: client, action: "login::passkey", method: .passkey)
     }

@@ -34,7 +34,8 @@ public protocol PasskeyRepository: Sendable {
     func passkey(credentialID: String) async throws -> Passkey?
     /// Throws `DuplicateRecord` when the credential id is taken.
     func insertPasskey(_ passkey: Passkey) async throws -> Passkey
-    func recordPasskeyUse(id: Int64, signCount: Int64, backedUp: Bool, at: Int64) async throws
+    /// Records a use when the counter still allows it (grows, or both sides count 0); false otherwise.
+    func recordPasskeyUse(id: Int64, signCount: Int64, backedUp: Bool, at: Int64) async throws -> Bool
     func deletePasskey(userID: Int64, id: Int64) async throws -> Bool
     func insertChallenge(hash: String, purpose: ChallengePurpose, sessionHash: String?, expiresAt: Int64) async throws
     /// Deletes and returns a live challenge of that purpose (its session hash, "" when none): single use.

@@ -26,6 +26,12 @@ public struct StoreUnavailable: Error, Sendable {
     public init() {}
 }
 
+/// The disk under the database or the uploads is full (or refuses writes):
+/// nothing was written, and writes work again once space is freed (503).
+public struct StorageFull: Error, Sendable {
+    public init() {}
+}
+
 /// A value the database cannot hold (PostgreSQL refuses text with a NUL
 /// character); nothing was written. Answered as a malformed request.
 public struct UnstorableValue: Error, Sendable {

@@ -104,6 +104,7 @@ struct GatewayAnswer: Sendable, Equatable {
         case let error as HTTPError where error.status == .notFound: APIError(.notFound, ErrorKey.Server.routeNotFound)
         case let error as HTTPError where error.status == .contentTooLarge: APIError(.payloadTooLarge, ErrorKey.Server.tooLarge)
         case is StoreUnavailable: APIError(.serviceUnavailable, ErrorKey.Server.databaseUnavailable)
+        case is StorageFull: APIError(.serviceUnavailable, ErrorKey.Server.storageFull)
         case is UnstorableValue: APIError(.badRequest, ErrorKey.Server.malformedBody)
         default: APIError(.internalError, ErrorKey.Server.internalError)
         }

@@ -35,6 +35,9 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch is StoreUnavailable {
             context.logger.error("database unavailable", metadata: ["path": "\(request.uri.path)"])
             return Responses.errors(APIError(.serviceUnavailable, ErrorKey.Server.databaseUnavailable))
+        } catch is StorageFull {
+            context.logger.error("storage full", metadata: ["path": "\(request.uri.path)"])
+            return Responses.errors(APIError(.serviceUnavailable, ErrorKey.Server.storageFull))
         } catch is UnstorableValue {
             return Responses.errors(APIError(.badRequest, ErrorKey.Server.malformedBody))
         } catch let error as HTTPError where error.status == .contentTooLarge {

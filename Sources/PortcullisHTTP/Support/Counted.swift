@@ -17,5 +17,6 @@ func counted<T>(_ record: (String?) -> Void, _ body: () async throws -> T) async
 func failureKey(_ error: any Error) -> String {
     if let api = error as? APIError { return api.keys.first ?? "status_\(api.status.rawValue)" }
     if error is StoreUnavailable { return ErrorKey.Server.databaseUnavailable }
+    if error is StorageFull { return ErrorKey.Server.storageFull }
     return "other"
 }

@@ -9,6 +9,7 @@ import ServiceLifecycle
 /// retries. Stops at graceful shutdown.
 final class OutboxService: Service, StoreCommitObserver {
     let worker: OutboxWorker
+    static let shutdownGrace: Duration = .seconds(3)
     private let wakes: [AsyncStream<Void>.Continuation]
     private let streams: [AsyncStream<Void>]
 
@@ -32,7 +33,7 @@ final class OutboxService: Service, StoreCommitObserver {
                 wakes.forEach { $0.yield() }
             }
         }
-        await cancelWhenGracefulShutdown {
+        let drains = Task {
             await withTaskGroup(of: Void.self) { group in
                 for (sink, wake) in zip(worker.sinks, streams) {
                     group.addTask {
@@ -45,6 +46,13 @@ final class OutboxService: Service, StoreCommitObserver {
                 }
             }
         }
+        // Until shutdown; then a delivery in flight gets a few seconds to record
+        // itself, and no more: a sink stuck in a call that ignores cancellation
+        // must not turn a SIGTERM into a crash. What is left undelivered stays
+        // leased in the outbox and is sent again after the restart.
+        try? await gracefulShutdown()
+        drains.cancel()
         ticker.cancel()
+        _ = try? await Deadline.run(Self.shutdownGrace) { await drains.value }
     }
 }
