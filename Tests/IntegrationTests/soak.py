@@ -110,7 +110,8 @@ class Ledger:
         self.statuses = collections.Counter()
         self.failures = []          # 5xx outside a database outage, and other broken promises
         self.acknowledged = collections.Counter()
-        self.refusals = collections.Counter()  # (kind, status, body) of every 4xx
+        self.refusals = collections.Counter()
+        self.timeouts = []  # (kind, status, body) of every 4xx
         self.in_doubt = collections.Counter()
         self.users = {}             # email -> User
         self.labels = []            # (uid, key, value, acknowledged)
@@ -212,6 +213,11 @@ def call(ledger, kind, method, url, session=None, **kwargs):
     started = time.time()
     try:
         response = (session or requests).request(method, url, timeout=30, **kwargs)
+    except requests.Timeout:
+        # No answer in 30 s from a live instance: a request the server never finished.
+        with ledger.lock:
+            ledger.timeouts.append(f"{kind} {method} {url}")
+        response = None
     except requests.RequestException:
         response = None
     ledger.answer(kind, response, started)
@@ -523,6 +529,7 @@ def run(backend, seconds, kill_every, outage_seconds, workers=4, report=print):
     report(f"  answers: {dict(sorted(ledger.statuses.items(), key=str))}")
     report(f"  acknowledged: {dict(ledger.acknowledged)}")
     report(f"  refused (4xx): {dict(ledger.refusals.most_common(8))}")
+    report(f"  unanswered in 30 s: {ledger.timeouts[:10] or 'none'}")
     if memory:
         report("  RSS of the instance never killed (s: MiB): " + ", ".join(f"{t}: {kib / 1024:.1f}" for t, kib in memory))
         at_two = next((kib for t, kib in memory if t >= 120), None)
