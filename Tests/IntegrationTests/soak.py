@@ -11,12 +11,14 @@ import argparse
 import atexit
 import base64
 import collections
+import contextlib
 import itertools
 import json
 import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -186,7 +188,8 @@ class Cluster:
         if self.postgres:
             database = self.servers[0].env["BARONG_DATABASE_URL"].rsplit("/", 1)[1].split("?")[0]
             return self.postgres.psql(query, database)
-        return subprocess.run(["sqlite3", self.sqlite_path, query], capture_output=True, text=True, check=True).stdout.strip()
+        with contextlib.closing(sqlite3.connect(self.sqlite_path)) as db:
+            return "\n".join(" ".join(str(v) for v in row) for row in db.execute(query).fetchall())
 
     def victim(self, kills):
         """Which instance a kill takes: the last one on PostgreSQL (the first one's memory is watched), the only one on SQLite."""

@@ -1,7 +1,9 @@
 """Issue 29: SQLite and the uploads on a small tmpfs that fills. Writes answer
 503 `server.storage_full`, nothing is half-written, the database passes
 `PRAGMA integrity_check`, and service resumes once space is freed."""
+import contextlib
 import os
+import sqlite3
 import subprocess
 import tempfile
 
@@ -42,7 +44,9 @@ def fill(directory):
 
 
 def sqlite(path, sql):
-    return subprocess.run(["sqlite3", path, sql], capture_output=True, text=True, check=True).stdout.strip()
+    """The first column of the first row, as text (Python's own sqlite3: no CLI needed)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return str(db.execute(sql).fetchone()[0])
 
 
 def signup(server, email):
