@@ -28,7 +28,7 @@ import time
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conftest import RUN_DIR, STRONG, Server, run_cli  # noqa: E402
+from conftest import RUN_DIR, STRONG, Server, free_port, run_cli  # noqa: E402
 from helpers import TINY_JPEG, RabbitMQ, api_key_headers, totp  # noqa: E402
 from mgmt_signer import SCOPES, Signer, claims, config_yaml, sign  # noqa: E402
 from pgcluster import PostgresCluster  # noqa: E402
@@ -63,6 +63,12 @@ class Broker(RabbitMQ):
             json.dump(definitions, f)
         with open(os.path.join(self.dir, "rabbitmq.conf"), "a") as f:
             f.write(f"definitions.import_backend = local_filesystem\ndefinitions.local.path = {path}\n")
+
+    def start(self, timeout=60):
+        # A fresh Erlang distribution port each time: the last one may have
+        # been taken by another process while the broker was away.
+        self.env["RABBITMQ_DIST_PORT"] = str(free_port())
+        return super().start(timeout)
 
 
 class Consumer:
