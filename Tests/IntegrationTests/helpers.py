@@ -466,7 +466,8 @@ class RabbitMQ:
                         RABBITMQ_NODE_IP_ADDRESS="127.0.0.1", RABBITMQ_DIST_PORT=str(free_port()),
                         RABBITMQ_MNESIA_BASE=os.path.join(self.dir, "mnesia"), RABBITMQ_LOG_BASE=os.path.join(self.dir, "log"),
                         RABBITMQ_ENABLED_PLUGINS_FILE=os.path.join(self.dir, "enabled_plugins"),
-                        RABBITMQ_CONFIG_FILE=os.path.join(self.dir, "rabbitmq"))
+                        RABBITMQ_CONFIG_FILE=os.path.join(self.dir, "rabbitmq"),
+                        ERL_CRASH_DUMP=os.path.join(self.dir, "erl_crash.dump"))
         self.proc = None
 
     def start(self, timeout=60):

@@ -65,16 +65,8 @@ def member(server, email):
     return r.json()["uid"]
 
 
-@pytest.fixture
-def pair():
-    servers = start_shared_pair()
-    yield servers
-    for s in servers:
-        s.stop()
-
-
-def test_password_changes_survive_concurrent_role_changes(pair):
-    a, b = pair
+def test_password_changes_survive_concurrent_role_changes(shared_pair):
+    a, b = shared_pair
     staff(a, ("root@example.com", "superadmin"), ("admin@example.com", "admin"))
     member(a, "user@example.com")
     user, uid = session_on(a, "user@example.com", STRONG)
@@ -161,8 +153,8 @@ def test_password_resets_survive_concurrent_label_writes():
         sink.stop()
 
 
-def test_otp_enables_survive_concurrent_profile_submissions(pair):
-    a, b = pair
+def test_otp_enables_survive_concurrent_profile_submissions(shared_pair):
+    a, b = shared_pair
     staff(a, ("root@example.com", "superadmin"))
     profile = {"first_name": "Ann", "last_name": "Lee", "dob": "1991-02-03", "country": "DE", "confirm": True}
     lost = []
@@ -185,8 +177,8 @@ def test_otp_enables_survive_concurrent_profile_submissions(pair):
     assert lost == [], ("acknowledged OTP enables or profile submissions were undone", lost)
 
 
-def test_own_password_changes_survive_concurrent_bans(pair):
-    a, b = pair
+def test_own_password_changes_survive_concurrent_bans(shared_pair):
+    a, b = shared_pair
     staff(a, ("root@example.com", "superadmin"), ("admin@example.com", "admin"))
     uid = member(a, "user@example.com")
     admin, _ = session_on(b, "admin@example.com", STRONG)
