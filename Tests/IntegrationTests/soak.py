@@ -523,6 +523,13 @@ def run(backend, seconds, kill_every, outage_seconds, workers=4, report=print):
         load.stopping.set()
         for t in threads:
             t.join(timeout=60)
+        if cluster.postgres:
+            # What the database is still doing once the load stopped: a transaction
+            # left open or a lock wait here names a request that never returned.
+            busy = cluster.sql("SELECT state || ' | ' || coalesce(wait_event_type, '-') || ' | ' || left(query, 100) "
+                               "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                               "AND state <> 'idle' AND query NOT LIKE 'LISTEN%'")
+            report(f"  database sessions not idle after the load: {busy.splitlines() or 'none'}")
         checking = time.time()
         problems, delivered = check(cluster, ledger, consumer, report, drain_seconds=90)
         report(f"  checked the ledger in {time.time() - checking:.0f} s")
