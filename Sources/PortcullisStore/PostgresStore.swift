@@ -78,20 +78,7 @@ public final class PostgresStore: Store {
             }
         }
         do {
-            do {
-                return try await withTaskCancellationHandler {
-                    try await Deadline.run(wait) { try await work.value }
-                } onCancel: {
-                    if lease.abandon() { work.cancel() }
-                }
-            } catch let error where error is DeadlinePassed || error is CancellationError {
-                // A body that started in time runs to its end, and its answer is the answer.
-                if lease.abandon() == false && lease.claimed { return try await work.value }
-                work.cancel()
-                if error is CancellationError { throw error }
-                Telemetry.databasePoolTimeouts.increment()
-                throw StoreUnavailable()
-            }
+            return try await Self.leased(work, lease: lease, wait: wait)
         } catch let error as PSQLError where Self.unreachable.contains(error.code) || Self.goingAway(error) {
             throw StoreUnavailable()
         } catch let error as PSQLError where ["53100", "53200"].contains(error.serverInfo?[.sqlState] ?? "") {
@@ -100,6 +87,22 @@ public final class PostgresStore: Store {
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "22021" {
             // character_not_in_repertoire: a NUL byte in a bound string.
             throw UnstorableValue()
+        }
+    }
+
+    /// `work`'s answer, unless no connection came within `wait` (or the
+    /// caller was cancelled first): then the lease is abandoned and the body
+    /// never runs. A body that started in time runs to its end, and its
+    /// answer is the answer.
+    private static func leased<T: Sendable>(_ work: Task<T, any Error>, lease: LeaseRace, wait: Duration) async throws -> T {
+        do {
+            return try await Deadline.run(wait) { try await work.value }
+        } catch let error where error is DeadlinePassed || error is CancellationError {
+            guard lease.abandon() else { return try await work.value }  // claimed: the body is running
+            work.cancel()
+            guard error is DeadlinePassed else { throw error }
+            Telemetry.databasePoolTimeouts.increment()
+            throw StoreUnavailable()
         }
     }
 
@@ -230,8 +233,6 @@ private final class LeaseRace: Sendable {
     func claim() -> Bool { decide(.claimed) }
     /// True when the deadline came first.
     func abandon() -> Bool { decide(.abandoned) }
-    /// Whether the connection won (the body started).
-    var claimed: Bool { state.withLock { if case .claimed = $0 { true } else { false } } }
 
     private func decide(_ outcome: State) -> Bool {
         state.withLock { current in

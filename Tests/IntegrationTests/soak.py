@@ -196,7 +196,7 @@ class Cluster:
         with contextlib.closing(sqlite3.connect(self.sqlite_path)) as db:
             return "\n".join(" ".join(str(v) for v in row) for row in db.execute(query).fetchall())
 
-    def victim(self, kills):
+    def victim(self):
         """Which instance a kill takes: the last one on PostgreSQL (the first one's memory is watched), the only one on SQLite."""
         return self.servers[-1]
 
@@ -504,7 +504,7 @@ def run(backend, seconds, kill_every, outage_seconds, workers=4, report=print):
                     memory.append((round(now - start), cluster.rss_kib()))
                 next_sample += 10
             if now >= next_kill and now - start < seconds - 5:
-                cluster.kill_and_restart(cluster.victim(kills))
+                cluster.kill_and_restart(cluster.victim())
                 kills += 1
                 next_kill += kill_every
             if not halfway_done and now - start >= seconds / 2:

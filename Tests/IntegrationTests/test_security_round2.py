@@ -31,6 +31,13 @@ def test_an_operator_grants_and_takes_away_only_roles_within_their_own_abilities
     target = signup(base, "target@example.com").uid
     assert role_of(server, target) == "member"
 
+    def grants(operator, roles):
+        """Each role in turn is granted to the target, and the database holds it."""
+        for role in roles:
+            r = set_role(operator, base, target, role)
+            assert granted(r), (role, r.status_code, r.text)
+            assert role_of(server, target) == role
+
     # Support (manages User; reads Ability, Label, Level, Profile, Activity) may not hand out more.
     for role in ("admin", "compliance", "technical"):
         r = set_role(support, base, target, role)
@@ -39,20 +46,14 @@ def test_an_operator_grants_and_takes_away_only_roles_within_their_own_abilities
     r = set_role(support, base, target, "nonexistent")
     assert (r.status_code, r.json()) == (422, {"errors": ["role.doesnt_exist"]}), r.text
     # Roles within support's abilities: no admin abilities at all, or only reads support has too.
-    for role in ("trader", "accountant", "member"):
-        r = set_role(support, base, target, role)
-        assert granted(r), (role, r.status_code, r.text)
-        assert role_of(server, target) == role
+    grants(support, ("trader", "accountant", "member"))
     # Nor may support take a bigger role away.
     r = set_role(support, base, other_admin, "member")
     assert (r.status_code, r.json()) == (422, EXCEEDS), r.text
     assert role_of(server, other_admin) == "admin"
 
     # An admin grants support, and admin itself.
-    for role in ("support", "admin"):
-        r = set_role(admin, base, target, role)
-        assert granted(r), (role, r.status_code, r.text)
-        assert role_of(server, target) == role
+    grants(admin, ("support", "admin"))
     # The new admin is now out of support's reach too.
     r = set_role(support, base, target, "support")
     assert (r.status_code, r.json()) == (422, EXCEEDS), r.text
