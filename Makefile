@@ -1,4 +1,4 @@
-# Portcullis — the two commands of operations.md, runnable as root on a
+# Portcullis — the two commands of docs/operating.md, runnable as root on a
 # fresh Debian machine: everything they need is installed here when missing.
 
 SWIFT       ?= swift
@@ -55,7 +55,7 @@ integration-test: release
 	PORTCULLIS_TEST_BACKEND=sqlite PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 	PORTCULLIS_TEST_BACKEND=postgres PORTCULLIS_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/IntegrationTests
 
-## make bench: first the hot-path goals as issue 13 states them (bench/hotpath.sh: wrk -t2 -c32, median
+## make bench: first the hot-path goals (bench/hotpath.sh: wrk -t2 -c32, median
 ## of 3, both backends, share of nginx and each goal met or missed); then figures for users/me and authorize against nginx (installs wrk), on SQLite,
 ## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
 ## 100,000 users on both backends (bench/admin_users.sh), then management users/get with two

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: events published per second to RabbitMQ with publisher
-# confirms (issue 18). With the broker stopped, EVENTS signups (default
+# confirms. With the broker stopped, EVENTS signups (default
 # 2,000; two events each) fill the outbox; then the broker starts and a pika consumer times
 # the drain from the first message to the last. Every message is an RS256-
 # signed JWS, published persistent in batches of 50 and confirmed before

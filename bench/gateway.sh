@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The gateway path of issue 19: the authorize call on its own SwiftNIO
+# The gateway path: the authorize call on its own SwiftNIO
 # listener (authorize_listen) beside the main listener, nginx's static
 # `return 200`, a raw SwiftNIO server (bench/nio-floor: the same pipeline
 # with no work) and the smallest Hummingbird server (bench/floor), all in
@@ -11,7 +11,7 @@
 # floor (what wrk and this machine show with no server work at all).
 # BASELINE_BIN=path/to/an/older/portcullis measures that binary's main
 # listener in the same sitting for the "not slower" goals (else the shares
-# of nginx recorded in issue 19 are the reference).
+# of nginx recorded below, in `before`, are the reference).
 cd "$(dirname "$0")/.."
 THREADS=2 CONNECTIONS=32 DURATION=${DURATION:-10s}
 source bench/lib.sh
@@ -116,7 +116,7 @@ for label, (rps, p99, cpu, bad) in med.items():
     print("%-40s %10.0f %7.2fms %7.1fus %8d %8.1f%%" % (label, rps, p99, cpu, bad, 100 * rps / nginx))
 def share(label): return 100 * med[label][0] / nginx
 stall = ms(sys.argv[2])
-# The main listener before issue 19 (its table): share of nginx.
+# The main listener before the gateway listener existed: share of nginx.
 before = {"public/ping (main)": 35.9, "authorize, cookie (main)": 28.7, "users/me, cookie (main)": 28.8}
 goals = [
     ("gateway authorize, cookie >= 55 %% of nginx (%.1f %%)" % share("authorize, cookie (gateway)"), share("authorize, cookie (gateway)") >= 55),

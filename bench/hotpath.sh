@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The hot-path goals of issue 13, measured as it states them: wrk with 2
+# The hot-path goals, measured against nginx: wrk with 2
 # threads, 32 connections, 10 s, median of 3 rounds, every target and
 # nginx's static `return 200` interleaved in the same run. Prints req/s,
 # p99, the share of nginx, and each goal with its verdict:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Password guessing against the login throttle (account-security.md §B),
+# Password guessing against the login throttle,
 # on SQLite with bcrypt at the default cost 12: GUESSERS threads (4) send
 # wrong passwords for one account from 127.0.0.2 for GUESS_SECONDS (60)
 # while another user signs in once a second from 127.0.0.3. Prints how

@@ -2,7 +2,7 @@
 # Benchmark: does a failed login say whether the email exists? 1000 wrong-password
 # logins, alternating a registered and an unregistered address, one client,
 # bcrypt cost 4 (so that the store work, not bcrypt, is what differs), on SQLite. Prints the median and p90 of each
-# and their difference; the goal (issue 17, defect 9) is a difference inside
+# and their difference; the goal is a difference inside
 # the run-to-run noise. ROUNDS overrides 1000.
 cd "$(dirname "$0")/.."
 source bench/lib.sh

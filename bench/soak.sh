@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The chaos soak of issue 29, 10 minutes per backend (SOAK_SECONDS to change):
+# The chaos soak, 10 minutes per backend (SOAK_SECONDS to change):
 # mixed load, an instance killed with SIGKILL every 30 s and restarted,
 # PostgreSQL restarted and RabbitMQ stopped for a minute halfway; prints the
 # requests, acknowledged writes, kills, what was lost or doubled (must be 0)

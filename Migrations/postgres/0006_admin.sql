@@ -1,4 +1,4 @@
--- Indexes for the admin API's filtered lists (api-admin.md A2/A6): users by
+-- Indexes for the admin API's filtered lists: users by
 -- state, level, role and time; labels by (key, value); activities by category
 -- and date; profiles by country.
 CREATE INDEX users_state ON users(state, id);
@@ -13,5 +13,5 @@ CREATE INDEX activities_created_at ON activities(created_at);
 CREATE INDEX profiles_country ON profiles(country);
 -- Exact-match email filters (the unique index is on lower(email)).
 CREATE INDEX users_email ON users(email);
--- Who created a profile through the admin API (double verification, api-admin.md A5).
+-- Who created a profile through the admin API (double verification).
 ALTER TABLE profiles ADD COLUMN author TEXT;

@@ -1,4 +1,4 @@
--- What a user's session list shows (account-security.md §S): an opaque id
+-- What a user's session list shows: an opaque id
 -- of its own (random, not derived from the cookie), how it was opened,
 -- the country of its address, when it was last renewed, and its opening
 -- to the millisecond (the list is newest first). Sessions open

@@ -1,4 +1,4 @@
--- account-security.md §P: passkeys (WebAuthn credentials) and their
+-- Passkeys (WebAuthn credentials) and their
 -- single-use challenges. A user's handle is random (not the uid): it is
 -- what the authenticator stores and hands back on sign-in.
 CREATE TABLE passkey_handles (

@@ -1,4 +1,4 @@
--- Default permissions (api.md §3.4). Users and service accounts may call
+-- Default permissions. Users and service accounts may call
 -- every API under api/v2/ except the admin ones; staff roles may call all
 -- of it, and their state-changing admin calls are audited.
 INSERT INTO permissions (role, verb, path, action, topic, created_at, updated_at)

@@ -1,5 +1,5 @@
 -- Service accounts the management API creates may have no owner
--- (api-admin.md B2 service_accounts/create). SQLite cannot drop NOT NULL in
+-- (management service_accounts/create). SQLite cannot drop NOT NULL in
 -- place: the table is rebuilt with the same rows (nothing references it).
 CREATE TABLE service_accounts_new (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,

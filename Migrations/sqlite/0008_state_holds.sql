@@ -1,7 +1,7 @@
 -- A state an operator set (admin PUT users state=banned|locked|deleted) is
 -- held here, apart from users.state, so that no automatic recomputation
 -- from labels (email confirmation, KYC, any private-label write) can lift
--- it (issue 17, defect 3). Only an operator's next state change removes it.
+-- it. Only an operator's next state change removes it.
 CREATE TABLE user_state_holds (
     user_id    INTEGER NOT NULL PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     state      TEXT    NOT NULL,

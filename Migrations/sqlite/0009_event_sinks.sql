@@ -1,5 +1,5 @@
 -- Each sink (mail, rabbitmq, webhook:<id>) keeps its own delivery state per
--- event (events.md E4), so a broker outage neither resends mail nor holds
+-- event, so a broker outage neither resends mail nor holds
 -- it up. An event's jti is fixed when it is written: a resend carries the
 -- same one. changes: the previous values on *.updated events.
 ALTER TABLE outbox ADD COLUMN jti TEXT;

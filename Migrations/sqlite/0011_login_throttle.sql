@@ -1,4 +1,4 @@
--- account-security.md §B: failed sign-ins per account (key `account:` and
+-- Failed sign-ins per account (key `account:` and
 -- the SHA-256 of the normalized email, known or not) and per client
 -- address (`ip:`). `attempts` restarts when the last one is older than the
 -- window; `wait_until_ms` is when the next attempt may run.

@@ -1,4 +1,4 @@
--- Issue 21: the admin console's own sessions, apart from the API's cookie
+-- The admin console's own sessions, apart from the API's cookie
 -- sessions so that neither cookie opens the other. The id is stored
 -- hashed; last_seen_at drives the idle logout.
 CREATE TABLE console_sessions (

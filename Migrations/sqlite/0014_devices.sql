@@ -1,4 +1,4 @@
--- Issue 28 (takeover.md §D): the browsers a user has signed in from. The
+-- The browsers a user has signed in from. The
 -- device cookie's value is stored only as its SHA-256; a device known to
 -- the account is never made to wait by others' failed sign-ins.
 CREATE TABLE devices (

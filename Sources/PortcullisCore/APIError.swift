@@ -60,17 +60,17 @@ public enum ErrorKey {
         public static let missingOTP = "identity.session.missing_otp"
         public static let invalidOTP = "identity.session.invalid_otp"
         public static let notFound = "identity.session.not_found"
-        /// account-security.md §S: a session id that is not the caller's (or not the user's, for an operator).
+        /// A session id that is not the caller's (or not the user's, for an operator).
         public static let doesntExist = "resource.session.doesnt_exist"
-        /// account-security.md §B: the account or the address waits before its next attempt.
+        /// The account or the address waits before its next attempt.
         public static let tooManyAttempts = "identity.session.too_many_attempts"
-        /// account-security.md §P: every refused passkey sign-in (one key, no oracle)…
+        /// Every refused passkey sign-in (one key, no oracle)…
         public static let invalidPasskey = "identity.session.invalid_passkey"
         /// …but a signature counter that did not grow: a cloned authenticator.
         public static let passkeyCloned = "identity.session.passkey_cloned"
     }
 
-    /// account-security.md §P: a user's passkeys.
+    /// A user's passkeys.
     public enum Passkey {
         public static let exists = "resource.passkey.exists"
         public static let doesntExist = "resource.passkey.doesnt_exist"
@@ -78,7 +78,7 @@ public enum ErrorKey {
         public static let missingPasswordOrOTP = "resource.passkey.missing_password_or_otp_code"
         public static let invalidPassword = "resource.passkey.invalid_password"
         public static let invalidOTP = "resource.passkey.invalid_otp_code"
-        /// 2FA on: the password alone does not open passkey registration (issue 28).
+        /// 2FA on: the password alone does not open passkey registration.
         public static let missingOTP = "resource.passkey.missing_otp_code"
         public static let missingName = "resource.passkey.missing_name"
         public static let nameTooLong = "resource.passkey.name_too_long"
@@ -101,7 +101,7 @@ public enum ErrorKey {
         public static let verificationFailed = "identity.captcha.verification_failed"
     }
 
-    /// 422 `jwt.decode_and_verify.<word>` for one-time tokens (api.md §2.12).
+    /// 422 `jwt.decode_and_verify.<word>` for one-time tokens.
     public static func jwt(_ word: String) -> String { "jwt.decode_and_verify.\(word)" }
 
     public enum Authz {
@@ -179,12 +179,12 @@ public enum ErrorKey {
         public static let doesntMatch = "resource.password.doesnt_match"
         public static let prevPassNotCorrect = "resource.password.prev_pass_not_correct"
         public static let noChangeProvided = "resource.password.no_change_provided"
-        /// 2FA on and no `otp_code` (deliberate difference, issue 28).
+        /// 2FA on and no `otp_code` (deliberate difference).
         public static let missingOTPCode = "resource.password.missing_otp_code"
         public static let invalidOTP = "resource.password.invalid_otp"
     }
 
-    /// api-admin.md Part A.
+    /// The admin API (`admin/…`).
     public enum Admin {
         public static let notPermitted = "admin.ability.not_permitted"
         public static let userDoesntExist = "admin.user.doesnt_exist"
@@ -241,7 +241,7 @@ public enum ErrorKey {
         public static func activityNonString(_ param: String) -> String { "admin.activity.non_string_\(param)" }
     }
 
-    /// The admin console (issue 21): sign-in refusals beyond the API's.
+    /// The admin console: sign-in refusals beyond the API's.
     public enum Console {
         /// The console needs 2FA whatever the user's own settings.
         public static let otpRequired = "admin.console.otp_required"
@@ -271,7 +271,7 @@ public enum ErrorKey {
         public static let userDoesntExist = "user.doesnt_exist"
     }
 
-    /// `resource/phones` (api-resource.md) and the phone channels.
+    /// `resource/phones` and the phone channels.
     public enum Phone {
         public static let doesntExist = "resource.phone.doesnt_exist"
         public static let exists = "resource.phone.exists"
@@ -287,7 +287,7 @@ public enum ErrorKey {
         public static let unsubscribedRecipient = "resource.phone.unsubscribed_recipient"
     }
 
-    /// Management `phones` (api-admin.md B2).
+    /// Management `phones`.
     public enum ManagementPhone {
         public static let doesntExists = "management.phone.doesnt_exists"
         public static let exists = "management.phone.exists"
@@ -295,7 +295,7 @@ public enum ErrorKey {
         public static let numberExist = "management.phone.number_exist"
     }
 
-    /// `resource/documents` and `addresses` (api-resource.md), and their uploads.
+    /// `resource/documents` and `addresses`, and their uploads.
     public enum Documents {
         public static let alreadyExpired = "resource.documents.already_expired"
         public static let connectionError = "resource.documents.connection_error"

@@ -6,7 +6,7 @@ import NIOHTTP1
 import PortcullisCore
 
 /// Outbound calls to captcha providers: 5 s timeout, any failure is 422
-/// `identity.captcha.verification_failed` (api.md §2.11).
+/// `identity.captcha.verification_failed`.
 struct CaptchaHTTP: Sendable {
     let client: HTTPClient
     let timeout: TimeAmount = .seconds(5)
@@ -73,7 +73,7 @@ public struct RecaptchaVerifier: CaptchaVerifier {
 }
 
 /// Geetest: the three fields, the local md5 check with the Geetest key,
-/// then Geetest's own validate call (api.md §2.4).
+/// then Geetest's own validate call.
 public struct GeetestVerifier: CaptchaVerifier {
     let http: CaptchaHTTP
     let apiURL: String

@@ -14,8 +14,8 @@ public enum CompactJWT {
     /// signed token has several accepted spellings (a changed last character
     /// could still verify).
     /// True when the protected header is `{"alg":"RS256","typ":"JWT"}` (any
-    /// key order), the header of every token this server issues (api.md §2.12,
-    /// §3.7). Management `otp/sign` signs `{"alg":"RS256"}` with the same key
+    /// key order), the header of every token this server issues (one-time tokens
+    /// and the authorize JWT). Management `otp/sign` signs `{"alg":"RS256"}` with the same key
     /// over a payload its caller chose; requiring `typ` keeps such a signature
     /// from ever passing for one of our tokens.
     public static func hasOurHeader(_ token: String) -> Bool {

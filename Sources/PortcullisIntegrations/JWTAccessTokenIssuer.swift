@@ -4,7 +4,7 @@ import JWTKit
 import PortcullisCore
 import Synchronization
 
-/// Signs the authorize JWT (api.md §3.7): RS256, header without `kid`.
+/// Signs the authorize JWT: RS256, header without `kid`.
 /// RS256 signing costs ~0.4 ms, so a token is reused for the same
 /// credential and identical claims while more than half its life is left.
 public final class JWTAccessTokenIssuer: AccessTokenIssuer {
@@ -84,7 +84,7 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
         let key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
         let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
         func b64url(_ data: Data) -> String { Base64URL.encode(data) }
-        // The tokens carry no `kid` (api.md §3.7); the JWK names one anyway
+        // The tokens carry no `kid`; the JWK names one anyway
         // (a SHA-256 prefix of the modulus) for JWKS clients that need it.
         let kid = String(SHA256.hash(data: modulus).hexString.prefix(16))
         return ["keys": [["kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid, "n": b64url(modulus), "e": b64url(exponent)]]]

@@ -2,8 +2,8 @@ import Foundation
 import JWTKit
 import PortcullisCore
 
-/// Confirmation and reset tokens: RS256 JWTs signed with the server key
-/// (api.md §2.12). Verification reproduces Barong's failure words.
+/// Confirmation and reset tokens: RS256 JWTs signed with the server key.
+/// Verification reproduces Barong's failure words.
 public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
     let keys: JWTKeyCollection
     let clock: any Clock

@@ -56,7 +56,7 @@ struct TwilioHTTP: Sendable {
         return object
     }
 
-    /// api-resource.md §3 Twilio error codes.
+    /// Twilio error codes mapped to the phone error keys.
     static func error(for code: Int?) -> APIError {
         let key = switch code {
         case 21612: ErrorKey.Phone.numNotReachable

@@ -2,7 +2,7 @@ import CRabbitMQ
 import Foundation
 import PortcullisCore
 
-/// Where the broker is (events.md E1): Barong's settings, or an `amqp://` URL.
+/// Where the broker is: Barong's settings, or an `amqp://` URL.
 public struct RabbitMQSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -23,7 +23,7 @@ public struct RabbitMQSettings: Sendable, Equatable {
     }
 }
 
-/// The RabbitMQ sink (events.md E1, E4): every event, signed (EventEnvelope),
+/// The RabbitMQ sink: every event, signed (EventEnvelope),
 /// to `barong.events.<category>` with the rest of its name as routing key,
 /// persistent, with publisher confirms: an event counts as delivered only
 /// when the broker has confirmed it. rabbitmq-c blocks, so the connection

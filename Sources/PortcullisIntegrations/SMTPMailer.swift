@@ -5,7 +5,7 @@ import NIOPosix
 import NIOSSL
 import PortcullisCore
 
-/// Settings of the outbound SMTP server (operations.md `smtp_*`).
+/// Settings of the outbound SMTP server (the `smtp_*` settings, docs/configuration.md).
 public struct SMTPSettings: Sendable {
     public enum Security: String, Sendable { case none, starttls, tls }
     public var host: String

@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import PortcullisCore
 
-/// One `event_webhooks` entry as a sink (events.md E5): the signed event
+/// One `event_webhooks` entry as a sink: the signed event
 /// body POSTed as JSON with `Portcullis-Event`, `Portcullis-Event-Id` and
 /// `Portcullis-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`.
 /// A 2xx within 10 s is delivery; anything else is retried by the outbox.

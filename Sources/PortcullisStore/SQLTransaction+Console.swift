@@ -1,7 +1,7 @@
 import PortcullisCore
 import SQLKit
 
-/// Issue 21: the admin console's sessions and the dashboard's counts.
+/// The admin console's sessions and the dashboard's counts.
 extension SQLTransaction {
     static let consoleSessionColumns = "id_hash, user_id, csrf_token, user_ip, user_agent, created_at, last_seen_at"
 

@@ -1,7 +1,7 @@
 import PortcullisCore
 import SQLKit
 
-/// takeover.md §D: the devices users signed in from.
+/// The devices users signed in from.
 extension SQLTransaction {
     func isKnownDevice(userID: Int64, idHash: String) async throws -> Bool {
         try await db.raw("SELECT 1 AS known FROM devices WHERE user_id = \(bind: userID) AND id_hash = \(bind: idHash)")

@@ -1,7 +1,7 @@
 import PortcullisCore
 import SQLKit
 
-/// account-security.md §P: passkeys, users' WebAuthn handles and challenges.
+/// Passkeys, users' WebAuthn handles and challenges.
 extension SQLTransaction {
     static let passkeyColumns = """
         id, user_id, credential_id, public_key, algorithm, sign_count, transports, backed_up, name, created_at, last_used_at

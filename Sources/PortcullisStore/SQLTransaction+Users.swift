@@ -19,7 +19,7 @@ extension SQLTransaction {
     }
 
     // Every way of reading one user locks the row in a PostgreSQL write
-    // transaction (issue 29): `updateUser` writes the whole row back, so a
+    // transaction: `updateUser` writes the whole row back, so a
     // row read without the lock could undo what another instance committed
     // in between (a role change reverting a password change). A read
     // transaction takes no lock.

@@ -19,7 +19,7 @@ struct SQLTransaction: StoreTransaction {
     let flavor: SQLFlavor
     /// PostgreSQL write transactions lock the rows they read to write back
     /// (`FOR UPDATE`), so a read-modify-write is serialized per row as
-    /// SQLite's single writer serializes everything (issue 29).
+    /// SQLite's single writer serializes everything.
     var locksRows = false
 
     /// What a read that may be written back appends: `FOR UPDATE` in a

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import PortcullisCore
 
-/// `portcullis`: the one binary (operations.md). Exit codes: 0 success,
+/// `portcullis`: the one binary. Exit codes: 0 success,
 /// 1 runtime failure, 64 bad usage or bad configuration.
 @main
 struct Portcullis: AsyncParsableCommand {

@@ -45,7 +45,7 @@ struct Users: AsyncParsableCommand {
                     } else if userState != .pending {
                         let old = user
                         user.state = userState
-                        // An operator's state holds (issue 17): label changes do not lift it.
+                        // An operator's state holds: label changes do not lift it.
                         if UserStatusRules.operatorStates.contains(userState) { try await tx.holdState(userID: user.id, userState, now: now) }
                         try await rules.save(user, was: old, in: tx, now: now)
                     }

@@ -2,8 +2,8 @@
 the client gets an address that is no trusted proxy (192.0.2.10, a
 documentation address on this namespace's loopback), talks to the shipped
 nginx config, and writes an X-Forwarded-For of its choosing. Portcullis must
-see 192.0.2.10, the address nginx appended, never the one the client wrote
-(issue 17, defect 4). Exits non-zero on the first failed check."""
+see 192.0.2.10, the address nginx appended, never the one the client wrote.
+Exits non-zero on the first failed check."""
 import http.client
 import json
 import os

@@ -1,4 +1,4 @@
-"""The chaos soak (issue 29): mixed load on the release binary while
+"""The chaos soak: mixed load on the release binary while
 instances are killed with SIGKILL and restarted, PostgreSQL is restarted and
 RabbitMQ is away for a while. Every client keeps a ledger of what the server
 acknowledged; at the end the ledger is checked against the database and a
@@ -555,7 +555,7 @@ def run(backend, seconds, kill_every, outage_seconds, workers=4, report=print):
                 problems.append(f"resident memory grew {growth * 100:.1f} % after minute 2")
     # Reported, not counted: a stop after a PostgreSQL restart under load has
     # intermittently outlasted its 15 s bound (a request that never returned);
-    # nothing acknowledged depends on it, and issue 29's note tracks it.
+    # nothing acknowledged depends on it, and it is tracked as a known issue.
     unclean = [(server.port, code) for server, code in zip(cluster.servers, codes) if code != 0]
     report(f"  instances that did not stop cleanly at the end: {unclean or 'none'}")
     report(f"  lost or doubled: {len(problems)}" + "".join(f"\n    {p}" for p in problems[:20]))

@@ -1,4 +1,4 @@
-"""The CLI contract of operations.md: subcommands and exit codes."""
+"""The CLI contract: subcommands and exit codes."""
 import json
 import os
 import tempfile

@@ -1,4 +1,4 @@
-"""The admin console (issue 21) in a real browser: Debian's headless
+"""The admin console in a real browser: Debian's headless
 Chromium driven by chromedriver through Selenium, against the release
 binary. Operators sign in with a 2FA code, find and ban a user, work the
 KYC queue, add restrictions (and are warned before locking themselves out),
@@ -316,7 +316,7 @@ def form_owner(driver, element_id):
 
 
 def test_markup_behind_unicode_marks_stays_text(console, browser):
-    """Issue 28: a prepend mark before `<` (or a combining one after `>`) made
+    """A prepend mark before `<` (or a combining one after `>`) made
     one Character with it, which the HTML escaper compared whole and let
     through. A member's User-Agent then planted a form on the operator's page
     that took over the comment form's fields (HTML ignores a second <form>

@@ -1,4 +1,4 @@
-"""Issue 29: SQLite and the uploads on a small tmpfs that fills. Writes answer
+"""SQLite and the uploads on a small tmpfs that fills. Writes answer
 503 `server.storage_full`, nothing is half-written, the database passes
 `PRAGMA integrity_check`, and service resumes once space is freed."""
 import contextlib

@@ -1,4 +1,4 @@
-"""The event bus (events.md, issue 18) against a real rabbitmq-server this run
+"""The event bus against a real rabbitmq-server this run
 starts on free loopback ports, consumed with pika: Barong's exchanges and
 routing keys, the signed envelope checked with jwcrypto against
 public/jwks, delivery after a broker outage with nothing lost or doubled,
@@ -34,7 +34,7 @@ def consumer(rabbit):
 
 
 def verify(message, server):
-    """Checks a message as a consumer must (events.md E2) and returns its claims."""
+    """Checks a message as a consumer must and returns its claims."""
     document = json.loads(message["body"])
     assert len(document["signatures"]) == 1 and document["signatures"][0]["header"] == {"kid": "barong"}
     protected = json.loads(base64.urlsafe_b64decode(document["signatures"][0]["protected"] + "=="))

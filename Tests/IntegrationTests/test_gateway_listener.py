@@ -1,4 +1,4 @@
-"""The gateway listener (authorize_listen, issue 19): the authorize call on
+"""The gateway listener (authorize_listen): the authorize call on
 a plain SwiftNIO pipeline must answer exactly as the main listener does —
 status, Content-Type, Authorization (the same JWT) and body — and survive
 malformed, oversized, slow, pipelined and abandoned requests."""

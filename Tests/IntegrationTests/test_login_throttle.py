@@ -1,5 +1,5 @@
-"""Password and OTP guessing slowed per account and per address
-(account-security.md §B), against the real binary on either backend: the
+"""Password and OTP guessing slowed per account and per address,
+against the real binary on either backend: the
 increasing waits with Retry-After, no bcrypt for a throttled attempt (each
 checked password leaves one failed-login activity), unknown emails treated
 alike, parallel guesses counted one by one, a sign-in clearing the account,

@@ -1,6 +1,6 @@
 """The management API against the real binary, signed by jwcrypto (an
 independent JOSE implementation): two signers (RS256 and ES256), every
-route, every refusal of B0, start-up refusals of a bad management_api.yml,
+route, every refusal of the request format checks, start-up refusals of a bad management_api.yml,
 otp/sign checked by jwcrypto against the server's key, and service
 accounts created here working through authorize."""
 import base64

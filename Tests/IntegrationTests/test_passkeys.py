@@ -1,4 +1,4 @@
-"""Passkeys (account-security.md §P) against the real binary, driven by a
+"""Passkeys against the real binary, driven by a
 software authenticator from PyPI (soft-webauthn on fido2): registration,
 sign-in, a wrong origin, a wrong rpId, a replayed challenge, a cloned
 credential (counter not growing), user verification missing, a credential
@@ -265,7 +265,7 @@ def test_registration_needs_proof_a_live_challenge_of_this_session_and_the_right
     r = register(alice, base, Authenticator(packed=True), name="  ")
     assert r.status_code == 422 and r.json() == {"errors": ["resource.passkey.missing_name"]}
     assert register(alice, base, Authenticator(packed=True)).status_code == 201
-    # With 2FA on, the OTP code is proof enough, and the password alone is none (issue 28).
+    # With 2FA on, the OTP code is proof enough, and the password alone is none.
     secret, step = enable_2fa(alice, base, alice.headers["X-CSRF-Token"])
     r = alice.post(base + "/resource/passkeys/options", json={"password": STRONG})
     assert r.status_code == 422 and r.json() == {"errors": ["resource.passkey.missing_otp_code"]}

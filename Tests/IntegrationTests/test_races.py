@@ -1,4 +1,4 @@
-"""Issue 29: no acknowledged write is lost when two instances write the same
+"""No acknowledged write is lost when two instances write the same
 rows at once on PostgreSQL (READ COMMITTED). Each test runs two writers in
 parallel, each on its own instance, for a few hundred requests, keeps a
 ledger of what was acknowledged and checks every acknowledged write is

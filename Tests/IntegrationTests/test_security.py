@@ -1,4 +1,4 @@
-"""Regression tests for the defects of issue 17, each against the real binary
+"""Regression tests for security defects, each against the real binary
 on both backends; every one of them fails on the code before the fix."""
 import base64
 import json

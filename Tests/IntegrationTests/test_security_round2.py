@@ -1,4 +1,4 @@
-"""Issue 28, defects 5 and 7, against the real binary on either backend: an
+"""Against the real binary on either backend: an
 operator grants (or takes away) only roles whose admin abilities are within
 their own, and permission rows and the block rules of the authorize call
 compare paths without regard to case."""

@@ -1,4 +1,4 @@
-"""Sessions a user can see and end (account-security.md §S), against the real
+"""Sessions a user can see and end, against the real
 binary: the list and its fields, ending one (refused at once), ending the
 others, ending the current one like a logout, another user's id, the
 operator routes with their abilities and audit rows, and (on PostgreSQL)

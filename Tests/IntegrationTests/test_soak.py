@@ -1,4 +1,4 @@
-"""Issue 29, the short form of the chaos soak (soak.py; `bench/soak.sh` runs
+"""The short form of the chaos soak (soak.py; `bench/soak.sh` runs
 the 10-minute one): 90 s of mixed load with an instance killed (SIGKILL)
 and restarted three times, PostgreSQL restarted and RabbitMQ away for 15 s
 halfway; no acknowledged write is lost or applied twice, and every

@@ -1,6 +1,5 @@
-"""Issue 28 against the real binary on either backend: the device cookie
-(takeover.md §D) and the login throttle reworked around it
-(account-security.md §B) — a browser that signed in before is throttled by
+"""Against the real binary on either backend: the device cookie and the
+login throttle reworked around it — a browser that signed in before is throttled by
 its own attempts only, others by (account, address), by address and, for
 guesses spread over many addresses, account-wide — and the passwords and
 codes asked outside the login form counted in the same throttle, with the

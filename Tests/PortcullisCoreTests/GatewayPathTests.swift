@@ -19,7 +19,7 @@ struct GatewayPathTests {
 
     @Test(arguments: ["api/v2/barong%2Fmanagement", "api/v2/barong%2fmanagement", "api%5Cv2", "api\\v2", "api/%00x",
                       "api/v2/%zz", "api/v2/%4", "..", "api/../../x", "api/\u{7}x",
-                      // Issue 28: what some upstreams read otherwise — path parameters, double encoding, non-ASCII.
+                      // What some upstreams read otherwise — path parameters, double encoding, non-ASCII.
                       "api/v2/barong/public/..;/management", "api/v2/peatio;x/admin", "api/v2/peatio%3Bx/admin",
                       "api/v2/peatio/%252e%252e/admin", "api/v2/peatio/adm%C4%B1n", "api/v2/peatio/admın",
                       "api/v2/peatio/%EF%BD%81dmin", "api/v2/peatio/%c0%aeadmin", "api/v2/peatio/\u{7f}"])

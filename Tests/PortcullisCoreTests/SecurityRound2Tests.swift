@@ -1,7 +1,7 @@
 import Testing
 @testable import PortcullisCore
 
-/// Issue 28's domain rules, each failing on the code before it: letters per
+/// Hardening rules of the domain, each failing on the code before it: letters per
 /// scalar, role grants bounded by the granter's abilities, rule paths
 /// compared without regard to ASCII case, and the throttle's keys.
 struct SecurityRound2Tests {

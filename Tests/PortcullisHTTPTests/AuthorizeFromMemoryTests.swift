@@ -4,7 +4,7 @@ import Testing
 @testable import PortcullisCore
 @testable import PortcullisHTTP
 
-/// The gateway listener's common case (issue 19): the decision from memory
+/// The gateway listener's common case: the decision from memory
 /// must be the async decision's, and must step aside whenever the database,
 /// a signature or an audit row is needed.
 struct AuthorizeFromMemoryTests {

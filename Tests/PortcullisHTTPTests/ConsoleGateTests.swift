@@ -6,7 +6,7 @@ import Testing
 @testable import PortcullisCore
 @testable import PortcullisHTTP
 
-/// Walks the console's routes as the router registered them (issue 21):
+/// Walks the console's routes as the router registered them:
 /// every gated route sends a browser without a console session to the
 /// sign-in page, refuses an operator whose role lacks its ability (a page:
 /// 403; an action: back with the refusal, nothing done), and every action

@@ -4,7 +4,7 @@ import PortcullisCore
 @testable import PortcullisHTTP
 
 /// Every value a console page shows, set to text that tries to become markup,
-/// leaves the page's element tree as a plain value does (issue 28). The fields
+/// leaves the page's element tree as a plain value does. The fields
 /// come from the templates' own tags (`MustacheOutline`), so a template or a
 /// field added later is swept by construction; the trees come from html5lib,
 /// the HTML5 parsing algorithm a browser runs.

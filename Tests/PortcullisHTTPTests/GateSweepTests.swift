@@ -8,15 +8,15 @@ import Testing
 @testable import PortcullisHTTP
 import PortcullisIntegrations
 
-/// Walks the router's own route table (issue 17): every management route
+/// Walks the router's own route table: every management route
 /// refuses unsigned and wrongly signed bodies, every admin route refuses a
-/// member and a role that lacks exactly the ability A1 names for it, every
+/// member and a role that lacks exactly the ability its route needs, every
 /// resource route refuses no session and every token that is no session
 /// bearer. A route added without its gate fails here by construction: the
 /// sweep covers whatever the router registered, and an admin route missing
 /// from `adminRoutes` fails the coverage check.
 struct GateSweepTests {
-    /// Admin routes: params that pass validation, and the ability A1 requires (nil: any admin caller).
+    /// Admin routes: params that pass validation, and the ability the route requires (nil: any admin caller).
     static let adminRoutes: [String: (params: [String: String], ability: (AbilityTable.Action, String)?)] = [
         "GET /users": ([:], (.read, "User")),
         "GET /users/{uid}": ([:], (.read, "User")),

@@ -4,7 +4,7 @@ import Testing
 @testable import PortcullisCore
 import PortcullisIntegrations
 
-/// The WebAuthn byte formats (account-security.md §P) through Debian's
+/// The WebAuthn byte formats through Debian's
 /// libcbor: COSE keys, authenticator data, and hostile CBOR.
 struct PasskeyDataTests {
     let cbor = LibCBORDecoder()

@@ -6,7 +6,7 @@ import Testing
 @testable import PortcullisHTTP
 @testable import PortcullisStore
 
-/// Issue 28: walks every resource route the router registered, as a 2FA
+/// Walks every resource route the router registered, as a 2FA
 /// user, and finds the ones that check a password or code by what they do —
 /// a wrong proof moves the account's failure count in the login throttle.
 /// Each such route must refuse the right password alone, and the walk must

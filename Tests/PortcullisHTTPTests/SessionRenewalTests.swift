@@ -20,7 +20,7 @@ struct SessionRenewalTests {
                 let me = try await client.send(.get, "/resource/users/me", login: login)
                 #expect(me.json["email"] as? String == "user@example.com")
             }
-            // Unused for longer than its lifetime, it ends (an expired session fails the binding check, api.md §4.2).
+            // Unused for longer than its lifetime, it ends (an expired session fails the binding check).
             harness.clock.advance(5)
             #expect(try await client.send(.get, "/resource/users/me", login: login).errors == ["authz.client_session_mismatch"])
             #expect(try await client.send(.get, "/resource/users/me", login: login).errors == ["authz.invalid_session"])

@@ -16,7 +16,7 @@ struct SignupRoutesTests {
             #expect(cookie.contains("SameSite=Lax"))
             #expect(cookie.contains("Path=/"))
             #expect(!cookie.contains("Max-Age"))
-            // The browser's device cookie (takeover.md §D): a year, HttpOnly, Lax.
+            // The browser's device cookie: a year, HttpOnly, Lax.
             #expect(cookies.count == 2 && cookies[1].hasPrefix("_portcullis_device=")
                     && cookies[1].hasSuffix("; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"), "\(cookies)")
             let body = response.json

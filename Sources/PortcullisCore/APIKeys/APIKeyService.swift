@@ -43,7 +43,7 @@ public struct TOTPGuardKeys: Sendable {
     )
 }
 
-/// `resource/api_keys` and `resource/service_accounts/api_keys` (api-resource.md §7, §8).
+/// `resource/api_keys` and `resource/service_accounts/api_keys`.
 public struct APIKeyService: Sendable {
     let store: any Store
     let box: SecretBox
@@ -93,7 +93,7 @@ public struct APIKeyService: Sendable {
     public func update(for holder: KeyHolder, kid: String, scope: String?, state: String?, owner: User, client: ClientInfo) async throws -> APIKey {
         let now = clock.now()
         return try await store.write { tx in
-            // The holder, then the key, both as they are now and locked (issue 29):
+            // The holder, then the key, both as they are now and locked:
             // a key read before a ban and written back after it would re-enable it.
             let holder = try await Self.current(holder, owner: owner, in: tx)
             var key = try await Self.key(kid, of: holder, in: tx)

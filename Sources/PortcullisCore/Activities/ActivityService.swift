@@ -1,4 +1,4 @@
-/// `GET resource/users/activity/{topic}` (api-resource.md §1).
+/// `GET resource/users/activity/{topic}`.
 public struct ActivityService: Sendable {
     public static let topics: Set<String> = ["all", "session", "otp", "password", "account"]
     let store: any Store

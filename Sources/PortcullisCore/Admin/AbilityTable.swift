@@ -1,4 +1,4 @@
-/// What an admin role may do (api-admin.md §A1), read from a file in
+/// What an admin role may do, read from a file in
 /// Barong's `config/abilities.yml` format. `manage` implies every action;
 /// the subject `all` stands for every subject. A role without an entry
 /// (e.g. `member`) may do nothing.

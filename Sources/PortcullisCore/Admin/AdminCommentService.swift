@@ -1,4 +1,4 @@
-/// `admin/users/comments` (api-admin.md §A2): admins' notes on a user,
+/// `admin/users/comments`: admins' notes on a user,
 /// written by the caller (`author_uid`). Each answer is the user's KYC view.
 public struct AdminCommentService: Sendable {
     let store: any Store

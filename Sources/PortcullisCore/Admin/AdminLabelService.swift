@@ -1,5 +1,5 @@
-/// `admin/users/labels` (api-admin.md §A2): admins write labels of any
-/// scope. A private label change recomputes level and state (api.md §4.4)
+/// `admin/users/labels`: admins write labels of any
+/// scope. A private label change recomputes level and state
 /// and a `document` label becoming verified/rejected emits
 /// `system.document.<value>` besides `model.label.*` (LabelEvents): with
 /// `kyc_provider = local` this is how KYC closes.
@@ -74,7 +74,7 @@ public struct AdminLabelService: Sendable {
     }
 
     /// The target user, refused when a non-superadmin touches a superadmin;
-    /// locked before its label rows (one lock order, api.md §4.4).
+    /// locked before its label rows (one lock order, so two writers cannot deadlock).
     private static func lockedTarget(_ uid: String, by admin: User?, in tx: any StoreTransaction) async throws -> User {
         let target = try await AdminUserService.target(uid, in: tx)
         try AdminUserService.guardSuperadmin(target, by: admin)
@@ -82,7 +82,7 @@ public struct AdminLabelService: Sendable {
         return target
     }
 
-    /// A private label change recomputes level and state (api.md §4.4).
+    /// A private label change recomputes level and state.
     private static func afterChange(of target: User, scope: String, rules: UserStatusRules, in tx: any StoreTransaction,
                                     now: Int64) async throws -> User {
         scope == "private" ? try await rules.recompute(target, in: tx, now: now) : target

@@ -1,4 +1,4 @@
-/// `admin/profiles` (api-admin.md §A5): every user's profiles, approving or
+/// `admin/profiles`: every user's profiles, approving or
 /// rejecting a submitted one, and creating one on a user's behalf.
 public struct AdminProfileService: Sendable {
     let store: any Store

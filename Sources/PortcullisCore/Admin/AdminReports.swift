@@ -1,6 +1,6 @@
 import Foundation
 
-/// The read-only admin views (api-admin.md §A6): levels, activities, a
+/// The read-only admin views: levels, activities, a
 /// user's API keys, and the dashboard metrics.
 public struct AdminReports: Sendable {
     let store: any Store
@@ -31,7 +31,7 @@ public struct AdminReports: Sendable {
         public var pendingApplications: Int
     }
 
-    /// D4: `created_from` / `created_to` bound the window (Barong ignores them).
+    /// `created_from` / `created_to` bound the window (Barong ignores them).
     public func metrics(window: TimeWindow) async throws -> Metrics {
         try await store.read { tx in
             func daily(_ topic: String, _ action: String, _ result: String) async throws -> [(String, Int)] {

@@ -1,4 +1,4 @@
-/// `admin/users…` (api-admin.md §A2): reading users, changing state, 2FA,
+/// `admin/users…`: reading users, changing state, 2FA,
 /// email and role, comments and data storage. Ability checks happen in the
 /// route before any of this runs; the target rules (superadmin, oneself)
 /// happen here, in the contract's order.
@@ -59,7 +59,7 @@ public struct AdminUserService: Sendable {
                 let target = try await Self.target(uid, in: tx)
                 try Self.guardSuperadmin(target, by: admin)
                 if target.id == admin.id { throw APIError(.unprocessable, ErrorKey.Admin.updateHimself) }
-                // Deliberate difference (issue 28): no ban, 2FA reset or email change of a user
+                // Deliberate difference: no ban, 2FA reset or email change of a user
                 // whose role may do more than the caller's.
                 guard abilities.covers(target.role, by: admin.role) else { throw APIError(.unprocessable, ErrorKey.Admin.roleExceedsOwn) }
                 var updated = target
@@ -125,11 +125,11 @@ public struct AdminUserService: Sendable {
 }
 
 extension UserStatusRules {
-    /// What follows an admin's change of state or 2FA (api-admin.md §A2):
+    /// What follows an admin's change of state or 2FA:
     /// 2FA off drops the private `otp` label; leaving `active` or turning 2FA
     /// off disables the API keys of the user and of its service accounts; a
     /// state other than `active` moves its service accounts along and ends
-    /// every session of the user at once (api.md §4.3).
+    /// every session of the user at once.
     func applyAdminChange(from old: User, to new: User, in tx: any StoreTransaction, now: Int64) async throws {
         if old.otp && !new.otp {
             try await tx.deleteLabel(userID: new.id, key: "otp", scope: "private")

@@ -1,4 +1,4 @@
-/// `admin/permissions` (api-admin.md §A3): the gateway permission table.
+/// `admin/permissions`: the gateway permission table.
 /// Every write notifies the permission caches of all instances at commit,
 /// so a change holds from the next request on (deliberate difference).
 public struct PermissionAdminService: Sendable {
@@ -33,7 +33,7 @@ public struct PermissionAdminService: Sendable {
         }
     }
 
-    /// D6: verb and action are checked on update too (`verb.inclusion`, `action.inclusion`).
+    /// Verb and action are checked on update too (`verb.inclusion`, `action.inclusion`).
     public func update(id: Int64, _ fields: Fields) async throws {
         let now = clock.now()
         try await store.write { tx in

@@ -1,4 +1,4 @@
-/// `admin/restrictions` (api-admin.md §A4, semantics api.md §3.6). Writes
+/// `admin/restrictions`. Writes
 /// notify every instance's restriction cache at commit; an enabled
 /// `blocklogin` row (new, or newly enabled) ends every session.
 public struct RestrictionAdminService: Sendable {
@@ -120,7 +120,7 @@ public struct RestrictionAdminService: Sendable {
         try await whitelist.issueToken(ttl: ttlSeconds, token: sha256Hex(SecureRandom.bytes(10)))
     }
 
-    /// api.md §3.6: maintenance is always 471; otherwise the given code or the scope's default.
+    /// Maintenance is always 471; otherwise the given code or the scope's default.
     static func code(category: String, scope: String, given: Int?) -> Int {
         if category == "maintenance" { return 471 }
         return given ?? Restriction.defaultCode(category: category, scope: scope)

@@ -1,4 +1,4 @@
-/// A user with everything an admin sees (`UserWithKYC`, api-admin.md).
+/// A user with everything an admin sees (Barong's `UserWithKYC`).
 public struct UserKYC: Sendable {
     public var info: UserFullInfo
     public var labels: [AdminLabel]

@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// api.md §3.3: HMAC-signed API-key requests. Returns the identity the key
-/// speaks for; each failure is the status and key api.md gives.
+/// HMAC-signed API-key requests. Returns the identity the key
+/// speaks for; each failure throws its own status and error key.
 public struct APIKeyAuthenticator: Sendable {
     let store: any Store
     let box: SecretBox
@@ -40,7 +40,8 @@ public struct APIKeyAuthenticator: Sendable {
         return try await holder(of: key)
     }
 
-    /// The identity of the key's holder, checked as api.md §3.3 step 8 says.
+    /// The identity of the key's holder: a user able to sign in with 2FA on, or a service account able to
+    /// authenticate whose owner, if it has one, is such a user.
     private func holder(of key: APIKey) async throws -> (AccessIdentity, User?) {
         if key.holderType == "service_account" {
             guard let account = try await store.read({ tx in try await tx.serviceAccount(id: key.holderID) }),
@@ -133,7 +134,7 @@ actor StoreNonceLedger: NonceLedger {
 }
 
 /// The ledger of a process that owns its database, in memory. Nothing may
-/// pause every API-key request (issue 19: p99 stalls of 80–1,700 ms), so:
+/// pause every API-key request (a shared table once caused p99 stalls of 80–1,700 ms), so:
 /// - two generations per shard: pairs go into `current`; once a lifetime
 ///   has passed, `current` becomes `previous` and the old `previous` is
 ///   dropped whole. A pair accepted at t expires at t + lifetime and is kept

@@ -1,4 +1,4 @@
-/// One authorize call (api.md §3): the original method and path (no leading
+/// One authorize call: the original method and path (no leading
 /// slash, no query), the credentials it carries and its params (audit only).
 public struct AuthorizeRequest: Sendable {
     public var method: String
@@ -20,7 +20,7 @@ public struct AuthorizeRequest: Sendable {
     var usesAPIKey: Bool { apiKey != nil || nonce != nil || signature != nil }
 }
 
-/// The claims of the JWT authorize issues (api.md §3.7), minus the
+/// The claims of the JWT authorize issues, minus the
 /// per-token ones (`iat`, `exp`, `jti`).
 public struct AccessIdentity: Sendable, Hashable {
     public var uid: String

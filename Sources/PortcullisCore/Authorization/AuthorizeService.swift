@@ -1,6 +1,6 @@
 import Logging
 
-/// The gateway's question (api.md §3): may this request pass, and as whom?
+/// The gateway's question: may this request pass, and as whom?
 /// Order: block → pass → authentication (API key or cookie) → permissions.
 public struct AuthorizeService: Sendable {
     let rules: AccessRules

@@ -1,5 +1,5 @@
 /// The one spelling of a path that rules, permissions and restrictions
-/// compare against (issue 17, defect 6). The gateway forwards the client's
+/// compare against. The gateway forwards the client's
 /// raw path, and upstreams read `api/v2//peatio/%61dmin/./x` as
 /// `api/v2/peatio/admin/x`: matching prefixes on the raw text would let such
 /// spellings past `block` rules and DROP rows.
@@ -8,7 +8,7 @@
 /// - repeated slashes collapse, `.` segments go, `..` removes the segment before it;
 /// - refused (nil): an encoded slash, backslash or NUL (`%2F`, `%5C`, `%00`), a
 ///   literal backslash or control character, a malformed `%` escape, and a `..`
-///   that would climb above the root; and (issue 28) what some upstreams read
+///   that would climb above the root; and what some upstreams read
 ///   otherwise than we would: a `;` path parameter (`..;/` is `..` to Tomcat
 ///   and Jetty), an encoded `%` (`%252e`, decoded twice by some), and any
 ///   byte outside ASCII, literal or encoded (`adm%C4%B1n` folds to `admin`

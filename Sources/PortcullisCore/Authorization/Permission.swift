@@ -1,4 +1,4 @@
-/// A permission row (api.md §3.4).
+/// A permission row.
 public struct Permission: Sendable, Equatable {
     public var role: String
     public var verb: String
@@ -12,7 +12,7 @@ public struct Permission: Sendable, Equatable {
 
     /// The path is a prefix compared without regard to ASCII case: an
     /// upstream that routes `Admin/orders` as `admin/orders` cannot be reached
-    /// around a row written in lower case (issue 28).
+    /// around a row written in lower case.
     func matches(role: String, method: String, path: String) -> Bool {
         self.role == role && (verb == "ALL" || verb == method) && path.hasPrefixIgnoringASCIICase(self.path)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The permission check of api.md §3.4 with its audit trail: authorize runs
+/// The gateway permission check with its audit trail: authorize runs
 /// it for gateway traffic, the admin routes for standalone (cookie) calls,
 /// so AUDIT rows record admin activities with and without nginx.
 public struct PermissionGate: Sendable {

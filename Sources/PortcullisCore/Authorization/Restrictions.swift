@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A restriction row (api.md §3.6).
+/// A restriction row.
 public struct Restriction: Sendable, Equatable {
     public var category: String
     public var scope: String { didSet { network = Self.network(scope, value) } }
@@ -30,7 +30,7 @@ public struct Restriction: Sendable, Equatable {
 
     /// Country and continent compare with the client's GeoIP location
     /// (`value` is upper-cased when the set is loaded); an unknown location
-    /// matches no such row (api.md §3.6).
+    /// matches no such row.
     func matches(_ client: ClientInfo) -> Bool {
         switch scope {
         case "all": return true

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The peers whose forwarding headers count (api.md §3.5): loopback, the
+/// The peers whose forwarding headers count: loopback, the
 /// `trusted_proxies` list, and with `gateway = cloudflare` Cloudflare's
 /// published ranges (`Data/cloudflare_ips.txt`). Parsed once at start-up;
 /// entries that are not an address or CIDR match nothing.
@@ -23,7 +23,7 @@ public struct TrustedNetworks: Sendable {
     }
 
     /// The client named by `X-Forwarded-For` (every header line, in order)
-    /// when a trusted peer sent it (api.md §3.5): read from the right, skip
+    /// when a trusted peer sent it: read from the right, skip
     /// every trusted proxy, take the first address that is not one. Proxies
     /// append, so entries left of that are the client's own writing and never
     /// count. Entries that are no address are skipped (Rails' rule). All

@@ -1,4 +1,4 @@
-/// `POST identity/users/access` (api.md §2.5): a whitelink token, placed by
+/// `POST identity/users/access`: a whitelink token, placed by
 /// an admin tool (`portcullis whitelink create`), whitelists the caller's
 /// IP. Tokens are single-use (deliberate difference) and stored hashed.
 public struct WhitelistAccessService: Sendable {

@@ -1,4 +1,4 @@
-/// api.md §2.11: which endpoints need a captcha, and the check itself.
+/// Which endpoints need a captcha, and the check itself.
 /// Runs before anything touches the database.
 public struct CaptchaGuard: Sendable {
     public enum Endpoint: String, Sendable {

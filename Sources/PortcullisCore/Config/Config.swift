@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Every setting of the server, with Barong's names and defaults where the
-/// key is shared with Barong (operations.md). Built by `ConfigLoader`.
+/// key is shared with Barong (all listed in docs/configuration.md). Built by `ConfigLoader`.
 public struct Config: Sendable {
     // Shared with Barong.
     public var appName = "Portcullis"
@@ -10,15 +10,15 @@ public struct Config: Sendable {
     public var uidPrefix = "ID"
     public var sessionName = "_barong_session"
     public var sessionExpireTime = 1800
-    /// account-security.md §B: attempts per account, failures per address, before sign-ins wait (0: off).
+    /// Attempts per account, failures per address, before sign-ins wait (0: off).
     public var loginThrottleAccount = 5
     public var loginThrottleIP = 50
-    /// account-security.md §P: the relying party of passkeys (empty: from `domain` / `app_name`).
+    /// The relying party of passkeys (empty: from `domain` / `app_name`).
     public var webauthnRPID = ""
     public var webauthnRPName = ""
     public var webauthnOrigins: [String] = []
     public var jwtExpireTime = 3600
-    /// Issue 21: the operators' console under `/admin/` (false: no such routes), and its idle logout in seconds.
+    /// The operators' console under `/admin/` (false: no such routes), and its idle logout in seconds.
     public var adminConsole = true
     public var adminConsoleIdleTimeout = 1800
     public var csrfProtection = true
@@ -89,18 +89,19 @@ public struct Config: Sendable {
     /// Seconds a cached session/user may be served without a database read
     /// (local writes invalidate at once); 0 disables the cache.
     public var authCacheTTL = 2
-    /// Barong's authorize rules file (YAML `rules: {pass: […], block: […]}`); empty = the defaults of api.md §3.1.
+    /// Barong's authorize rules file (YAML `rules: {pass: […], block: […]}`); empty = the built-in defaults.
     public var authzRulesFile = ""
-    /// Barong's `management_api.yml`; empty = the management API is off (api-admin.md D1).
+    /// Barong's `management_api.yml`; empty = the management API is off.
     public var managementAPIConfig = ""
-    /// D2: management requests must carry `exp`.
+    /// Management requests must carry `exp` (and then a `jti`), so every accepted request is marked against replay
+    /// until it expires.
     public var managementAPIRequireExp = true
     /// Management signatures: refuse high-S ECDSA (ECDSALowS); off for signers that do not normalize.
     public var managementAPILowSOnly = false
     /// Management `api_keys` for users / for service accounts.
     public var mgnAPIKeysUser = false
     public var mgnAPIKeysSA = false
-    /// Barong's `config/abilities.yml` format; empty = the shipped table (api-admin.md §A1).
+    /// Barong's `config/abilities.yml` format; empty = the shipped table.
     public var abilitiesFile = ""
     /// Barong's PROFILE_DOUBLE_VERIFICATION: the admin who created a profile may not approve it.
     public var profileDoubleVerification = false
@@ -119,7 +120,7 @@ public struct Config: Sendable {
     public var maxminddbPath = ""
     /// `HOST:PORT` of the Prometheus listener (`/metrics`); empty = off.
     public var metricsListen = ""
-    /// The event bus (events.md E1), Barong's settings; nothing is published
+    /// The event bus, Barong's settings; nothing is published
     /// until a host or a URL is set. `EVENT_API_RABBITMQ_URL` (no prefix, as
     /// in Barong) or `event_api_rabbitmq_url` overrides the parts.
     public var eventAPIRabbitMQHost = ""
@@ -133,7 +134,7 @@ public struct Config: Sendable {
     /// dies mid-send leaves it to the others after this. Keep it above the
     /// slowest sink's timeout (SMTP 30 s), or a slow send may be repeated.
     public var outboxLease = 120
-    /// Signed webhooks (events.md E5).
+    /// Signed webhooks.
     public var eventWebhooks: [EventWebhook] = []
     /// Seconds a connection may go without a complete request head or a body
     /// byte (and, between requests, idle) before it is closed.

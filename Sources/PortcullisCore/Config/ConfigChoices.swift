@@ -23,7 +23,7 @@ public enum KYCProviderKind: String, CaseIterable, Sendable {
     case local, kycaid
 }
 
-/// Which CDN's forwarding header names the client (api.md §3.5).
+/// Which CDN's forwarding header names the client.
 public enum GatewayKind: String, CaseIterable, Sendable {
     case cloudflare, akamai, none
 }

@@ -8,7 +8,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Builds a `Config`: built-in defaults, then the JSON file, then
-/// `BARONG_<KEY>` environment variables (last wins), as operations.md says.
+/// `BARONG_<KEY>` environment variables (last wins); docs/configuration.md lists every key.
 public struct ConfigLoader {
     public init() {}
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One entry of `event_webhooks` (events.md E5): where to POST, which events
+/// One entry of `event_webhooks`: where to POST, which events
 /// (full names or prefixes ending in `.`), and the HMAC secret.
 public struct EventWebhook: Sendable, Equatable {
     public var url: String

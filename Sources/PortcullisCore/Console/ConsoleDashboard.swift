@@ -1,4 +1,4 @@
-/// The console's first page (issue 21): sign-ups, sign-ins and failed
+/// The console's first page: sign-ups, sign-ins and failed
 /// sign-ins per hour over 24 h and per day over 7 days, users by state and
 /// level, the KYC work waiting, and the outbox backlog. Read in one
 /// transaction, so the figures agree with each other.

@@ -1,4 +1,4 @@
-/// The admin console's sign-in and sessions (issue 21). Sign-in takes the
+/// The admin console's sign-in and sessions. Sign-in takes the
 /// API's login path (throttle, password, state, code) and then asks more:
 /// 2FA whatever the user's settings, and a role with some admin ability.
 /// A console session is its own record, never an API session: neither
@@ -44,7 +44,7 @@ public struct ConsoleSessionService: Sendable {
             try await record(user, "failed", client: client)
             throw APIError(.unauthorized, ErrorKey.Console.otpRequired)
         }
-        // As admin API callers (api-admin.md D7): a pending user is no operator yet.
+        // As admin API callers: a pending user is no operator yet.
         if user.state != .active {
             try await record(user, "denied", client: client)
             throw APIError(.unauthorized, ErrorKey.Authz.userNotActive)

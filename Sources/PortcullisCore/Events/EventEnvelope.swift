@@ -1,6 +1,6 @@
 import Foundation
 
-/// The body every sink but mail sends (events.md E2): a JWS in general JSON
+/// The body every sink but mail sends: a JWS in general JSON
 /// serialization with exactly one RS256 signature (kid `barong`) by the
 /// server key, over the claims `iss`, `jti`, `iat`, `exp` = iat + 3600 and
 /// `event` = `{record, changes?, name}` (Barong puts `name` last). `iat` is

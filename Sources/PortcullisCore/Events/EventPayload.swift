@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds the `record` of the events api.md §4.6 lists, as JSON text.
+/// Builds the `record` of each event, as JSON text.
 public struct EventPayload: Sendable {
     public let domain: String
 
@@ -32,7 +32,7 @@ public struct EventPayload: Sendable {
     }
 }
 
-/// Event names of api.md.
+/// The names of the `system.*` events.
 public enum EventName {
     public static let emailConfirmationToken = "system.user.email.confirmation.token"
     public static let emailConfirmed = "system.user.email.confirmed"
@@ -42,7 +42,7 @@ public enum EventName {
     public static let sessionCreate = "system.session.create"
     public static let accountDeleted = "system.user.account.deleted"
 
-    /// The events of events.md E3: what leaves for RabbitMQ and webhooks.
+    /// The published events: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
         "system.document.verified", "system.document.rejected",

@@ -1,4 +1,4 @@
-/// Somewhere outbox events go (events.md E4): mail, RabbitMQ, a webhook.
+/// Somewhere outbox events go: mail, RabbitMQ, a webhook.
 /// Each sink has its own delivery state per event, so a failing sink delays
 /// only itself.
 public protocol EventSink: Sendable {
@@ -40,7 +40,7 @@ public struct SinkRoute: Sendable {
 
     /// Mail: the two token events.
     public static let mail = SinkRoute(sink: "mail") { $0 == EventName.emailConfirmationToken || $0 == EventName.passwordResetToken }
-    /// RabbitMQ: every event of events.md E3.
+    /// RabbitMQ: every published event (`EventName.published`).
     public static let rabbitMQ = SinkRoute(sink: "rabbitmq") { EventName.published.contains($0) }
     /// KYCAID: the submissions and callbacks it is sent (`kycaid.*`, never published).
     public static let kycaid = SinkRoute(sink: "kycaid") { $0.hasPrefix(KYCAIDEvent.prefix) }

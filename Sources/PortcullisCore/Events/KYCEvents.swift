@@ -1,6 +1,6 @@
 import Foundation
 
-/// The KYC model events of events.md E3: `model.profile.created/updated`,
+/// The KYC model events: `model.profile.created/updated`,
 /// `model.document.created` and `model.data_storage.created`, top-level
 /// nulls dropped. A profile update is emitted whenever the row was written
 /// (a state change alone gives empty `changes`, as Barong's does).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The label events of events.md E3: `model.label.created` / `.updated`
+/// The label events: `model.label.created` / `.updated`
 /// (`{id, key, value, description, user: U}`, top-level nulls dropped, and on
 /// `updated` the previous values of what changed) and, when a private
 /// `document` label becomes `verified` or `rejected`, `system.document.<value>`
@@ -39,7 +39,7 @@ extension EventWriter {
     /// Ruby's `compact` on the top level: model records drop their nulls.
     static func compact(_ record: [String: Any]) -> [String: Any] { record.filter { !($0.value is NSNull) } }
 
-    /// The previous values of the top-level fields that differ (events.md E3
+    /// The previous values of the top-level fields that differ (the event's
     /// `changes`), or nil when none does.
     static func changes(from before: [String: Any], to after: [String: Any], ignoring ignored: String) -> [String: Any]? {
         var changes: [String: Any] = [:]

@@ -1,6 +1,6 @@
 import Logging
 
-/// Drains the outbox, each sink on its own (events.md E4): claims the
+/// Drains the outbox, each sink on its own: claims the
 /// sink's due deliveries in event order (leased, so a crash only delays
 /// them), hands them to the sink, marks what it delivered and reschedules
 /// the rest with exponential backoff (2 s, 4 s … capped at

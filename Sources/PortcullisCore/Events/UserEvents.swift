@@ -1,6 +1,6 @@
 import Foundation
 
-/// `model.user.created` / `model.user.updated` (events.md E3): the event user
+/// `model.user.created` / `model.user.updated`: the event user
 /// object, top-level nulls dropped; an update is emitted only when a field
 /// of that object changed, with their previous values as `changes`
 /// (`updated_at` left out). A password change alone emits nothing.

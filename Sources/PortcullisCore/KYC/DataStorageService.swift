@@ -1,6 +1,6 @@
 import Foundation
 
-/// `POST resource/data_storage` (api-resource.md §6).
+/// `POST resource/data_storage`.
 public struct DataStorageService: Sendable {
     let store: any Store
     let rules: UserStatusRules

@@ -17,7 +17,7 @@ public struct DocumentInput: Sendable {
     }
 }
 
-/// `resource/documents` and `resource/addresses` (api-resource.md §4):
+/// `resource/documents` and `resource/addresses`:
 /// every file is checked (extension, sniffed content, size) before any is
 /// stored, and the batch is saved in one transaction (deliberate difference).
 public struct DocumentService: Sendable {
@@ -50,8 +50,8 @@ public struct DocumentService: Sendable {
         try await save(input, label: input.docType == "Address" ? "address" : "document", for: user, limit: limit, now: clock.now())
     }
 
-    /// Management `documents` (api-admin.md B2): the same file and field
-    /// rules, no document limit, and the KYC step only when `updateLabels` (D5).
+    /// Management `documents`: the same file and field
+    /// rules, no document limit, and the KYC step only when `updateLabels`.
     public func createForManagement(_ input: DocumentInput, for user: User, updateLabels: Bool) async throws {
         try validate(input)
         let label = updateLabels ? (input.docType == "Address" ? "address" : "document") : nil
@@ -144,7 +144,7 @@ public struct DocumentService: Sendable {
                     // Document step, local provider: the label waits for an operator.
                     _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
                 } else {
-                    // With KYCAID: once the batch has the files its type needs (api-resource.md §4).
+                    // With KYCAID: once the batch has the files its type needs.
                     let count = try await tx.documents(userID: user.id).filter { $0.identificator == identificator }.count
                     guard KYCAIDSubmissions.completes(docType: input.docType, count: count, added: batch.count) else { return }
                     _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Sends KYCAID what `KYCAIDSubmissions` wrote, in order, as one more
-/// outbox sink (events.md E4): a KYCAID outage or 5xx is retried with the
+/// outbox sink: a KYCAID outage or 5xx is retried with the
 /// outbox backoff; a refusal (4xx) sets the KYC label to `rejected`, as
 /// Barong does. Applicants must come first: they are, since one sink
 /// delivers in commit order.
@@ -56,7 +56,7 @@ public struct KYCAIDSink: SingleEventSink {
         }
     }
 
-    /// The KYC callback (api-resource.md §11): re-fetched, and acted on only
+    /// The KYC callback: re-fetched, and acted on only
     /// when completed and for the applicant it names.
     func applyCallback(_ job: KYCAIDJob) async throws {
         guard let verificationID = job.verificationID, let applicantID = job.applicantID,
@@ -93,7 +93,7 @@ public struct KYCAIDSink: SingleEventSink {
 
     static func decide(_ profile: Profile, _ state: String, of user: User, events: EventWriter,
                        in tx: any StoreTransaction, now: Int64) async throws {
-        // The row as it is now, locked after its user (issue 29): the caller's
+        // The row as it is now, locked after its user: the caller's
         // copy was read before this transaction, maybe before an operator's decision.
         try await tx.lockUser(id: user.id)
         guard let current = try await tx.profile(id: profile.id) else { return }

@@ -26,7 +26,7 @@ struct KYCAIDJob: Codable, Equatable {
     }
 }
 
-/// The KYC steps with provider `kycaid` (api-resource.md §2, §4, §11), as
+/// The KYC steps with provider `kycaid`, as
 /// outbox events; with `local` nothing is sent.
 public struct KYCAIDSubmissions: Sendable {
     public let enabled: Bool

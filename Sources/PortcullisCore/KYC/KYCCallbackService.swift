@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// `POST public/kyc`, the KYCAID callback (api-resource.md §11). A callback
+/// `POST public/kyc`, the KYCAID callback. A callback
 /// is only a hint: `KYCAIDSink` fetches the verification again, and it must
 /// be `completed` and belong to the callback's applicant. Only applicants we
 /// created are queued. With `kycaid_callback_secret` set, the callback must

@@ -1,5 +1,5 @@
-/// api-resource.md §5: keys and values are lower-cased and whitespace-
-/// squished, then 3–255 characters of `[a-z0-9_-]`.
+/// Label keys and values are lower-cased and
+/// whitespace-squished, then 3–255 characters of `[a-z0-9_-]`.
 public enum LabelRules {
     public static func normalize(_ text: String) -> String {
         text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -1,4 +1,4 @@
-/// `resource/labels` (api-resource.md §5): users manage public labels
+/// `resource/labels`: users manage public labels
 /// only; private ones are read-only to them and never touched here.
 public struct LabelService: Sendable {
     let store: any Store

@@ -1,4 +1,4 @@
-/// A phone number as api-resource.md §3 handles it: every non-digit
+/// A phone number as `resource/phones` handles it: every non-digit
 /// removed, read as country calling code + national number, and valid when
 /// the national number has a length its country allows (libphonenumber's
 /// length data; a coarser check than its full patterns).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `resource/phones…` (api-resource.md §3).
+/// `resource/phones…`.
 public struct PhoneService: Sendable {
     let store: any Store
     let channel: any PhoneCodeChannel

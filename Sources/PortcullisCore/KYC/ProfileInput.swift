@@ -12,7 +12,7 @@ public struct ProfileInput: Sendable {
     }
 }
 
-/// api-resource.md §2 field rules; each applies only to a non-empty value.
+/// Profile field rules; each applies only to a non-empty value.
 enum ProfileRules {
     static let nameExtras: Set<Unicode.Scalar> = ["_", " ", "-", "'"]
     static let cityExtras: Set<Unicode.Scalar> = nameExtras.union(["–", ".", "~"])

@@ -1,4 +1,4 @@
-/// `resource/profiles…` (api-resource.md §2) and the KYC profile step
+/// `resource/profiles…` and the KYC profile step
 /// (private label `profile` = the profile's state).
 public struct ProfileService: Sendable {
     let store: any Store

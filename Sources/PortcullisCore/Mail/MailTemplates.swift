@@ -1,5 +1,5 @@
 /// The confirmation and reset mails, with the link formats of
-/// operations.md. Only English wording ships; every `default_language`
+/// docs/operating.md. Only English wording ships; every `default_language`
 /// gets it, with that language in the link's `lang`.
 public struct MailTemplates: Sendable {
     public let publicURL: String

@@ -98,7 +98,7 @@ public struct ImportFailure: Error, Sendable {
 /// run adds nothing. Referrals are linked once every row is in.
 public struct BarongUserImporter: Sendable {
     let store: any Store
-    /// One `model.user.created` per imported user (events.md E3).
+    /// One `model.user.created` per imported user.
     let events: EventWriter
     public init(store: any Store, events: EventWriter) { self.store = store; self.events = events }
 
@@ -120,7 +120,7 @@ public struct BarongUserImporter: Sendable {
                         try await tx.saveLabel(userID: userID, key: label.key, value: label.value, scope: label.scope,
                                                description: nil, clearDescription: false, now: row.createdAt)
                     }
-                    // A ban Barong's operators set stays one here (issue 17, defect 3).
+                    // A ban Barong's operators set stays one here.
                     if UserStatusRules.operatorStates.contains(row.state) {
                         try await tx.holdState(userID: userID, row.state, now: row.createdAt)
                     }

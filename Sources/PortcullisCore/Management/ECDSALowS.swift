@@ -2,7 +2,7 @@
 /// `signature` for ES256/384/512 is r‖s as fixed-width big-endian integers;
 /// with `management_api_low_s_only` only the low-S form (s ≤ n/2) is
 /// accepted, so one signed management request has exactly one accepted
-/// spelling (issue 17, defect 7).
+/// spelling.
 public enum ECDSALowS {
     /// The group orders n of P-256, P-384 and P-521, big-endian, at the JWS width of the algorithm.
     static let orders: [String: [UInt8]] = [

@@ -1,7 +1,7 @@
 import ExtrasBase64
 import Foundation
 
-/// Barong's `config/management_api.yml` (api-admin.md B1): the signers'
+/// Barong's `config/management_api.yml`: the signers'
 /// public keys, the claims options and, per scope, who may and who must sign.
 public struct ManagementAPIConfig: Sendable {
     public struct Signer: Sendable, Equatable {

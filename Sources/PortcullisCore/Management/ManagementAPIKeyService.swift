@@ -1,4 +1,4 @@
-/// Management `api_keys…` (api-admin.md B2): keys for users (behind
+/// Management `api_keys…`: keys for users (behind
 /// `mgn_api_keys_user`) and service accounts (behind `mgn_api_keys_sa`),
 /// with no TOTP guard: the signers vouch for the call.
 public struct ManagementAPIKeyService: Sendable {

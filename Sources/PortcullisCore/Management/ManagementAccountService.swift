@@ -1,4 +1,4 @@
-/// Management `service_accounts…` (api-admin.md B2).
+/// Management `service_accounts…`.
 public struct ManagementAccountService: Sendable {
     let store: any Store
     let clock: any Clock

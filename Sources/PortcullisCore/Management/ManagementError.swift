@@ -1,4 +1,4 @@
-/// A management API failure in Barong's own body format (api-admin.md B0):
+/// A management API failure in Barong's own body format:
 /// `{"error": "<sentence>"}`, `{"error": ["<full message>", …]}`, an
 /// attribute → messages object, or the admin-style `{"errors": [keys]}`.
 public struct ManagementError: Error, Sendable, Equatable {

@@ -5,7 +5,7 @@ public protocol ManagementSignatureVerifier: Sendable {
     func verify(kid: String, signingInput: [UInt8], signature: [UInt8]) async -> Bool
 }
 
-/// Verifies a management request (api-admin.md B0, D2): a JWS in JSON
+/// Verifies a management request: a JWS in JSON
 /// general serialization; every signature from a permitted signer of the
 /// route's scope must verify with the algorithm configured for it
 /// (deliberate difference), the claims must pass, every mandatory signer
@@ -138,11 +138,11 @@ struct ManagementEnvelope: Decodable {
     }
 }
 
-/// The claims checks of ruby-jwt's options, with D2's lifetime rules.
+/// The claims checks of ruby-jwt's options, with stricter lifetime rules (`exp` required by default, at most a day ahead).
 struct ManagementClaims {
     let options: ManagementAPIConfig.ClaimOptions
     let requireExp: Bool
-    /// D2: an `exp` more than a day ahead is refused.
+    /// An `exp` more than a day ahead is refused.
     static let maxLifetime: Int64 = 86_400
 
     func accept(_ claims: [String: Any], now: Int64) -> Bool {
@@ -161,7 +161,7 @@ struct ManagementClaims {
         if options.verifyIssuedAt, claims["iat"] != nil {
             guard let iat = Self.seconds(claims["iat"]), iat <= now + leeway else { return false }
         }
-        // D2: a jti is a non-empty string; it is required unless the deployment
+        // A jti is a non-empty string; it is required unless the deployment
         // turned the exp rule off (a numeric or empty jti would escape replay marking).
         if claims["jti"] != nil && Self.string(claims["jti"]) == nil { return false }
         if (requireExp || options.verifyJTI) && Self.string(claims["jti"]) == nil { return false }

@@ -5,9 +5,9 @@ public protocol ServerSigner: Sendable {
     func sign(_ signingInput: [UInt8]) async throws -> [UInt8]
 }
 
-/// Management `otp/sign` (api-admin.md B2): an active user's TOTP code
+/// Management `otp/sign`: an active user's TOTP code
 /// vouches for a JWS a back-end built; the server appends its own RS256
-/// signature (kid `barong`, the key of api.md §3.7). An accepted code is
+/// signature (kid `barong`, the key that signs the authorize JWT). An accepted code is
 /// spent (deliberate difference).
 public struct ManagementOTPService: Sendable {
     let store: any Store

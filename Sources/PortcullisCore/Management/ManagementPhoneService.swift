@@ -1,4 +1,4 @@
-/// Management `phones…` (api-admin.md B2): phones written already verified.
+/// Management `phones…`: phones written already verified.
 public struct ManagementPhoneService: Sendable {
     let store: any Store
     let clock: any Clock

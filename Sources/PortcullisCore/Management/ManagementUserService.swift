@@ -1,4 +1,4 @@
-/// Management `users…` and `profiles` (api-admin.md B2): server-to-server
+/// Management `users…` and `profiles`: server-to-server
 /// reads and writes of users, with Barong's management error bodies.
 public struct ManagementUserService: Sendable {
     let store: any Store

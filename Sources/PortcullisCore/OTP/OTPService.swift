@@ -1,9 +1,9 @@
 import Foundation
 
-/// TOTP 2FA (api-resource.md §9) and the code checks other flows use
+/// TOTP 2FA and the code checks other flows use
 /// (login, account deletion, API keys). Seeds are sealed at rest; a code is
-/// accepted once per step; wrong codes count in the login throttle (issue
-/// 28: per device or address, never a per-user lock the owner could be held by).
+/// accepted once per step; wrong codes count in the login throttle
+/// (per device or address, never a per-user lock the owner could be held by).
 public struct OTPService: Sendable {
     let store: any Store
     let box: SecretBox
@@ -96,7 +96,7 @@ public struct OTPService: Sendable {
     }
 
     /// Whether `code` is the user's current TOTP code, checked as every code
-    /// outside the login form is (issue 28): through the login throttle, so
+    /// outside the login form is: through the login throttle, so
     /// a wrong code counts and a waiting account is answered 429 unchecked.
     /// `client` nil: a back-end's call (management), counted on the account.
     public func verify(_ code: String, of user: User, client: ClientInfo?) async throws -> Bool {

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The relying party as the passkey settings name it (account-security.md §P).
+/// The relying party as the passkey settings name it.
 public struct PasskeySettings: Sendable {
     public let rpID: String
     public let rpName: String

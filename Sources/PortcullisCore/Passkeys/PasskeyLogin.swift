@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// account-security.md §P, signing in with a passkey (WebAuthn Level 2 §7.2):
+/// Signing in with a passkey (WebAuthn Level 2 §7.2):
 /// a full passwordless login with user verification, which satisfies 2FA.
 public struct PasskeyLogin: Sendable {
     let store: any Store

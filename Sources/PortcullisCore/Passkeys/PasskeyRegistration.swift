@@ -1,6 +1,6 @@
 import Foundation
 
-/// account-security.md §P, a signed-in user's passkeys: creation options,
+/// A signed-in user's passkeys: creation options,
 /// registration (WebAuthn Level 2 §7.1), list and delete.
 public struct PasskeyRegistration: Sendable {
     let store: any Store
@@ -145,7 +145,7 @@ public struct PasskeyRegistration: Sendable {
 
     /// With 2FA on only the code opens registration: a password alone (a
     /// phished one, with a stolen session) would otherwise mint a passkey
-    /// that signs in without the second factor (issue 28). Without 2FA the
+    /// that signs in without the second factor. Without 2FA the
     /// password. Both checks count in the login throttle.
     private func reauthenticate(_ user: User, password: String?, otpCode: String?, client: ClientInfo) async throws {
         if user.otp {

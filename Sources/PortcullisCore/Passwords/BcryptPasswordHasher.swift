@@ -9,7 +9,7 @@ public struct BcryptPasswordHasher: PasswordHasher {
     private let gate: ConcurrencyGate
     private let queue = DispatchQueue(label: "portcullis.bcrypt", attributes: .concurrent)
     /// Compared against when the email is unknown, so that answer takes as
-    /// long as a wrong password (api.md §2.10, deliberate difference).
+    /// long as a wrong password (deliberate difference).
     private let dummyHash: String
 
     public init(cost: Int, maxConcurrent: Int) {

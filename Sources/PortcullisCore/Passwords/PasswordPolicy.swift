@@ -1,6 +1,6 @@
 import Foundation
 
-/// api.md §2.2: the configured regexp must match, then the entropy must
+/// A password: the configured regexp must match, then the entropy must
 /// reach the minimum. Only the first failing rule is reported.
 public struct PasswordPolicy: Sendable {
     private let regexp: NSRegularExpression

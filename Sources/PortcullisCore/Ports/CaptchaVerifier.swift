@@ -7,7 +7,7 @@ public enum CaptchaResponse: Sendable, Equatable {
     case malformed
 }
 
-/// A captcha provider (reCAPTCHA, Geetest). Throws the api.md §2.11 errors.
+/// A captcha provider (reCAPTCHA, Geetest). Throws the `identity.captcha.*` errors.
 public protocol CaptchaVerifier: Sendable {
     func verify(_ response: CaptchaResponse) async throws
 }

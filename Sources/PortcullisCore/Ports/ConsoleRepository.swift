@@ -1,4 +1,4 @@
-/// A signed-in admin console session (issue 21). The id is never stored,
+/// A signed-in admin console session. The id is never stored,
 /// only its SHA-256; `lastSeenAt` drives the idle logout.
 public struct ConsoleSessionRecord: Sendable, Equatable {
     public var idHash: String

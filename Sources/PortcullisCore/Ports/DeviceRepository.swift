@@ -1,4 +1,4 @@
-/// A browser a user has signed in from (takeover.md §D): its device
+/// A browser a user has signed in from: its device
 /// cookie is stored only as a SHA-256 (`idHash`), one row per user.
 public struct DeviceRecord: Sendable, Equatable {
     public var id: Int64

@@ -1,4 +1,4 @@
-/// The claims of a confirmation or reset token (api.md §2.12).
+/// The claims of a confirmation or reset token.
 public struct OneTimeClaims: Sendable, Equatable {
     public var subject: String
     public var email: String

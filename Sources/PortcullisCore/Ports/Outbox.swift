@@ -1,4 +1,4 @@
-/// An event waiting in the outbox (events.md): `payload` is the JSON text
+/// An event waiting in the outbox: `payload` is the JSON text
 /// of the event's `record`, `changes` (on `*.updated`) the JSON text of the
 /// previous values, `jti` the id every delivery of it carries.
 public struct OutboxMessage: Sendable, Equatable {
@@ -25,7 +25,7 @@ public struct SinkBacklog: Sendable, Equatable {
     }
 }
 
-/// The outbox (events.md E4): written in the same transaction as the change
+/// The outbox: written in the same transaction as the change
 /// that caused the event, with one delivery row per sink that takes it;
 /// each sink's rows are drained by `OutboxWorker` on their own.
 public protocol OutboxRepository: Sendable {

@@ -1,4 +1,4 @@
-/// A stored passkey (account-security.md §P): the credential's id and COSE
+/// A stored passkey: the credential's id and COSE
 /// public key, both base64url.
 public struct Passkey: Sendable, Equatable {
     public var id: Int64

@@ -1,6 +1,6 @@
 /// Delivers and checks phone verification codes (`phone_verification`):
 /// mock, Twilio SMS or Twilio Verify. Twilio failures throw 422 with the
-/// api-resource.md §3 keys.
+/// phone error keys (`ErrorKey.Phone`).
 public protocol PhoneCodeChannel: Sendable {
     /// Sends `code` (or, for Twilio Verify, starts a verification) to `+<digits>`.
     func deliver(to digits: String, code: String, channel: String) async throws

@@ -1,7 +1,7 @@
-/// `POST identity/sessions/auth0` (api.md §2.10): a verified Auth0 identity
+/// `POST identity/sessions/auth0`: a verified Auth0 identity
 /// signs in its user, or creates it when Auth0 vouches for the address. The
 /// state checks of password login apply, and so does its second factor: a
-/// user with 2FA on sends `otp_code` too (deliberate differences; issue 28 —
+/// user with 2FA on sends `otp_code` too (deliberate differences:
 /// an id token for the address alone must not skip the code).
 public struct Auth0LoginService: Sendable {
     let store: any Store

@@ -5,7 +5,7 @@ public struct ClientInfo: Sendable, Equatable {
     public var userAgent: String
     public var country: String
     public var continent: String
-    /// SHA-256 (hex) of the browser's device cookie (takeover.md §D), when it sent a well-formed one.
+    /// SHA-256 (hex) of the browser's device cookie, when it sent a well-formed one.
     public var deviceHash: String?
     /// The browser says the request came from another site (`Sec-Fetch-Site: cross-site`): its
     /// SameSite=Lax device cookie was withheld, so none is set in its place.

@@ -25,7 +25,7 @@ public enum IPNetwork {
         return nil
     }
 
-    /// api.md §4.2: same /16 (IPv4) or /96 (IPv6) network.
+    /// Whether two addresses may share a session: the same /16 (IPv4) or /96 (IPv6) network.
     public static func sameSessionNetwork(_ a: String, _ b: String) -> Bool {
         guard let x = bytes(a), let y = bytes(b), x.count == y.count else { return a == b }
         let prefix = x.count == 4 ? 2 : 12

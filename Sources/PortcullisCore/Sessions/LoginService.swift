@@ -1,4 +1,4 @@
-/// `POST identity/sessions` (api.md §2.10): credentials, then state, then OTP.
+/// `POST identity/sessions`: credentials, then state, then OTP.
 public struct LoginService: Sendable {
     let store: any Store
     let hasher: any PasswordHasher

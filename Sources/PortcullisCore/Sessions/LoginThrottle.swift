@@ -1,8 +1,8 @@
-/// account-security.md §B: password and OTP guessing slowed, in the
+/// Password and OTP guessing slowed, in the
 /// database so it holds across instances, without ever locking the owner out.
 ///
-/// - A device that has signed in to the account before (its device cookie,
-///   takeover.md §D) is counted on its own: `login_throttle_account`
+/// - A device that has signed in to the account before (its device cookie)
+///   is counted on its own: `login_throttle_account`
 ///   attempts (default 5), each counted *before* the password is checked,
 ///   then waits of 1 s, 2 s, 4 s … 60 s. Nobody else's failures make it wait.
 /// - Any other attempt is counted per (account, address) the same way, and

@@ -1,4 +1,4 @@
-/// A signed-in user proving it is them again (issue 28): the password, and
+/// A signed-in user proving it is them again: the password, and
 /// the TOTP code whenever 2FA is on — a password alone never stands in for
 /// the second factor. Each check runs through the login throttle, so a
 /// wrong answer counts as a wrong login does and a waiting account gets 429.

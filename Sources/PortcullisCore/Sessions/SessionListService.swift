@@ -1,4 +1,4 @@
-/// account-security.md §S: the sessions a user (or an operator, for a
+/// The sessions a user (or an operator, for a
 /// user) can see and end. Ending one deletes its row in a transaction that
 /// names its hash, so every instance's cache drops it on commit (the
 /// invalidation logout uses) and the next request with its cookie is refused.

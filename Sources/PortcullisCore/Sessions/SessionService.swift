@@ -3,11 +3,11 @@
 public struct OpenedSession: Sendable {
     public let cookieValue: Secret
     public let csrfToken: String
-    /// A device cookie to set: the browser came without one (takeover.md §D).
+    /// A device cookie to set: the browser came without one.
     public var newDevice: Secret? = nil
 }
 
-/// Opens, checks, renews and ends cookie sessions (api.md §4).
+/// Opens, checks, renews and ends cookie sessions.
 public struct SessionService: Sendable {
     let store: any Store
     let clock: any Clock
@@ -46,7 +46,7 @@ public struct SessionService: Sendable {
         ))
         // Every sign-in records its device, so the owner's browser is known to the throttle from then on.
         // A cross-site sign-in (a page elsewhere posting a login form) gets no new device cookie: the
-        // browser withheld its own, and a new one would overwrite it (issue 28).
+        // browser withheld its own, and a new one would overwrite it.
         var newDevice: String?
         if client.deviceHash == nil && !client.crossSite { newDevice = SecureRandom.urlSafeToken(bytes: 32) }
         if let idHash = client.deviceHash ?? newDevice.map(sha256Hex) {
@@ -58,13 +58,13 @@ public struct SessionService: Sendable {
         return OpenedSession(cookieValue: Secret(id), csrfToken: csrf, newDevice: newDevice.map(Secret.init))
     }
 
-    /// The CSRF rule of api.md §3.2 for a state-changing request.
+    /// The CSRF rule for a state-changing request.
     public enum CSRFCheck: Sendable {
         case skip
         case require(header: String?)
     }
 
-    /// api.md §3.2 steps 1–5 for a cookie; returns the user and session.
+    /// Checks a cookie session (CSRF token, cookie, session, binding, user state); returns the user and session.
     public func authenticate(
         cookie: String?, client: ClientInfo, csrf: CSRFCheck
     ) async throws -> (user: User, session: SessionRecord) {
@@ -113,7 +113,7 @@ public struct SessionService: Sendable {
         return (user, session)
     }
 
-    /// api.md §3.2 steps 1–2: a state-changing call names its CSRF token; a cookie is there.
+    /// A state-changing call names its CSRF token; a cookie is there.
     static func idHash(cookie: String?, csrf: CSRFCheck) throws -> String {
         if case .require(let header) = csrf, (header ?? "").isEmpty {
             throw APIError(.unauthorized, ErrorKey.Authz.missingCSRF)
@@ -141,7 +141,7 @@ public struct SessionService: Sendable {
         return (user, session)
     }
 
-    /// api.md §4.2 binding: same user agent, not expired, same /16 or /96 network.
+    /// The session binding: same user agent, not expired, same /16 or /96 network.
     private func isBound(_ session: SessionRecord, client: ClientInfo, now: Int64) -> Bool {
         session.userAgent == client.userAgent && now < session.expireAt
             && IPNetwork.sameSessionNetwork(session.userIP, client.ip)

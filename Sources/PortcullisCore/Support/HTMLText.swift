@@ -3,7 +3,7 @@
 ///
 /// Comparing `Character`s is not enough: a grapheme cluster can hide `<`
 /// behind a prepend mark (`"\u{0600}<"`) or in front of a combining one
-/// (`">\u{0301}"`), and such a cluster equals neither `<` nor `>` (issue 28).
+/// (`">\u{0301}"`), and such a cluster equals neither `<` nor `>`.
 /// Here every scalar is looked at on its own; NUL, which HTML parsers turn
 /// into U+FFFD anyway, is replaced.
 public enum HTMLText {

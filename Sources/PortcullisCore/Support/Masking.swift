@@ -1,4 +1,4 @@
-/// api.md §1 masking of personal data in response bodies.
+/// Masking of personal data in response bodies.
 public enum Masking {
     /// Keep the country-code digits and the last 4 digits, `*` in between.
     public static func phone(_ number: String, countryCodeLength: Int) -> String {

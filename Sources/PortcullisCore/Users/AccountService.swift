@@ -66,10 +66,10 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// `PUT users/password` (api-resource.md §1): every failure is recorded;
+    /// `PUT users/password`: every failure is recorded;
     /// success ends every other session of the user.
     /// With 2FA on, `otpCode` is asked after the old password (deliberate
-    /// difference: Barong takes the password alone, issue 28).
+    /// difference: Barong takes the password alone).
     public func changePassword(
         user: User, session: SessionRecord?, old: String, new: String, confirm: String, otpCode: String?, client: ClientInfo
     ) async throws {

@@ -1,5 +1,5 @@
 /// Per-address counters of the flows that must not tell a known email from
-/// an unknown one (api.md §2.6, §2.8, §2.10; issue 17, defect 9). Every
+/// an unknown one (email codes, password resets, login). Every
 /// failed login and every code request writes one counter row whether or not
 /// the address has an account, so both answers cost the same store write;
 /// the counts are also what per-account throttling reads.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// api.md §2.3 e-mail syntax: a local part of 1–64 letters, digits and
+/// E-mail syntax: a local part of 1–64 letters, digits and
 /// `-+._`; a domain of `label.` groups ending in a TLD of ≥ 2 letters;
 /// at most 255 characters. Stored lower-cased.
 public enum EmailAddress {

@@ -1,6 +1,6 @@
 import Logging
 
-/// `identity/users/email/generate_code` and `confirm_code` (api.md §2.6, §2.7).
+/// `identity/users/email/generate_code` and `confirm_code`.
 public struct EmailConfirmationService: Sendable {
     let store: any Store
     let signer: any OneTimeTokenSigner
@@ -40,12 +40,12 @@ public struct EmailConfirmationService: Sendable {
                 let now = service.clock.now()
                 try await service.store.write { tx in
                     // The same work whoever the address belongs to: one counter
-                    // write and one signature (issue 17, defect 9).
+                    // write and one signature.
                     try await AddressAttempts.count(.confirmationRequest, email: normalized, in: tx, now: now)
                     let user = try await tx.user(email: normalized)
                     let token = try await service.token(email: normalized, uid: user?.uid ?? "", now: now)
                     // Only a pending user has an address to confirm; banned, locked and
-                    // deleted users get the same 201 and nothing (issue 17, defect 3).
+                    // deleted users get the same 201 and nothing.
                     guard let user, user.state == .pending else { return }
                     try await service.events.emit(EventName.emailConfirmationToken, user: user, extra: ["token": token],
                                                   in: tx, now: now)

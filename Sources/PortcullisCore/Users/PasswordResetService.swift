@@ -1,6 +1,6 @@
 import Logging
 
-/// `identity/users/password/generate_code` and `confirm_code` (api.md §2.8, §2.9).
+/// `identity/users/password/generate_code` and `confirm_code`.
 public struct PasswordResetService: Sendable {
     let store: any Store
     let signer: any OneTimeTokenSigner
@@ -37,7 +37,7 @@ public struct PasswordResetService: Sendable {
         let (signer, events, lifetime) = (self.signer, self.events, self.tokenLifetime)
         try await store.write { tx in
             // The same work whoever the address belongs to: one counter write and
-            // one signature (issue 17, defect 9).
+            // one signature.
             try await AddressAttempts.count(.resetRequest, email: email, in: tx, now: now)
             let user = try await tx.user(email: email)
             let secret = SecureRandom.hex(bytes: 10)

@@ -11,7 +11,7 @@ public struct SignupInput: Sendable {
     }
 }
 
-/// `POST identity/users` (api.md §2.3).
+/// `POST identity/users`.
 public struct SignupService: Sendable {
     let store: any Store
     let hasher: any PasswordHasher
@@ -88,7 +88,7 @@ public struct SignupService: Sendable {
         }
     }
 
-    /// api.md §2.3 step 3.
+    /// The referrer named by `refid`: it must look like a uid and belong to an existing user.
     private func referrer(_ refid: String?) async throws -> User? {
         guard let refid else { return nil }
         guard uids.hasPrefix(refid) else { throw APIError(.unprocessable, ErrorKey.Identity.invalidReferralFormat) }

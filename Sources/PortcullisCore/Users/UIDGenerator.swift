@@ -1,4 +1,4 @@
-/// api.md §4.5: the upper-cased prefix and 10 upper-case hex digits from a CSPRNG.
+/// A uid: the upper-cased prefix and 10 upper-case hex digits from a CSPRNG.
 public struct UIDGenerator: Sendable {
     public let prefix: String
 

@@ -26,7 +26,7 @@ public struct User: Sendable, Equatable {
     }
 }
 
-/// api.md §4.4 user states.
+/// A user's state.
 public enum UserState: String, Sendable, CaseIterable {
     case pending, active, banned, deleted, locked
 

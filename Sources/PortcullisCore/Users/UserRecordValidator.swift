@@ -1,6 +1,6 @@
 import Foundation
 
-/// Record (model) validation of a user's fields, api.md §2.3 step 4.
+/// Record (model) validation of a user's fields, one of the checks of sign-up.
 /// Collects every failing key; the caller reports them together.
 public struct UserRecordValidator: Sendable {
     let policy: PasswordPolicy

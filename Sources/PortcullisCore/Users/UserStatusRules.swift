@@ -1,4 +1,4 @@
-/// api.md §4.4 / api-resource.md §13: state and level follow from the
+/// State and level follow from the
 /// user's private labels. Public labels never count (deliberate difference).
 public struct UserStatusRules: Sendable {
     /// `key:value` pairs that make a user `active`.
@@ -21,7 +21,7 @@ public struct UserStatusRules: Sendable {
         }
     }
 
-    /// States only an operator puts a user in and takes them out of (issue 17,
+    /// States only an operator puts a user in and takes them out of (a
     /// deliberate difference: Barong's recomputation from labels lifts them).
     public static let operatorStates: Set<UserState> = [.banned, .locked, .deleted]
 
@@ -84,7 +84,7 @@ public struct UserStatusRules: Sendable {
             updated.updatedAt = now
             try await save(updated, was: user, in: tx, now: now)
         }
-        // api.md §4.4: leaving `active` disables the user's API keys.
+        // Leaving `active` disables the user's API keys.
         if user.state == .active && updated.state != .active {
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
         }

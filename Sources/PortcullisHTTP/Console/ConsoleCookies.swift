@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// The console's cookies (issue 21), all `Path=/admin/`, `HttpOnly`,
+/// The console's cookies, all `Path=/admin/`, `HttpOnly`,
 /// `SameSite=Strict`, `Secure` over https: the session, the sign-in form's
 /// CSRF token (before there is a session) and the one-shot flash message.
 struct ConsoleCookies: Sendable {

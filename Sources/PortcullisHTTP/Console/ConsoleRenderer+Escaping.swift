@@ -6,7 +6,7 @@ import PortcullisCore
 /// swift-mustache's own HTML content type compares whole `Character`s, so
 /// `"\u{0600}<"` or `">\u{0301}"` — one cluster each, equal to neither `<`
 /// nor `>` — was written raw and stored text became markup on an operator's
-/// page (issue 28). Upstream could fix it the same way: iterate
+/// page. Upstream could fix it the same way: iterate
 /// `unicodeScalars` (or UTF-8 bytes) in `String.htmlEscape()`, not `Character`s.
 extension ConsoleRenderer {
     /// The content type's name in the `{{% CONTENT_TYPE: … }}` pragma.

@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// The entities of api-admin.md (admin variants are never masked: render
+/// The admin API's entities (admin variants are never masked: render
 /// them with `Services.adminRenderer`).
 extension EntityRenderer {
     func listedUser(_ listed: ListedUser, profiles: Bool) -> JSONValue {

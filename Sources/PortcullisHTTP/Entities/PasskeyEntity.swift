@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// account-security.md §P: passkeys and the WebAuthn options, with byte
+/// Passkeys and the WebAuthn options, with byte
 /// fields base64url as `PublicKeyCredential*Options.toJSON()` shapes them.
 enum PasskeyEntity {
     static func render(_ passkey: Passkey) -> JSONValue {

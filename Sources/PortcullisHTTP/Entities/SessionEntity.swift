@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// account-security.md §S: a session as the lists show it (never its hash or CSRF token).
+/// A session as the lists show it (never its hash or CSRF token).
 enum SessionEntity {
     static func render(_ session: SessionRecord, current: String?) -> JSONValue {
         .object([

@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// api.md §5 entities, rendered with their field order and nulls.
+/// The API's entities, rendered with their fixed field order and nulls.
 struct EntityRenderer: Sendable {
     let maskingEnabled: Bool
 

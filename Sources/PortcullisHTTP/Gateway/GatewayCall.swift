@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import PortcullisCore
 
-/// The authorize call (api.md §3) as both listeners make it: the main
+/// The authorize call as both listeners make it: the main
 /// listener's route and the NIO gateway listener are adapters around this,
 /// and the decision itself is `AuthorizeService`'s. Reading the request and
 /// rendering the answer in one place is what makes the two listeners
@@ -42,7 +42,7 @@ struct GatewayCall: Sendable {
         }
     }
 
-    /// Restrictions (api.md §3.6) from memory: false when their rows are not loaded yet.
+    /// Restrictions from memory: false when their rows are not loaded yet.
     func restrictionsFromMemory(_ route: Route, client: ClientInfo) throws -> Bool {
         route.exempt ? true : try restrictions.checkFromMemory(client: client, isLogin: false)
     }

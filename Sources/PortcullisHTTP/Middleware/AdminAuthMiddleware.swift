@@ -1,9 +1,9 @@
 import Hummingbird
 import PortcullisCore
 
-/// api-admin.md §A0: admin calls authenticate as resource calls do (bearer
-/// JWT from the gateway, or cookie + CSRF), the caller must be `active`
-/// (D7), and a standalone (cookie) call runs the gateway permission table
+/// Admin calls authenticate as resource calls do (bearer
+/// JWT from the gateway, or cookie + CSRF), the caller must be `active`,
+/// and a standalone (cookie) call runs the gateway permission table
 /// against `api/v2/barong/admin/…` (deliberate difference), so DROP rows
 /// and AUDIT activities work without nginx. Gateway calls were checked and
 /// audited by authorize already.

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// Resolves the client (api.md §3.5) and locates it (GeoIP, when a
+/// Resolves the client and locates it (GeoIP, when a
 /// database is loaded). Forwarding headers count only when the peer is a
 /// trusted network.
 struct ClientMiddleware: RouterMiddleware {

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// The management API's request format checks of api-admin.md B0, before
+/// The management API's request format checks, before
 /// any signature is looked at: no query string, exactly `application/json`,
 /// a JSON body (kept raw for the JWS verification). Failures are 400 in
 /// Barong's `{"error": …}` shape. Management bodies skip the shared params

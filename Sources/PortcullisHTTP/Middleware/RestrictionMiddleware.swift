@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// api.md §3.6: restrictions guard every route of this server and the
+/// Restrictions guard every route of this server and the
 /// authorize call, except the whitelist-link routes; blocklogin rows refuse
 /// only logins.
 struct RestrictionMiddleware: RouterMiddleware {

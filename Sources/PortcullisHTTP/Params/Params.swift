@@ -47,7 +47,7 @@ struct Params: Sendable {
     }
 }
 
-/// How a family of routes names a failed param: api.md keys under a scope
+/// How a family of routes names a failed param: the API's error keys under a scope
 /// (`resource.user.missing_email`), the admin API's keys (an absent
 /// required param is both `missing_` and `empty_`), or the management
 /// API's Grape sentences (`email is missing, email is empty`, one 422).
@@ -80,7 +80,7 @@ struct ParamValidator {
     let dialect: ParamDialect
     private(set) var errors: [String] = []
 
-    /// api.md keys under `scope` (`identity.user`, `resource.user` …).
+    /// The API's error keys under `scope` (`identity.user`, `resource.user` …).
     init(_ params: Params, scope: String) {
         self.init(params, dialect: .keys(scope))
     }

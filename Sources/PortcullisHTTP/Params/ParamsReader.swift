@@ -8,7 +8,7 @@ import PortcullisCore
 /// multipart) into `Params`. Oversized bodies are 413, unknown media types
 /// 415, unparsable bodies 400 `server.request.malformed_body`.
 struct ParamsReader: Sendable {
-    /// 64 KiB everywhere but uploads (operations.md).
+    /// 64 KiB everywhere but uploads.
     let bodyLimit: Int
 
     func read(_ request: Request) async throws -> Params {
@@ -67,7 +67,7 @@ struct ParamsReader: Sendable {
         return object.filter { !($0.value is NSNull) }.mapValues(convert)
     }
 
-    /// JSON numbers and booleans become their text form (api.md §1).
+    /// JSON numbers and booleans become their text form.
     static func convert(_ value: Any) -> ParamValue {
         switch value {
         case let text as String: return .string(text)

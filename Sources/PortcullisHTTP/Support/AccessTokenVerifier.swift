@@ -2,7 +2,7 @@ import JWTKit
 import PortcullisCore
 import PortcullisIntegrations
 
-/// The claims of the bearer JWT that authorize hands to upstreams (api.md §3.7).
+/// The claims of the bearer JWT that authorize hands to upstreams.
 struct AccessClaims: JWTPayload {
     var uid: String
     var email: String?
@@ -28,7 +28,7 @@ struct AccessClaims: JWTPayload {
     }
 }
 
-/// The `sub` of the JWT authorize issues (api.md §3.7).
+/// The `sub` of the JWT authorize issues.
 enum AccessTokenKind {
     static let session = "session"
 }

@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// The client of a request (api.md §3.5), as both listeners resolve it:
+/// The client of a request, as both listeners resolve it:
 /// forwarding headers count only when the peer is a trusted network; the
 /// client is located when a GeoIP database is loaded.
 struct ClientResolver: Sendable {

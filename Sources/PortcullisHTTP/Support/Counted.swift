@@ -1,7 +1,7 @@
 import PortcullisCore
 
 /// Runs `body` and reports how it ended to `record`: nil when it succeeded,
-/// else the error's first key (a bounded set: the keys of api.md).
+/// else the error's first key (a bounded set: the API's error keys).
 func counted<T>(_ record: (String?) -> Void, _ body: () async throws -> T) async throws -> T {
     do {
         let value = try await body()

@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import PortcullisCore
 
-/// The device cookie of takeover.md §D: a long-lived random id per browser,
+/// The device cookie: a long-lived random id per browser,
 /// set at a sign-in that came without one. HttpOnly, SameSite=Lax, a year,
 /// Secure over https. Only its SHA-256 is stored or handed on.
 enum DeviceCookie {

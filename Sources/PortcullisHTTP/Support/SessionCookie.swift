@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// The session cookie of api.md §4.1: HttpOnly, SameSite=Lax, Path=/, no
+/// The session cookie: HttpOnly, SameSite=Lax, Path=/, no
 /// Max-Age; Secure when the client came over https.
 struct SessionCookie: Sendable {
     let name: String

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/users/comments` (api-admin.md §A2); ability update User
+/// `admin/users/comments`; ability update User
 /// (deliberate difference: Barong checks none).
 struct AdminCommentsController {
     let comments: AdminCommentService

@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// Parameter rules of the admin API (api-admin.md §A0): keys
+/// Parameter rules of the admin API: keys
 /// `admin.<resource>.missing_/empty_/invalid_<param>`, a required non-blank
 /// param that is absent gives both `missing_` and `empty_`, and pagination
 /// keeps Barong's bare keys (`non_integer_page` …).

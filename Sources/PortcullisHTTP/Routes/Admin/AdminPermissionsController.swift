@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/permissions` (api-admin.md §A3).
+/// `admin/permissions`.
 struct AdminPermissionsController {
     let permissions: PermissionAdminService
     let renderer: EntityRenderer

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/profiles` (api-admin.md §A5).
+/// `admin/profiles`.
 struct AdminProfilesController {
     let profiles: AdminProfileService
     let renderer: EntityRenderer

@@ -2,7 +2,7 @@ import Hummingbird
 import PortcullisCore
 
 /// `admin/levels`, `admin/activities`, `admin/api_keys`, `admin/abilities`
-/// and `admin/metrics` (api-admin.md §A6).
+/// and `admin/metrics`.
 struct AdminReportsController {
     let reports: AdminReports
     let abilities: AbilityTable

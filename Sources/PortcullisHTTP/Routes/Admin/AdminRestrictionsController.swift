@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/restrictions` (api-admin.md §A4).
+/// `admin/restrictions`.
 struct AdminRestrictionsController {
     let restrictions: RestrictionAdminService
     let renderer: EntityRenderer

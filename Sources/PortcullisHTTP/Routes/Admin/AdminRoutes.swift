@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// What an admin route needs of its caller's role (api-admin.md §A1).
+/// What an admin route needs of its caller's role.
 struct AdminAbility: Sendable {
     let action: AbilityTable.Action
     let subject: String

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/users/{uid}/sessions` (account-security.md §S): an operator sees a
+/// `admin/users/{uid}/sessions`: an operator sees a
 /// user's sessions (ability `read User`) and ends them (`update User`).
 struct AdminSessionsController {
     let sessionList: SessionListService

@@ -2,7 +2,7 @@ import Hummingbird
 import PortcullisCore
 
 extension AbilityTable {
-    /// 401 `admin.ability.not_permitted` unless the caller's role may (api-admin.md §A1).
+    /// 401 `admin.ability.not_permitted` unless the caller's role may.
     func require(_ action: Action, _ subject: String, _ caller: Caller) throws {
         guard can(action, subject, role: caller.user.role) else {
             throw APIError(.unauthorized, ErrorKey.Admin.notPermitted)

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/users/labels…` (api-admin.md §A2).
+/// `admin/users/labels…`.
 struct AdminUserLabelsController {
     let users: AdminUserService
     let labels: AdminLabelService
@@ -26,7 +26,7 @@ struct AdminUserLabelsController {
         }
     }
 
-    /// D3: keys are the `[key, value]` pair as Ruby prints it.
+    /// Keys are the `[key, value]` pair as Ruby prints it.
     @Sendable func counts(_ params: inout AdminParams, context: PortcullisContext) -> AdminRoutes.Work {
         { _ in
             let counts = try await users.labelCounts()

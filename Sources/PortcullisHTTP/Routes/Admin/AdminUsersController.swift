@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `admin/users…` (api-admin.md §A2) except labels and comments.
+/// `admin/users…` except labels and comments.
 struct AdminUsersController {
     let users: AdminUserService
     let renderer: EntityRenderer

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// The authorize call (api.md §3) on the main listener: every method on
+/// The authorize call on the main listener: every method on
 /// `/api/v2/auth/<path>` that no other route matches. The gateway appends
 /// the original path. `authorize_listen` serves the same call on a plain
 /// SwiftNIO listener (GatewayHandler); both go through GatewayCall.

@@ -1,4 +1,4 @@
-/// The admin routes of api-admin.md Part A, for `resource/swagger_doc`.
+/// The admin API's routes (`admin/…`), for `resource/swagger_doc`.
 extension APIDescription {
     static let page = [o("page", "integer"), o("limit", "integer")]
     static let window = [o("range"), o("from", "integer"), o("to", "integer")]

@@ -3,7 +3,7 @@ import PortcullisCore
 
 /// `GET resource/swagger_doc` and `swagger_doc/{name}`: a Swagger 2.0
 /// description of the API, built from `APIDescription`. No authentication
-/// at this layer (api-resource.md §10).
+/// at this layer.
 struct SwaggerController {
     static let base = "/api/v2/auth"
 

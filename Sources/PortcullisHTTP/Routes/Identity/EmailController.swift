@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `identity/users/email/generate_code` and `confirm_code` (api.md §2.6, §2.7).
+/// `identity/users/email/generate_code` and `confirm_code`.
 struct EmailController {
     let captcha: CaptchaGuard
     let confirmations: EmailConfirmationService

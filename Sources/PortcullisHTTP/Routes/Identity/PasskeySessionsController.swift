@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// `identity/sessions/passkey` (account-security.md §P): signing in with a passkey.
+/// `identity/sessions/passkey`: signing in with a passkey.
 struct PasskeySessionsController {
     let passkeyLogin: PasskeyLogin
     let renderer: EntityRenderer

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `identity/users/password/generate_code` and `confirm_code` (api.md §2.8, §2.9).
+/// `identity/users/password/generate_code` and `confirm_code`.
 struct PasswordResetController {
     let captcha: CaptchaGuard
     let resets: PasswordResetService

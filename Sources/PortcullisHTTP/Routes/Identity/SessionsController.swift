@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `POST` and `DELETE identity/sessions` (api.md §2.10).
+/// `POST` and `DELETE identity/sessions`.
 struct SessionsController {
     let auth0: Auth0LoginService
     let captcha: CaptchaGuard

@@ -2,7 +2,7 @@ import Hummingbird
 import PortcullisCore
 import PortcullisIntegrations
 
-/// `POST identity/users` — sign up (api.md §2.3) — and `register_geetest` (§2.4).
+/// `POST identity/users` (sign up) and `register_geetest`.
 struct UsersController {
     let captcha: CaptchaGuard
     let geetestID: String
@@ -18,7 +18,7 @@ struct UsersController {
         group.post("access", use: access)
     }
 
-    /// api.md §2.5: 201 with an empty body (Barong's boolean is incidental).
+    /// `POST identity/users/access`: 201 with an empty body (Barong's boolean is incidental).
     @Sendable func access(_ request: Request, context: PortcullisContext) async throws -> Response {
         var params = ParamValidator(context.params, scope: ErrorKey.Scope.identityUser)
         let token = params.required("whitelink_token")

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// Management `service_accounts…` (api-admin.md B2).
+/// Management `service_accounts…`.
 struct ManagementAccountsController {
     let accounts: ManagementAccountService
     let renderer: EntityRenderer

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// Management `labels…` (api-admin.md B2): private labels, Barong's bodies.
+/// Management `labels…`: private labels, Barong's bodies.
 struct ManagementLabelsController {
     let adminUsers: AdminUserService
     let labels: AdminLabelService

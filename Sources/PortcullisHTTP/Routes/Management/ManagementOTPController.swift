@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// Management `otp/sign` (api-admin.md B2); the rules live in `ManagementOTPService`.
+/// Management `otp/sign`; the rules live in `ManagementOTPService`.
 struct ManagementOTPController {
     let otp: ManagementOTPService
 

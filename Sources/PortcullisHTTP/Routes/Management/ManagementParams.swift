@@ -1,6 +1,6 @@
 import PortcullisCore
 
-/// Parameter rules of the management API (api-admin.md B0): Grape's
+/// Parameter rules of the management API: Grape's
 /// sentences (`<p> is missing`, `<p> is empty`, `<p> is invalid`, …) in
 /// declaration order, joined by ", " into one 422 `{"error": "…"}`.
 struct ManagementParams {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// Management `documents`, `phones…` and `api_keys…` (api-admin.md B2).
+/// Management `documents`, `phones…` and `api_keys…`.
 struct ManagementRecordsController {
     let users: ManagementUserService
     let phones: ManagementPhoneService

@@ -1,8 +1,8 @@
 import Hummingbird
 import PortcullisCore
 
-/// Management routes declare their scope where they are registered
-/// (api-admin.md B0). The wrapper verifies the signed body for the scope,
+/// Management routes declare their scope where they are registered.
+/// The wrapper verifies the signed body for the scope,
 /// hands the verified `data` to the handler's params phase, reports every
 /// param failure (422), and only then runs the work.
 struct ManagementRoutes {

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// Management `timestamp`, `users…` and `profiles` (api-admin.md B2).
+/// Management `timestamp`, `users…` and `profiles`.
 struct ManagementUsersController {
     let users: ManagementUserService
     let adminUsers: AdminUserService

@@ -2,7 +2,7 @@ import Hummingbird
 import PortcullisCore
 
 /// `ping`, `time`, `version`, `configs`, `password/validate`: the same
-/// handlers under `public/` and `identity/` (api.md §2.1).
+/// handlers under `public/` and `identity/`.
 struct InfoController {
     let clock: any Clock
     let config: Config

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `POST public/kyc`: the KYCAID callback (api-resource.md §11).
+/// `POST public/kyc`: the KYCAID callback.
 /// Status only: 422 with the `local` provider, 200 once accepted.
 struct KYCController {
     let kyc: KYCCallbackService

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/api_keys` (api-resource.md §7): 2FA-guarded key management.
+/// `resource/api_keys`: 2FA-guarded key management.
 struct APIKeysController {
     let apiKeys: APIKeyService
     let renderer: EntityRenderer

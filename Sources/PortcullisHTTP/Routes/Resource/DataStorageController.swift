@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `POST resource/data_storage` (api-resource.md §6).
+/// `POST resource/data_storage`.
 struct DataStorageController {
     let dataStorage: DataStorageService
 

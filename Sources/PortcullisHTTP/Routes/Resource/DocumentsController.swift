@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/documents` (api-resource.md §4): multipart uploads.
+/// `resource/documents`: multipart uploads.
 struct DocumentsController {
     let documents: DocumentService
     let renderer: EntityRenderer
@@ -34,7 +34,7 @@ struct DocumentsController {
     }
 }
 
-/// `POST resource/addresses` (api-resource.md §4): proofs of address.
+/// `POST resource/addresses`: proofs of address.
 struct AddressesController {
     let documents: DocumentService
 

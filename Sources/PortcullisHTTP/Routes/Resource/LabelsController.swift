@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/labels` (api-resource.md §5): public labels only.
+/// `resource/labels`: public labels only.
 struct LabelsController {
     let labels: LabelService
     let renderer: EntityRenderer

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/users/…`: the caller's own account (api-resource.md §1).
+/// `resource/users/…`: the caller's own account.
 struct MeController {
     let accounts: AccountService
     let activities: ActivityService

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// `resource/otp/…` — TOTP 2FA (api-resource.md §9).
+/// `resource/otp/…` — TOTP 2FA.
 struct OTPController {
     let otp: OTPService
 

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PortcullisCore
 
-/// `resource/passkeys` (account-security.md §P): the caller's passkeys.
+/// `resource/passkeys`: the caller's passkeys.
 struct PasskeysController {
     let passkeys: PasskeyRegistration
 

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/phones…` (api-resource.md §3).
+/// `resource/phones…`.
 struct PhonesController {
     let accounts: AccountService
     let phones: PhoneService

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/profiles…` (api-resource.md §2).
+/// `resource/profiles…`.
 struct ProfilesController {
     let profiles: ProfileService
     let renderer: EntityRenderer

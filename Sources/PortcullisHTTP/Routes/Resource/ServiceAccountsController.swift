@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/service_accounts…` (api-resource.md §8): keys of the caller's
+/// `resource/service_accounts…`: keys of the caller's
 /// service accounts, guarded by the owner's 2FA.
 struct ServiceAccountsController {
     let accounts: AccountService

@@ -1,7 +1,7 @@
 import Hummingbird
 import PortcullisCore
 
-/// `resource/sessions` (account-security.md §S): the caller's own sessions.
+/// `resource/sessions`: the caller's own sessions.
 struct UserSessionsController {
     let sessionList: SessionListService
     let cookie: SessionCookie
