@@ -24,13 +24,13 @@ public actor Auth0TokenVerifier: IDTokenVerifier {
     let jwksURL: String
     let issuer: String
     let audience: String
-    let clock: any Clock
+    let clock: any ServerClock
     var keys: JWTKeyCollection?
     /// The `kid`s of the fetched JWKS: a token must name one of them.
     var kids: Set<String> = []
     var fetchedAt: Int64 = Int64.min / 2
 
-    public init(client: HTTPClient, domain: String, jwksURL: String, clientID: String, clock: any Clock) {
+    public init(client: HTTPClient, domain: String, jwksURL: String, clientID: String, clock: any ServerClock) {
         self.client = client
         self.jwksURL = jwksURL.isEmpty ? "https://\(domain)/.well-known/jwks.json" : jwksURL
         self.issuer = "https://\(domain)/"

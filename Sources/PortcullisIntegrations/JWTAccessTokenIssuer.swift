@@ -8,34 +8,6 @@ import Synchronization
 /// RS256 signing costs ~0.4 ms, so a token is reused for the same
 /// credential and identical claims while more than half its life is left.
 public final class JWTAccessTokenIssuer: AccessTokenIssuer {
-    struct Claims: JWTPayload {
-        var uid: String
-        var email: String
-        var username: String?
-        var referral_id: Int64?
-        var role: String
-        var level: Int
-        var state: String
-        var iat: Int64
-        var exp: Int64
-        var sub: String
-        var iss: String
-        var aud: [String]
-        var jti: String
-
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-
-        /// `username` and `referral_id` are null, not absent, when unset.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(uid, forKey: .uid); try c.encode(email, forKey: .email)
-            try c.encode(username, forKey: .username); try c.encode(referral_id, forKey: .referral_id)
-            try c.encode(role, forKey: .role); try c.encode(level, forKey: .level); try c.encode(state, forKey: .state)
-            try c.encode(iat, forKey: .iat); try c.encode(exp, forKey: .exp); try c.encode(sub, forKey: .sub)
-            try c.encode(iss, forKey: .iss); try c.encode(aud, forKey: .aud); try c.encode(jti, forKey: .jti)
-        }
-    }
-
     struct CachedToken {
         let identity: AccessIdentity
         let token: String
@@ -43,15 +15,15 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
     }
 
     let keys: JWTKeyCollection
-    let clock: any Clock
+    let clock: any ServerClock
     let lifetime: Int64
     private let cache = Mutex<[String: CachedToken]>([:])
 
-    public init(keys: JWTKeyCollection, clock: any Clock, lifetime: Int) {
+    public init(keys: JWTKeyCollection, clock: any ServerClock, lifetime: Int) {
         self.keys = keys; self.clock = clock; self.lifetime = Int64(lifetime)
     }
 
-    public static func make(privateKeyPEM: String, clock: any Clock, lifetime: Int) async throws -> JWTAccessTokenIssuer {
+    public static func make(privateKeyPEM: String, clock: any ServerClock, lifetime: Int) async throws -> JWTAccessTokenIssuer {
         let keys = JWTKeyCollection()
         await keys.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM), digestAlgorithm: .sha256)
         return JWTAccessTokenIssuer(keys: keys, clock: clock, lifetime: lifetime)
@@ -66,10 +38,10 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
     public func token(for identity: AccessIdentity, reuseKey: String) async throws -> String {
         if let token = cachedToken(for: identity, reuseKey: reuseKey) { return token }
         let now = clock.now()
-        let claims = Claims(
-            uid: identity.uid, email: identity.email, username: identity.username, referral_id: identity.referralID,
+        let claims = GatewayClaims(
+            uid: identity.uid, email: identity.email, username: identity.username, referralID: identity.referralID,
             role: identity.role, level: identity.level, state: identity.state, iat: now, exp: now + lifetime,
-            sub: "session", iss: "barong", aud: ["peatio", "barong"], jti: SecureRandom.hex(bytes: 10)
+            jti: SecureRandom.hex(bytes: 10)
         )
         let token = try await keys.sign(claims, header: ["typ": "JWT"])
         cache.withLock { table in

@@ -6,9 +6,9 @@ import PortcullisCore
 /// Verification reproduces Barong's failure words.
 public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
     let keys: JWTKeyCollection
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public static func make(privateKeyPEM: String, clock: any Clock) async throws -> JWTOneTimeTokenSigner {
+    public static func make(privateKeyPEM: String, clock: any ServerClock) async throws -> JWTOneTimeTokenSigner {
         let keys = JWTKeyCollection()
         await keys.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM), digestAlgorithm: .sha256)
         return JWTOneTimeTokenSigner(keys: keys, clock: clock)
@@ -33,8 +33,8 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
 
     public func sign(_ claims: OneTimeClaims) async throws -> String {
         let payload = Payload(
-            iat: Double(claims.issuedAt), exp: Double(claims.expiresAt), nbf: nil, sub: claims.subject, iss: "barong",
-            aud: AudienceClaim(value: ["peatio", "barong"]), jti: claims.jti, email: claims.email, uid: claims.uid,
+            iat: Double(claims.issuedAt), exp: Double(claims.expiresAt), nbf: nil, sub: claims.subject, iss: BarongNames.issuer,
+            aud: AudienceClaim(value: BarongNames.audience), jti: claims.jti, email: claims.email, uid: claims.uid,
             reset_token: claims.resetToken
         )
         return try await keys.sign(payload)
@@ -70,8 +70,8 @@ public struct JWTOneTimeTokenSigner: OneTimeTokenSigner {
         if now >= Double(exp) { throw fail("expired") }
         if let nbf = payload.nbf, nbf > now { throw fail("reached") }
         if let iat = payload.iat, iat > now { throw fail("iat") }
-        guard payload.iss == "barong" else { throw fail(payload.iss ?? "<none>") }
-        guard let audience = payload.aud?.value, audience.contains("barong") else {
+        guard payload.iss == BarongNames.issuer else { throw fail(payload.iss ?? "<none>") }
+        guard let audience = payload.aud?.value, audience.contains(BarongNames.ownAudience) else {
             throw fail(payload.aud?.value.last ?? "<none>")
         }
         guard payload.sub == subject else { throw fail(payload.sub ?? "<none>") }

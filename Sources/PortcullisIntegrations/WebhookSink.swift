@@ -15,9 +15,9 @@ public struct WebhookSink: SingleEventSink {
     let secret: String
     let envelope: EventEnvelope
     let client: HTTPClient
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(webhook: EventWebhook, envelope: EventEnvelope, client: HTTPClient, clock: any Clock) {
+    public init(webhook: EventWebhook, envelope: EventEnvelope, client: HTTPClient, clock: any ServerClock) {
         name = SinkRoute.webhook(webhook).sink
         url = webhook.url
         secret = webhook.secret

@@ -75,7 +75,7 @@ struct Runtime {
                        management: management)
     }
 
-    /// api-admin.md B1/D1: no setting, or a file that is not there, leaves the
+    /// No setting, or a file that is not there, leaves the
     /// management API answering 401; a file that is there must be right.
     private static func loadManagement(config: Config, logger: Logger) async throws
         -> (config: ManagementAPIConfig, keychain: ManagementKeychain)? {

@@ -30,7 +30,7 @@ struct Users: AsyncParsableCommand {
             let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: 1)
             let digest = await hasher.hash(password)
             let rules = UserStatusRules(activationRequirements: config.activationRequirements,
-                                        events: EventWriter(domain: config.domain, routing: Services.eventRouting(config: config)))
+                                        events: EventWriter(domain: config.domain, routing: EventSinks.routing(config: config)))
             let uid = UIDGenerator(prefix: config.uidPrefix).next()
             let (role, now) = (self.role, SystemClock().now())
             do {

@@ -18,7 +18,7 @@ extension Users {
             LogSetup.bootstrap(config)
             guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("--file '\(file)' cannot be read") }
             let runtime = try await Runtime.open(config: config, logger: Logger(label: "portcullis"), migrate: true, needsKey: false)
-            let events = EventWriter(domain: config.domain, routing: Services.eventRouting(config: config))
+            let events = EventWriter(domain: config.domain, routing: EventSinks.routing(config: config))
             let importer = BarongUserImporter(store: runtime.store, events: events)
             let started = Date()
             var total = BarongUserImporter.Outcome()

@@ -7,7 +7,10 @@ struct EventEnvelopeTests {
         func sign(_ signingInput: [UInt8]) async throws -> [UInt8] { Array(signingInput.suffix(3)) }
     }
 
-    struct FixedClock: Clock { func now() -> Int64 { 1_700_000_000 } }
+    struct FixedClock: ServerClock {
+        func now() -> Int64 { 1_700_000_000 }
+        func nowMilliseconds() -> Int64 { now() * 1000 }
+    }
 
     @Test func theBodyIsOneSignatureOverBarongsClaimsWithNameLast() async throws {
         let envelope = EventEnvelope(signer: FixedSigner(), clock: FixedClock())

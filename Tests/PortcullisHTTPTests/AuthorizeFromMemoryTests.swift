@@ -17,7 +17,7 @@ struct AuthorizeFromMemoryTests {
     @Test func memoryAnswersWhatTheAsyncDecisionAnsweredAndStepsAsideOtherwise() async throws {
         try await Harness.run { harness, client in
             let login = try await client.signup("user@example.com")
-            let authorize = harness.services.authorize
+            let authorize = harness.composition.gateway.call.authorize
             let first = try await authorize.authorize(call(login))
             guard case .authorized(let token) = first else { Issue.record("not authorized: \(first)"); return }
             #expect(try authorize.authorizeFromMemory(call(login)) == .authorized(token: token), "the same token, from memory")

@@ -8,6 +8,7 @@ import Testing
 @testable import PortcullisHTTP
 @testable import PortcullisStore
 import SQLKit
+import PortcullisIntegrations
 
 /// The payload of an issued token, read without verification (verified separately).
 func claims(of token: String) -> [String: Any] {
@@ -54,7 +55,7 @@ struct AuthorizeTests {
             )
             let keys = JWTKeyCollection()
             await keys.add(rsa: publicKey, digestAlgorithm: .sha256)
-            let verified = try await keys.verify(token, as: AccessClaims.self)
+            let verified = try await keys.verify(token, as: GatewayClaims.self)
             #expect(verified.uid == login.uid)
 
             // A second call reuses the token instead of signing again.

@@ -13,9 +13,10 @@ func token(in mail: MailMessage, parameter: String) -> String? {
     return String(mail.text[range.upperBound...].prefix { $0 != "&" && !$0.isWhitespace })
 }
 
-struct FixedClock: Clock {
+struct FixedClock: ServerClock {
     let seconds: Int64
     func now() -> Int64 { seconds }
+    func nowMilliseconds() -> Int64 { seconds * 1000 }
 }
 
 struct EmailConfirmationTests {

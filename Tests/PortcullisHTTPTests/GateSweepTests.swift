@@ -124,7 +124,7 @@ struct GateSweepTests {
             for (method, path) in routes {
                 let concrete = "/resource" + path.replacingOccurrences(of: "{name}", with: "x")
                 let anonymous = try await client.send(method, concrete)
-                let expected = ResourceAuthMiddleware.stateChanging.contains(method) ? "authz.missing_csrf_token" : "authz.invalid_session"
+                let expected = CSRFRule.stateChangingMethods.contains(method.rawValue) ? "authz.missing_csrf_token" : "authz.invalid_session"
                 #expect(anonymous.status == .unauthorized && anonymous.errors == [expected], "\(method) \(concrete): \(anonymous.text)")
                 for token in tokens {
                     let refused = try await client.send(method, concrete, headers: [.authorization: "Bearer \(token)"])

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import JWTKit
+import PortcullisIntegrations
 import Testing
 @testable import PortcullisCore
 @testable import PortcullisHTTP
@@ -77,10 +78,10 @@ struct ResourceAuthTests {
             let keys = JWTKeyCollection()
             await keys.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(pem: testPrivateKeyPEM), digestAlgorithm: .sha256)
             let now = Date()
-            let claims = AccessClaims(
-                uid: login.uid, email: "user@example.com", role: "superadmin", level: 1, state: "active",
-                sub: "session", iss: "barong", aud: .init(value: ["peatio", "barong"]),
-                exp: .init(value: now.addingTimeInterval(60)), iat: .init(value: now), jti: "0123456789abcdef0123"
+            let seconds = Int64(now.timeIntervalSince1970)
+            let claims = GatewayClaims(
+                uid: login.uid, email: "user@example.com", username: nil, referralID: nil, role: "superadmin", level: 1,
+                state: "active", iat: seconds, exp: seconds + 60, jti: "0123456789abcdef0123"
             )
             let token = try await keys.sign(claims)
             let response = try await client.send(.get, "/resource/users/me", headers: [.authorization: "Bearer \(token)"])
@@ -96,9 +97,9 @@ struct ResourceAuthTests {
                 #expect(refused.status == .unauthorized)
                 #expect(refused.errors == ["jwt.decode_and_verify"])
             }
-            let expired = try await keys.sign(AccessClaims(
-                uid: login.uid, email: nil, role: nil, level: nil, state: nil, sub: "session", iss: "barong",
-                aud: .init(value: ["barong"]), exp: .init(value: now.addingTimeInterval(-10)), iat: .init(value: now), jti: nil
+            let expired = try await keys.sign(GatewayClaims(
+                uid: login.uid, email: "user@example.com", username: nil, referralID: nil, role: "member", level: 1,
+                state: "active", iat: seconds, exp: seconds - 10, jti: "0123456789abcdef0123", aud: ["barong"]
             ))
             let old = try await client.send(.get, "/resource/users/me", headers: [.authorization: "Bearer \(expired)"])
             #expect(old.errors == ["jwt.decode_and_verify"])

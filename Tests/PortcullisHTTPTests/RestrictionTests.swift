@@ -10,7 +10,7 @@ extension Harness {
         try await store.write { tx in
             try await tx.insertRestriction(Restriction(category: category, scope: scope, value: value, code: code), now: 0)
         }
-        services.restrictions.invalidate()
+        composition.gateway.restrictions.invalidate()
     }
 }
 
@@ -90,12 +90,12 @@ struct RestrictionTests {
             #expect(try await client.send(.post, "/identity/users/access").errors == ["identity.user.missing_whitelink_token"])
             #expect(try await client.send(.post, "/identity/users/access", json: ["whitelink_token": ""]).errors
                     == ["identity.user.empty_whitelink_token"])
-            let token = try await harness.services.whitelist.issueToken(ttl: 60)
+            let token = try await harness.composition.identity.whitelist.issueToken(ttl: 60)
             let ok = try await client.send(.post, "/identity/users/access", json: ["whitelink_token": token.value])
             #expect(ok.status == .created && ok.text.isEmpty)
             #expect(try await client.send(.post, "/identity/users/access", json: ["whitelink_token": token.value]).errors
                     == ["identity.user.access.invalid_token"])
-            let second = try await harness.services.whitelist.issueToken(ttl: 60)
+            let second = try await harness.composition.identity.whitelist.issueToken(ttl: 60)
             #expect(try await client.send(.post, "/identity/users/access", json: ["whitelink_token": second.value]).errors == ["value.taken"])
             try await harness.restrict("maintenance", "all", "all")
             #expect(try await client.send(.get, "/public/ping").text == #"{"ping":"pong"}"#, "the whitelisted IP passes maintenance")

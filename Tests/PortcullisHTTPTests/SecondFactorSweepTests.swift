@@ -67,7 +67,7 @@ struct SecondFactorSweepTests {
                 return try response.login()
             }
             let routes = GateSweepTests.routes(harness.catalog, group: "resource")
-                .filter { ResourceAuthMiddleware.stateChanging.contains($0.method) }
+                .filter { CSRFRule.stateChangingMethods.contains($0.method.rawValue) }
             var found: Set<String> = []
             for (method, path) in routes {
                 let concrete = "/resource" + path.replacingOccurrences(of: "{kid}", with: "0123456789abcdef")

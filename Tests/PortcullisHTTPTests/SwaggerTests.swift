@@ -9,7 +9,7 @@ struct SwaggerTests {
     @Test func theDescriptionListsExactlyTheRegisteredRoutes() async throws {
         try await Harness.run { harness, _ in
             let catalog = RouteCatalog()
-            _ = buildRouter(services: harness.services, logger: Logger(label: "test"), catalog: catalog)
+            _ = harness.composition.buildRouter(catalog: catalog)
             // The management API takes signed JWS bodies only, and the console (/admin/) is HTML:
             // neither is part of the Swagger document.
             let registered = catalog.routes.filter {

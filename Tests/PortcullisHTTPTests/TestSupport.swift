@@ -18,7 +18,7 @@ let base = "/api/v2/auth"
 /// A router over a fresh temporary SQLite database, bcrypt cost 4.
 struct Harness {
     let store: SQLiteStore
-    let services: Services
+    let composition: Composition
     let config: Config
     let mailer: RecordingMailer
     let clock: TestClock
@@ -33,7 +33,7 @@ struct Harness {
 
     /// Runs the outbox once and returns the mails sent so far.
     func deliverMail() async -> [MailMessage] {
-        await services.outbox.runOnce()
+        await composition.background.outbox.runOnce()
         return mailer.sent
     }
 
@@ -77,16 +77,16 @@ struct Harness {
         let phones = MockPhoneChannel(template: config.smsContentTemplate, fixedCode: nil)
         let uploads = NSTemporaryDirectory() + "portcullis-uploads-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: uploads) }
-        let services = try await Services(
-            config: config, store: store, hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM,
-            secretBox: box, mailer: mailer, phoneChannel: phones,
-            fileStore: try LocalFileStore(directory: uploads),
-            abilities: abilities, management: management, geo: geo, clock: clock
-        )
+        let composition = try await Composition.make(CompositionInputs(
+            config: config, store: store, files: try LocalFileStore(directory: uploads),
+            hasher: BcryptPasswordHasher(cost: 4, maxConcurrent: 2), privateKeyPEM: testPrivateKeyPEM, secretBox: box,
+            mailer: mailer, phoneChannel: phones, abilities: try abilities ?? AbilityTable.defaults(), management: management,
+            geo: geo, clock: clock
+        ))
         let catalog = RouteCatalog()
-        let harness = Harness(store: store, services: services, config: config, mailer: mailer, clock: clock, phones: phones,
+        let harness = Harness(store: store, composition: composition, config: config, mailer: mailer, clock: clock, phones: phones,
                               catalog: catalog)
-        let app = Application(router: buildRouter(services: services, logger: logger, catalog: catalog), logger: logger)
+        let app = Application(router: composition.buildRouter(catalog: catalog), logger: logger)
         do {
             try await app.test(.router) { client in try await body(harness, client) }
         } catch {
@@ -169,7 +169,7 @@ extension TestClientProtocol {
 }
 
 /// Real time plus an offset tests can move forward (TOTP steps, nonces).
-final class TestClock: Clock, @unchecked Sendable {
+final class TestClock: ServerClock, @unchecked Sendable {
     private let lock = NSLock()
     private var offset: Int64 = 0
     private var frozenAt: Int64?
@@ -177,6 +177,8 @@ final class TestClock: Clock, @unchecked Sendable {
     func now() -> Int64 {
         lock.withLock { (frozenAt ?? Int64(Date().timeIntervalSince1970)) + offset }
     }
+    /// Whole seconds, as the clock moves in whole seconds.
+    func nowMilliseconds() -> Int64 { now() * 1000 }
     func advance(_ seconds: Int64) { lock.withLock { offset += seconds } }
     /// Stops real time: from here on only `advance` moves the clock (for tests a slow machine must not break).
     func freeze() { lock.withLock { frozenAt = frozenAt ?? Int64(Date().timeIntervalSince1970) } }

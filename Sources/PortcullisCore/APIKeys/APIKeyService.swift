@@ -48,9 +48,9 @@ public struct APIKeyService: Sendable {
     let store: any Store
     let box: SecretBox
     let otp: OTPService
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, box: SecretBox, otp: OTPService, clock: any Clock) {
+    public init(store: any Store, box: SecretBox, otp: OTPService, clock: any ServerClock) {
         self.store = store; self.box = box; self.otp = otp; self.clock = clock
     }
 

@@ -2,9 +2,9 @@
 /// written by the caller (`author_uid`). Each answer is the user's KYC view.
 public struct AdminCommentService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, clock: any Clock) { self.store = store; self.clock = clock }
+    public init(store: any Store, clock: any ServerClock) { self.store = store; self.clock = clock }
 
     public func add(uid: String, title: String, data: String, by admin: User) async throws -> UserKYC {
         let now = clock.now()

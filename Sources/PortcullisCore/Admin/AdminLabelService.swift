@@ -7,9 +7,9 @@ public struct AdminLabelService: Sendable {
     let store: any Store
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock) {
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any ServerClock) {
         self.store = store; self.rules = rules; self.events = events; self.clock = clock
     }
 

@@ -5,11 +5,11 @@ public struct AdminProfileService: Sendable {
     let profiles: ProfileService
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
     let doubleVerification: Bool
     let verificationRoles: Set<String>
 
-    public init(store: any Store, profiles: ProfileService, rules: UserStatusRules, events: EventWriter, clock: any Clock,
+    public init(store: any Store, profiles: ProfileService, rules: UserStatusRules, events: EventWriter, clock: any ServerClock,
                 doubleVerification: Bool, verificationRoles: [String]) {
         self.store = store; self.profiles = profiles; self.rules = rules; self.events = events; self.clock = clock
         self.doubleVerification = doubleVerification; self.verificationRoles = Set(verificationRoles)

@@ -6,9 +6,9 @@ public struct AdminUserService: Sendable {
     let store: any Store
     let rules: UserStatusRules
     let abilities: AbilityTable
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, rules: UserStatusRules, abilities: AbilityTable, clock: any Clock) {
+    public init(store: any Store, rules: UserStatusRules, abilities: AbilityTable, clock: any ServerClock) {
         self.store = store; self.rules = rules; self.abilities = abilities; self.clock = clock
     }
 

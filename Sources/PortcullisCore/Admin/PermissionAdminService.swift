@@ -3,9 +3,9 @@
 /// so a change holds from the next request on (deliberate difference).
 public struct PermissionAdminService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, clock: any Clock) { self.store = store; self.clock = clock }
+    public init(store: any Store, clock: any ServerClock) { self.store = store; self.clock = clock }
 
     static let verbs = ["get", "post", "delete", "put", "head", "patch", "all"]
     static let actions = ["accept", "drop", "audit"]

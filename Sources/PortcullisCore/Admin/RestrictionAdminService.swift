@@ -4,9 +4,9 @@
 public struct RestrictionAdminService: Sendable {
     let store: any Store
     let whitelist: WhitelistAccessService
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, whitelist: WhitelistAccessService, clock: any Clock) {
+    public init(store: any Store, whitelist: WhitelistAccessService, clock: any ServerClock) {
         self.store = store; self.whitelist = whitelist; self.clock = clock
     }
 

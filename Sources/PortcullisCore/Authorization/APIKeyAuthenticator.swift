@@ -9,10 +9,10 @@ public struct APIKeyAuthenticator: Sendable {
     let box: SecretBox
     let cache: AuthCache
     let replay: any NonceLedger
-    let clock: any Clock
+    let clock: any ServerClock
     let nonceLifetimeMS: Int64
 
-    public init(store: any Store, box: SecretBox, cache: AuthCache, clock: any Clock, nonceLifetimeMS: Int) {
+    public init(store: any Store, box: SecretBox, cache: AuthCache, clock: any ServerClock, nonceLifetimeMS: Int) {
         self.store = store; self.box = box; self.cache = cache; self.clock = clock
         self.nonceLifetimeMS = Int64(nonceLifetimeMS)
         // One process owns an embedded database, so its memory is enough (and
@@ -182,13 +182,5 @@ final class NonceReplayGuard: NonceLedger {
             s.current[key] = expiry
             return true
         }
-    }
-}
-
-extension Clock {
-    /// Milliseconds since the epoch (nonces are in milliseconds).
-    func nowMilliseconds() -> Int64 {
-        if self is SystemClock { return Int64(Date().timeIntervalSince1970 * 1000) }
-        return now() * 1000
     }
 }

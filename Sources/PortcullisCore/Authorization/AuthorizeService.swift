@@ -1,5 +1,3 @@
-import Logging
-
 /// The gateway's question: may this request pass, and as whom?
 /// Order: block → pass → authentication (API key or cookie) → permissions.
 public struct AuthorizeService: Sendable {
@@ -8,18 +6,13 @@ public struct AuthorizeService: Sendable {
     let apiKeys: APIKeyAuthenticator
     let permissions: PermissionGate
     let issuer: any AccessTokenIssuer
-    let store: any Store
-    let clock: any Clock
     let csrfProtection: Bool
-    let logger: Logger
 
     public init(rules: AccessRules, sessions: SessionService, apiKeys: APIKeyAuthenticator, permissions: PermissionGate,
-                issuer: any AccessTokenIssuer, store: any Store, clock: any Clock, csrfProtection: Bool, logger: Logger) {
+                issuer: any AccessTokenIssuer, csrfProtection: Bool) {
         self.rules = rules; self.sessions = sessions; self.apiKeys = apiKeys; self.permissions = permissions
-        self.issuer = issuer; self.store = store; self.clock = clock; self.csrfProtection = csrfProtection; self.logger = logger
+        self.issuer = issuer; self.csrfProtection = csrfProtection
     }
-
-    static let stateChanging: Set<String> = ["POST", "PUT", "PATCH", "DELETE", "TRACE"]
 
     public func authorize(_ request: AuthorizeRequest) async throws -> AuthorizeOutcome {
         if let outcome = try ruled(request) { return outcome }
@@ -62,7 +55,7 @@ public struct AuthorizeService: Sendable {
     }
 
     private func csrf(_ request: AuthorizeRequest) -> SessionService.CSRFCheck {
-        csrfProtection && Self.stateChanging.contains(request.method) ? .require(header: request.csrfHeader) : .skip
+        CSRFRule.check(method: request.method, header: request.csrfHeader, protection: csrfProtection)
     }
 
     private func gateRequest(_ request: AuthorizeRequest) -> PermissionGate.Request {

@@ -8,9 +8,9 @@ public final class PermissionCache: StoreCommitObserver {
     private let state = Mutex<(byRole: [String: [Permission]], loadedAt: Int64)?>(nil)
     let repository: any PermissionRepository
     let ttl: Int64
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(repository: any PermissionRepository, ttl: Int64 = 300, clock: any Clock) {
+    public init(repository: any PermissionRepository, ttl: Int64 = 300, clock: any ServerClock) {
         self.repository = repository; self.ttl = ttl; self.clock = clock
     }
 

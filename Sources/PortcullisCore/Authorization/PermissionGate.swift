@@ -6,9 +6,9 @@ import Foundation
 public struct PermissionGate: Sendable {
     let permissions: PermissionCache
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(permissions: PermissionCache, store: any Store, clock: any Clock) {
+    public init(permissions: PermissionCache, store: any Store, clock: any ServerClock) {
         self.permissions = permissions; self.store = store; self.clock = clock
     }
 

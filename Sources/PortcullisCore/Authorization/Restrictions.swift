@@ -57,10 +57,10 @@ public protocol RestrictionRepository: Sendable {
 public final class RestrictionGuard: StoreCommitObserver {
     private let cache = Mutex<(rows: [Restriction], loadedAt: Int64)?>(nil)
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     static let scopeOrder = ["all", "ip", "ip_subnet", "continent", "country"]
 
-    public init(store: any Store, clock: any Clock) {
+    public init(store: any Store, clock: any ServerClock) {
         self.store = store
         self.clock = clock
     }

@@ -4,9 +4,9 @@
 public struct WhitelistAccessService: Sendable {
     let store: any Store
     let restrictions: RestrictionGuard
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, restrictions: RestrictionGuard, clock: any Clock) {
+    public init(store: any Store, restrictions: RestrictionGuard, clock: any ServerClock) {
         self.store = store; self.restrictions = restrictions; self.clock = clock
     }
 

@@ -4,9 +4,9 @@
 /// transaction, so the figures agree with each other.
 public struct ConsoleDashboard: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, clock: any Clock) { self.store = store; self.clock = clock }
+    public init(store: any Store, clock: any ServerClock) { self.store = store; self.clock = clock }
 
     /// Three counts per bucket, oldest bucket first; `start` is the bucket's first second.
     public struct Bucket: Sendable, Equatable {

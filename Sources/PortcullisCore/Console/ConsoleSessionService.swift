@@ -7,14 +7,14 @@
 /// its user stops being an active operator.
 public struct ConsoleSessionService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let login: LoginService
     let throttle: LoginThrottle
     let abilities: AbilityTable
     let idleTimeout: Int64
     static let hardLifetime: Int64 = 12 * 3600
 
-    public init(store: any Store, clock: any Clock, login: LoginService, throttle: LoginThrottle, abilities: AbilityTable,
+    public init(store: any Store, clock: any ServerClock, login: LoginService, throttle: LoginThrottle, abilities: AbilityTable,
                 idleTimeout: Int) {
         self.store = store; self.clock = clock; self.login = login; self.throttle = throttle
         self.abilities = abilities; self.idleTimeout = Int64(idleTimeout)

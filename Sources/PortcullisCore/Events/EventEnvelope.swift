@@ -8,23 +8,24 @@ import Foundation
 /// expired on arrival; `jti` is the event's own, the same on every resend.
 public struct EventEnvelope: Sendable {
     let signer: any ServerSigner
-    let clock: any Clock
+    let clock: any ServerClock
     static let lifetime: Int64 = 3_600
     static let protected = Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8))
 
-    public init(signer: any ServerSigner, clock: any Clock) { self.signer = signer; self.clock = clock }
+    public init(signer: any ServerSigner, clock: any ServerClock) { self.signer = signer; self.clock = clock }
 
     public func body(for event: OutboxMessage) async throws -> [UInt8] {
         let now = clock.now()
         // The record and changes are JSON texts this server wrote; they are spliced in as they are.
-        var claims = #"{"iss":"barong","jti":"# + JSONText.string(event.jti) + #","iat":\#(now),"exp":\#(now + Self.lifetime),"#
+        var claims = #"{"iss":"# + JSONText.string(BarongNames.issuer) + #","jti":"# + JSONText.string(event.jti)
+        claims += #","iat":\#(now),"exp":\#(now + Self.lifetime),"#
         claims += #""event":{"record":"# + event.payload
         if let changes = event.changes { claims += #","changes":"# + changes }
         claims += #","name":"# + JSONText.string(event.name) + "}}"
         let payload = Base64URL.encode(Array(claims.utf8))
         let signature = try await signer.sign(Array("\(Self.protected).\(payload)".utf8))
         let body = #"{"payload":""# + payload + #"","signatures":[{"protected":""# + Self.protected
-            + #"","header":{"kid":"barong"},"signature":""# + Base64URL.encode(signature) + #""}]}"#
+            + #"","header":{"kid":"# + JSONText.string(BarongNames.issuer) + #"},"signature":""# + Base64URL.encode(signature) + #""}]}"#
         return Array(body.utf8)
     }
 

@@ -9,7 +9,7 @@ import Logging
 public struct OutboxWorker: Sendable {
     let store: any Store
     public let sinks: [any EventSink]
-    let clock: any Clock
+    let clock: any ServerClock
     let logger: Logger
     let batchSize = 50
     /// How long a claimed delivery stays with this instance (`outbox_lease`, 120 s by default).
@@ -17,7 +17,7 @@ public struct OutboxWorker: Sendable {
     /// The longest wait between two attempts (`outbox_max_retry_delay`, 600 s by default).
     let maxDelay: Int64
 
-    public init(store: any Store, sinks: [any EventSink], clock: any Clock, logger: Logger, maxDelay: Int = 600, lease: Int = 120) {
+    public init(store: any Store, sinks: [any EventSink], clock: any ServerClock, logger: Logger, maxDelay: Int = 600, lease: Int = 120) {
         self.store = store; self.sinks = sinks; self.clock = clock; self.logger = logger
         self.maxDelay = Int64(maxDelay); self.lease = Int64(lease)
     }
@@ -67,6 +67,21 @@ public struct OutboxWorker: Sendable {
         }
     }
 
+    /// Records the outbox gauges as they stand now: the whole backlog and
+    /// every configured sink's (a sink with nothing waiting reports 0).
+    public func recordBacklogGauges() async {
+        if let backlog = try? await store.read({ tx in try await tx.outboxBacklog() }) {
+            Telemetry.outboxPending.record(backlog.pending)
+            Telemetry.outboxOldestAge.record(backlog.oldestCreatedAt.map { max(0, clock.now() - $0) } ?? 0)
+        }
+        if let backlogs = try? await store.read({ tx in try await tx.sinkBacklogs() }) {
+            let now = clock.now()
+            for sink in sinks.map(\.name) {
+                Telemetry.sinkBacklog(backlogs.first { $0.sink == sink } ?? SinkBacklog(sink: sink, pending: 0, oldestCreatedAt: nil), now: now)
+            }
+        }
+    }
+
     private func reschedule(_ rest: [OutboxMessage], at sink: any EventSink, after error: any Error) async throws {
         guard let failed = rest.first else { return }
         Telemetry.eventFailed(sink: sink.name)
@@ -87,4 +102,6 @@ public struct OutboxWorker: Sendable {
 }
 
 /// A delivery failure whose description is safe to log and store (no tokens, no secrets).
-public protocol SinkError: Error, CustomStringConvertible {}
+public protocol SinkError: Error, CustomStringConvertible {
+
+}

@@ -5,11 +5,11 @@ public struct DataStorageService: Sendable {
     let store: any Store
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
     let allowedTitles: Set<String>
     static let reservedTitles: Set<String> = ["document", "label", "profile", "phone", "user"]
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock, allowedTitles: [String]) {
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any ServerClock, allowedTitles: [String]) {
         self.store = store; self.rules = rules; self.events = events; self.clock = clock
         self.allowedTitles = Set(allowedTitles.map { $0.lowercased() })
     }

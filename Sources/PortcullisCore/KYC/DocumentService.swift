@@ -25,7 +25,7 @@ public struct DocumentService: Sendable {
     let files: any FileStore
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
     let limit: Int
     let requireExpiry: Bool
     let maxBytes: Int
@@ -35,7 +35,7 @@ public struct DocumentService: Sendable {
     public static let types = ["Passport", "Identity card", "Driver license", "Utility Bill", "Residental", "Institutional", "Address"]
     static let categories: Set<String> = ["front_side", "back_side", "selfie"]
 
-    public init(store: any Store, files: any FileStore, rules: UserStatusRules, events: EventWriter, clock: any Clock,
+    public init(store: any Store, files: any FileStore, rules: UserStatusRules, events: EventWriter, clock: any ServerClock,
                 limit: Int, requireExpiry: Bool, maxBytes: Int, salt: String, kycaid: KYCAIDSubmissions) {
         self.store = store; self.files = files; self.rules = rules; self.events = events; self.clock = clock
         self.limit = limit; self.requireExpiry = requireExpiry; self.maxBytes = maxBytes; self.salt = salt; self.kycaid = kycaid

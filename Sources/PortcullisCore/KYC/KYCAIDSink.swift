@@ -12,11 +12,11 @@ public struct KYCAIDSink: SingleEventSink {
     let files: any FileStore
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
     let logger: Logger
 
     public init(store: any Store, provider: any KYCProvider, files: any FileStore, rules: UserStatusRules, events: EventWriter,
-                clock: any Clock, logger: Logger) {
+                clock: any ServerClock, logger: Logger) {
         self.store = store; self.provider = provider; self.files = files; self.rules = rules; self.events = events
         self.clock = clock; self.logger = logger
     }

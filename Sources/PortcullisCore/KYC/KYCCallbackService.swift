@@ -10,10 +10,10 @@ import Foundation
 public struct KYCCallbackService: Sendable {
     let store: any Store
     let submissions: KYCAIDSubmissions
-    let clock: any Clock
+    let clock: any ServerClock
     let callbackSecret: Secret?
 
-    public init(store: any Store, submissions: KYCAIDSubmissions, clock: any Clock, callbackSecret: String) {
+    public init(store: any Store, submissions: KYCAIDSubmissions, clock: any ServerClock, callbackSecret: String) {
         self.store = store; self.submissions = submissions; self.clock = clock
         self.callbackSecret = callbackSecret.isEmpty ? nil : Secret(callbackSecret)
     }

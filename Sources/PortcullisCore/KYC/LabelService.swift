@@ -3,9 +3,9 @@
 public struct LabelService: Sendable {
     let store: any Store
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, events: EventWriter, clock: any Clock) {
+    public init(store: any Store, events: EventWriter, clock: any ServerClock) {
         self.store = store; self.events = events; self.clock = clock
     }
 

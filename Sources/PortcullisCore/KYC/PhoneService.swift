@@ -5,11 +5,11 @@ public struct PhoneService: Sendable {
     let store: any Store
     let channel: any PhoneCodeChannel
     let rules: UserStatusRules
-    let clock: any Clock
+    let clock: any ServerClock
     let salt: String
     let resendInterval: Int64
 
-    public init(store: any Store, channel: any PhoneCodeChannel, rules: UserStatusRules, clock: any Clock, salt: String,
+    public init(store: any Store, channel: any PhoneCodeChannel, rules: UserStatusRules, clock: any ServerClock, salt: String,
                 resendInterval: Int64 = 60) {
         self.store = store; self.channel = channel; self.rules = rules; self.clock = clock; self.salt = salt
         self.resendInterval = resendInterval

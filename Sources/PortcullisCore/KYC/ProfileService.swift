@@ -4,10 +4,10 @@ public struct ProfileService: Sendable {
     let store: any Store
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
     let kycaid: KYCAIDSubmissions
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any Clock, kycaid: KYCAIDSubmissions) {
+    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any ServerClock, kycaid: KYCAIDSubmissions) {
         self.store = store; self.rules = rules; self.events = events; self.clock = clock; self.kycaid = kycaid
     }
 

@@ -4,12 +4,12 @@
 public struct ManagementAPIKeyService: Sendable {
     let store: any Store
     let box: SecretBox
-    let clock: any Clock
+    let clock: any ServerClock
     let uidPrefix: String
     let forUsers: Bool
     let forServiceAccounts: Bool
 
-    public init(store: any Store, box: SecretBox, clock: any Clock, uidPrefix: String, forUsers: Bool, forServiceAccounts: Bool) {
+    public init(store: any Store, box: SecretBox, clock: any ServerClock, uidPrefix: String, forUsers: Bool, forServiceAccounts: Bool) {
         self.store = store; self.box = box; self.clock = clock; self.uidPrefix = uidPrefix.uppercased()
         self.forUsers = forUsers; self.forServiceAccounts = forServiceAccounts
     }

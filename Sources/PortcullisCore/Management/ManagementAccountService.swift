@@ -1,9 +1,9 @@
 /// Management `service_accounts…`.
 public struct ManagementAccountService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, clock: any Clock) { self.store = store; self.clock = clock }
+    public init(store: any Store, clock: any ServerClock) { self.store = store; self.clock = clock }
 
     /// A service account with its owner, as the ServiceAccounts entity shows it.
     public struct Listed: Sendable {

@@ -16,7 +16,7 @@ public struct ManagementGate: Sendable {
     let config: ManagementAPIConfig?
     let verifier: any ManagementSignatureVerifier
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let requireExp: Bool
     /// Refuse high-S ECDSA signatures (`management_api_low_s_only`). Off by
     /// default: OpenSSL-based signers (ruby-jwt, jwcrypto, Go) write high-S
@@ -24,7 +24,7 @@ public struct ManagementGate: Sendable {
     /// signature bytes, so a respelled signature gains nothing.
     let lowSOnly: Bool
 
-    public init(config: ManagementAPIConfig?, verifier: any ManagementSignatureVerifier, store: any Store, clock: any Clock,
+    public init(config: ManagementAPIConfig?, verifier: any ManagementSignatureVerifier, store: any Store, clock: any ServerClock,
                 requireExp: Bool, lowSOnly: Bool = false) {
         self.config = config; self.verifier = verifier; self.store = store; self.clock = clock; self.requireExp = requireExp
         self.lowSOnly = lowSOnly

@@ -43,7 +43,7 @@ public struct ManagementOTPService: Sendable {
         }
         let protected = Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8))
         let signature = try await signer.sign(Array("\(protected).\(payload)".utf8))
-        jws["signatures"] = signatures + [["protected": protected, "header": ["kid": "barong"], "signature": Base64URL.encode(signature)]]
+        jws["signatures"] = signatures + [["protected": protected, "header": ["kid": BarongNames.issuer], "signature": Base64URL.encode(signature)]]
         let body = try JSONSerialization.data(withJSONObject: jws, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: body, as: UTF8.self)
     }
@@ -64,7 +64,7 @@ public struct ManagementOTPService: Sendable {
             return "sub '\(subject)' is reserved for tokens of this server"
         }
         let audiences = (claims["aud"] as? [Any])?.compactMap { $0 as? String } ?? [claims["aud"] as? String].compactMap { $0 }
-        if audiences.contains("barong") { return "aud 'barong' is reserved for tokens of this server" }
+        if audiences.contains(BarongNames.ownAudience) { return "aud 'barong' is reserved for tokens of this server" }
         return nil
     }
 }

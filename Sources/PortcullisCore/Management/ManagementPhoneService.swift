@@ -1,10 +1,10 @@
 /// Management `phones…`: phones written already verified.
 public struct ManagementPhoneService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let salt: String
 
-    public init(store: any Store, clock: any Clock, salt: String) { self.store = store; self.clock = clock; self.salt = salt }
+    public init(store: any Store, clock: any ServerClock, salt: String) { self.store = store; self.clock = clock; self.salt = salt }
 
     public func list(uid: String) async throws -> [PhoneRecord] {
         try await store.read { tx in try await tx.phones(userID: try await Self.user(uid, in: tx).id) }

@@ -8,11 +8,11 @@ public struct ManagementUserService: Sendable {
     let rules: UserStatusRules
     let profiles: ProfileService
     let documents: DocumentService
-    let clock: any Clock
+    let clock: any ServerClock
     let salt: String
 
     public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, uids: UIDGenerator, rules: UserStatusRules,
-                profiles: ProfileService, documents: DocumentService, clock: any Clock, salt: String) {
+                profiles: ProfileService, documents: DocumentService, clock: any ServerClock, salt: String) {
         self.store = store; self.hasher = hasher; self.policy = policy; self.uids = uids; self.rules = rules
         self.profiles = profiles; self.documents = documents; self.clock = clock; self.salt = salt
     }

@@ -10,11 +10,11 @@ public struct OTPService: Sendable {
     let qr: any QRCodeRenderer
     let rules: UserStatusRules
     let throttle: LoginThrottle
-    let clock: any Clock
+    let clock: any ServerClock
     let issuer: String
 
     public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, rules: UserStatusRules,
-                throttle: LoginThrottle, clock: any Clock, issuer: String) {
+                throttle: LoginThrottle, clock: any ServerClock, issuer: String) {
         self.store = store; self.box = box; self.qr = qr; self.rules = rules
         self.throttle = throttle; self.clock = clock; self.issuer = issuer
     }

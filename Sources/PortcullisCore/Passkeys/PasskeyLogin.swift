@@ -5,7 +5,7 @@ import Foundation
 /// a full passwordless login with user verification, which satisfies 2FA.
 public struct PasskeyLogin: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let cbor: any CBORDecoding
     let settings: PasskeySettings
     let login: LoginService
@@ -13,7 +13,7 @@ public struct PasskeyLogin: Sendable {
     let decoyKey: SymmetricKey
 
     /// `decoySecret`: any server secret (the JWT key); the decoy key is a hash of it.
-    public init(store: any Store, clock: any Clock, cbor: any CBORDecoding, settings: PasskeySettings, login: LoginService,
+    public init(store: any Store, clock: any ServerClock, cbor: any CBORDecoding, settings: PasskeySettings, login: LoginService,
                 decoySecret: String) {
         self.store = store; self.clock = clock; self.cbor = cbor; self.settings = settings; self.login = login
         decoyKey = SymmetricKey(data: SHA256.hash(data: Data(("passkey decoys " + decoySecret).utf8)))

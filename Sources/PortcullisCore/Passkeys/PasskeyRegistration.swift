@@ -4,14 +4,14 @@ import Foundation
 /// registration (WebAuthn Level 2 §7.1), list and delete.
 public struct PasskeyRegistration: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let cbor: any CBORDecoding
     let settings: PasskeySettings
     let reauth: Reauthentication
     static let challengeLifetime: Int64 = 300
     static let longestName = 64
 
-    public init(store: any Store, clock: any Clock, cbor: any CBORDecoding, settings: PasskeySettings, reauth: Reauthentication) {
+    public init(store: any Store, clock: any ServerClock, cbor: any CBORDecoding, settings: PasskeySettings, reauth: Reauthentication) {
         self.store = store; self.clock = clock; self.cbor = cbor; self.settings = settings; self.reauth = reauth
     }
 

@@ -11,10 +11,10 @@ public struct Auth0LoginService: Sendable {
     let otp: OTPService
     let uids: UIDGenerator
     let rules: UserStatusRules
-    let clock: any Clock
+    let clock: any ServerClock
 
     public init(store: any Store, verifier: (any IDTokenVerifier)?, hasher: any PasswordHasher, login: LoginService,
-                otp: OTPService, uids: UIDGenerator, rules: UserStatusRules, clock: any Clock) {
+                otp: OTPService, uids: UIDGenerator, rules: UserStatusRules, clock: any ServerClock) {
         self.store = store; self.verifier = verifier; self.hasher = hasher; self.login = login; self.otp = otp
         self.uids = uids; self.rules = rules; self.clock = clock
     }

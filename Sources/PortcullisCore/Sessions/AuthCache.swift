@@ -28,9 +28,9 @@ public final class AuthCache: StoreCommitObserver {
     let fullInfoReads = ReadCoalescer<Int64, UserFullInfo>()
     private let ttl: Int64
     private let capacity: Int
-    private let clock: any Clock
+    private let clock: any ServerClock
 
-    public init(ttl: Int, capacity: Int = 100_000, clock: any Clock) {
+    public init(ttl: Int, capacity: Int = 100_000, clock: any ServerClock) {
         self.ttl = Int64(ttl)
         self.capacity = capacity
         self.clock = clock

@@ -3,13 +3,13 @@ public struct LoginService: Sendable {
     let store: any Store
     let hasher: any PasswordHasher
     let sessions: SessionService
-    let clock: any Clock
+    let clock: any ServerClock
     let events: EventWriter
     let otp: OTPService
     let throttle: LoginThrottle
 
     public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, otp: OTPService,
-                throttle: LoginThrottle, clock: any Clock) {
+                throttle: LoginThrottle, clock: any ServerClock) {
         self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.otp = otp
         self.throttle = throttle; self.clock = clock
     }

@@ -19,7 +19,7 @@
 /// 0 turns a limit off (the account limit turns off the account-wide one too).
 public struct LoginThrottle: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let accountLimit: Int
     let ipLimit: Int
     static let window: Int64 = 15 * 60
@@ -27,7 +27,7 @@ public struct LoginThrottle: Sendable {
     /// Checked failures from unknown devices, per account, per the account limit.
     static let accountWideFactor = 10
 
-    public init(store: any Store, clock: any Clock, accountLimit: Int, ipLimit: Int) {
+    public init(store: any Store, clock: any ServerClock, accountLimit: Int, ipLimit: Int) {
         self.store = store; self.clock = clock; self.accountLimit = accountLimit; self.ipLimit = ipLimit
     }
 

@@ -4,9 +4,9 @@
 /// invalidation logout uses) and the next request with its cookie is refused.
 public struct SessionListService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
 
-    public init(store: any Store, clock: any Clock) {
+    public init(store: any Store, clock: any ServerClock) {
         self.store = store; self.clock = clock
     }
 

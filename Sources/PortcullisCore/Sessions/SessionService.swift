@@ -10,7 +10,7 @@ public struct OpenedSession: Sendable {
 /// Opens, checks, renews and ends cookie sessions.
 public struct SessionService: Sendable {
     let store: any Store
-    let clock: any Clock
+    let clock: any ServerClock
     let cache: AuthCache
     let expireTime: Int64
     /// The least move of the expiry worth a database write.
@@ -22,12 +22,21 @@ public struct SessionService: Sendable {
     /// Barong's session store keeps an entry at most 24 h, renewals or not.
     static let hardLifetime: Int64 = 24 * 3600
 
-    public init(store: any Store, clock: any Clock, cache: AuthCache, expireTime: Int) {
+    public init(store: any Store, clock: any ServerClock, cache: AuthCache, expireTime: Int) {
         self.store = store
         self.clock = clock
         self.cache = cache
         self.expireTime = Int64(expireTime)
         renewalStep = Self.renewalStep(expireTime: Int64(expireTime))
+    }
+
+    /// The user a verified gateway bearer token speaks for, while that user
+    /// may still act (a ban or deletion after the token was issued refuses it).
+    public func bearerUser(uid: String) async throws -> User {
+        guard let user = try await store.read({ tx in try await tx.user(uid: uid) }), user.state.canAuthenticate else {
+            throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
+        }
+        return user
     }
 
     /// Always a new id: no session fixation (deliberate difference).

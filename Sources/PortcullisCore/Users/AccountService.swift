@@ -5,13 +5,13 @@ public struct AccountService: Sendable {
     let policy: PasswordPolicy
     let validator: UserRecordValidator
     let rules: UserStatusRules
-    let clock: any Clock
+    let clock: any ServerClock
     let cache: AuthCache
     let events: EventWriter
     let reauth: Reauthentication
 
     public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules,
-                clock: any Clock, cache: AuthCache, events: EventWriter, reauth: Reauthentication) {
+                clock: any ServerClock, cache: AuthCache, events: EventWriter, reauth: Reauthentication) {
         self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache; self.events = events; self.reauth = reauth
         self.validator = UserRecordValidator(policy: policy); self.rules = rules; self.clock = clock
     }

@@ -1,8 +1,9 @@
 /// Per-address counters of the flows that must not tell a known email from
-/// an unknown one (email codes, password resets, login). Every
-/// failed login and every code request writes one counter row whether or not
-/// the address has an account, so both answers cost the same store write;
-/// the counts are also what per-account throttling reads.
+/// an unknown one (login, password reset, confirmation resend). Every failed
+/// login and every code request writes one counter row whether or not the
+/// address has an account, so both answers cost the same store write. The
+/// login throttle keeps counters of its own (LoginThrottle); these only
+/// level the cost of the answer.
 public enum AddressAttempts {
     public enum Purpose: String, Sendable {
         case failedLogin = "login"

@@ -7,12 +7,12 @@ public struct EmailConfirmationService: Sendable {
     let sessions: SessionService
     let rules: UserStatusRules
     let events: EventWriter
-    let clock: any Clock
+    let clock: any ServerClock
     let tokenLifetime: Int64
     let logger: Logger
 
     public init(store: any Store, signer: any OneTimeTokenSigner, sessions: SessionService, rules: UserStatusRules,
-                events: EventWriter, clock: any Clock, tokenLifetime: Int, logger: Logger) {
+                events: EventWriter, clock: any ServerClock, tokenLifetime: Int, logger: Logger) {
         self.store = store; self.signer = signer; self.sessions = sessions; self.rules = rules
         self.events = events; self.clock = clock; self.tokenLifetime = Int64(tokenLifetime); self.logger = logger
     }

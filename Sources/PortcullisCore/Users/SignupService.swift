@@ -20,13 +20,13 @@ public struct SignupService: Sendable {
     let policy: PasswordPolicy
     let uids: UIDGenerator
     let rules: UserStatusRules
-    let clock: any Clock
+    let clock: any ServerClock
     let firstRegistrationSuperadmin: Bool
     let confirmations: EmailConfirmationService
 
     public init(
         store: any Store, hasher: any PasswordHasher, sessions: SessionService, policy: PasswordPolicy,
-        uids: UIDGenerator, rules: UserStatusRules, clock: any Clock, firstRegistrationSuperadmin: Bool,
+        uids: UIDGenerator, rules: UserStatusRules, clock: any ServerClock, firstRegistrationSuperadmin: Bool,
         confirmations: EmailConfirmationService
     ) {
         self.confirmations = confirmations

@@ -99,18 +99,10 @@ struct GatewayAnswer: Sendable, Equatable {
 
     /// Any failure before the decision (a body too large, a restricted client, an unknown path).
     init(error: any Error) {
-        let apiError: APIError = switch error {
-        case let error as APIError: error
-        case let error as HTTPError where error.status == .notFound: APIError(.notFound, ErrorKey.Server.routeNotFound)
-        case let error as HTTPError where error.status == .contentTooLarge: APIError(.payloadTooLarge, ErrorKey.Server.tooLarge)
-        case is StoreUnavailable: APIError(.serviceUnavailable, ErrorKey.Server.databaseUnavailable)
-        case is StorageFull: APIError(.serviceUnavailable, ErrorKey.Server.storageFull)
-        case is UnstorableValue: APIError(.badRequest, ErrorKey.Server.malformedBody)
-        default: APIError(.internalError, ErrorKey.Server.internalError)
-        }
+        let apiError = ErrorRendering.apiError(for: error)
         status = apiError.status.rawValue
         authorization = nil
-        body = JSONValue.object([("errors", .array(apiError.keys.map(JSONValue.string)))]).serialized()
+        body = ErrorRendering.body(apiError).serialized()
     }
 
     /// The main listener's response.

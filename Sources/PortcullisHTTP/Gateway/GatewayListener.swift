@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// pipeline (NIO's server pipeline with pipelining assistance and error
 /// handling, an idle timer, one GatewayHandler), on the event loops the
 /// main listener uses. Started and stopped with `serve`.
-public struct GatewayListener: Service {
+struct GatewayListener: Service {
     let host: String
     let port: Int
     let call: GatewayCall
@@ -18,14 +18,7 @@ public struct GatewayListener: Service {
     let idleTimeout: Int
     let logger: Logger
 
-    /// The authorize call, the client rule and the cookie of the main listener.
-    public init(host: String, port: Int, services: Services, logger: Logger) {
-        self.host = host; self.port = port; self.logger = logger
-        call = services.gateway; resolver = services.clientResolver; cookie = services.cookie
-        idleTimeout = services.config.httpIdleTimeout
-    }
-
-    public func run() async throws {
+    func run() async throws {
         let (call, resolver, cookie, logger) = (self.call, self.resolver, self.cookie, self.logger)
         let idle = TimeAmount.seconds(Int64(idleTimeout))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -38,28 +38,17 @@ public struct MetricsExport: Sendable {
         return MetricsExport(registry: registry)
     }
 
-    /// The text exposition, with the outbox gauges sampled now (every
-    /// configured sink gets its series, 0 when nothing waits).
-    func render(store: any Store, clock: any PortcullisCore.Clock, sinkNames: [String]) async -> [UInt8] {
-        if let backlog = try? await store.read({ tx in try await tx.outboxBacklog() }) {
-            Telemetry.outboxPending.record(backlog.pending)
-            Telemetry.outboxOldestAge.record(backlog.oldestCreatedAt.map { max(0, clock.now() - $0) } ?? 0)
-        }
-        if let backlogs = try? await store.read({ tx in try await tx.sinkBacklogs() }) {
-            let now = clock.now()
-            for sink in sinkNames {
-                Telemetry.sinkBacklog(backlogs.first { $0.sink == sink } ?? SinkBacklog(sink: sink, pending: 0, oldestCreatedAt: nil), now: now)
-            }
-        }
+    /// The text exposition, with the outbox gauges sampled now.
+    func render(outbox: OutboxWorker) async -> [UInt8] {
+        await outbox.recordBacklogGauges()
         return registry.emitToBuffer()
     }
 
     /// The metrics listener: `GET /metrics`, everything else 404.
-    public func application(host: String, port: Int, services: Services, logger: Logger) -> some ApplicationProtocol {
+    func application(host: String, port: Int, outbox: OutboxWorker, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
-        let (store, clock, sinks) = (services.store, services.clock, services.outbox.sinks.map(\.name))
         router.get("metrics") { _, _ -> Response in
-            let text = await render(store: store, clock: clock, sinkNames: sinks)
+            let text = await render(outbox: outbox)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: text))

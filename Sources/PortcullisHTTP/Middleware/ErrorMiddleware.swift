@@ -20,31 +20,22 @@ struct ErrorMiddleware: RouterMiddleware {
     private func render(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return Responses.errors(error)
         } catch let error as ManagementError {
             return Responses.raw(error.body, status: HTTPResponse.Status(code: error.status.rawValue))
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = catalog.methods(for: request.uri.path).filter { $0 != request.method }
-            if !allowed.isEmpty {
+            guard allowed.isEmpty else {
                 var response = Responses.errors(APIError(.methodNotAllowed, ErrorKey.Server.methodNotAllowed))
                 response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
                 return response
             }
-            return Responses.errors(APIError(.notFound, ErrorKey.Server.routeNotFound))
-        } catch is StoreUnavailable {
-            context.logger.error("database unavailable", metadata: ["path": "\(request.uri.path)"])
-            return Responses.errors(APIError(.serviceUnavailable, ErrorKey.Server.databaseUnavailable))
-        } catch is StorageFull {
-            context.logger.error("storage full", metadata: ["path": "\(request.uri.path)"])
-            return Responses.errors(APIError(.serviceUnavailable, ErrorKey.Server.storageFull))
-        } catch is UnstorableValue {
-            return Responses.errors(APIError(.badRequest, ErrorKey.Server.malformedBody))
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return Responses.errors(APIError(.payloadTooLarge, ErrorKey.Server.tooLarge))
+            return Responses.errors(ErrorRendering.apiError(for: error))
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(type(of: error))", "path": "\(request.uri.path)"])
-            return Responses.errors(APIError(.internalError, ErrorKey.Server.internalError))
+            let rendered = ErrorRendering.apiError(for: error)
+            if rendered.status == .serviceUnavailable || ErrorRendering.isUnforeseen(error) {
+                context.logger.error("request failed", metadata: ["error": "\(type(of: error))", "path": "\(request.uri.path)"])
+            }
+            return Responses.errors(rendered)
         }
     }
 }

@@ -13,12 +13,12 @@ final class OutboxService: Service, StoreCommitObserver {
     private let wakes: [AsyncStream<Void>.Continuation]
     private let streams: [AsyncStream<Void>]
 
-    init(worker: OutboxWorker, store: any Store) {
+    /// Register it as the store's commit observer so commits wake the sinks.
+    init(worker: OutboxWorker) {
         self.worker = worker
         let pairs = worker.sinks.map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
         streams = pairs.map(\.stream)
         wakes = pairs.map(\.continuation)
-        store.addCommitObserver(self)
     }
 
     func committed(_ changes: StoreChanges) {

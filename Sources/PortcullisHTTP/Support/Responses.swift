@@ -29,7 +29,7 @@ enum Responses {
     }
 
     static func errors(_ error: APIError) -> Response {
-        json(.object([("errors", .array(error.keys.map(JSONValue.string)))]),
+        json(ErrorRendering.body(error),
              status: HTTPResponse.Status(code: error.status.rawValue),
              headers: error.retryAfter.map { [.retryAfter: String($0)] } ?? [:])
     }

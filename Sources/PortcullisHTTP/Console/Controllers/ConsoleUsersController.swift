@@ -7,8 +7,7 @@ struct ConsoleUsersController {
     let users: AdminUserService
     let reports: AdminReports
     let sessionList: SessionListService
-    let files: any FileStore
-    let store: any Store
+    let files: UploadedFiles
     let abilities: AbilityTable
 
     func addRoutes(to routes: ConsoleRoutes) {
@@ -86,7 +85,7 @@ struct ConsoleUsersController {
     @Sendable func document(_ call: ConsoleCall) async throws -> Response {
         let kyc = try await users.kyc(uid: call.path("uid"))
         guard let id = Int64(call.path("id")), let doc = kyc.documents.first(where: { $0.id == id }),
-              let bytes = try await files.read(doc.upload, from: store) else {
+              let bytes = try await files.bytes(of: doc.upload) else {
             throw APIError(.notFound, ErrorKey.Record.notFound)
         }
         let ext = doc.upload.split(separator: ".").last.map { $0.lowercased() } ?? ""

@@ -6,7 +6,7 @@ struct ManagementUsersController {
     let users: ManagementUserService
     let adminUsers: AdminUserService
     let renderer: EntityRenderer
-    let clock: any Clock
+    let clock: any ServerClock
 
     func addRoutes(to routes: ManagementRoutes) {
         routes.post("timestamp", scope: "tools", use: timestamp)

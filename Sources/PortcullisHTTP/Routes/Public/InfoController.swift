@@ -4,7 +4,7 @@ import PortcullisCore
 /// `ping`, `time`, `version`, `configs`, `password/validate`: the same
 /// handlers under `public/` and `identity/`.
 struct InfoController {
-    let clock: any Clock
+    let clock: any ServerClock
     let config: Config
     let jwks: JSONValue
     let policy: PasswordPolicy

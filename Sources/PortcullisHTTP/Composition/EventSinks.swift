@@ -2,17 +2,18 @@ import AsyncHTTPClient
 import PortcullisCore
 import PortcullisIntegrations
 
-extension Services {
+/// The event sinks the configuration names.
+public enum EventSinks {
     /// Which sinks each event goes to, from the configuration alone (the CLI
     /// writes events too): mail always; RabbitMQ once a host or URL is set;
     /// KYCAID when it is the provider; one sink per `event_webhooks` entry.
-    public static func eventRouting(config: Config) -> EventRouting {
+    public static func routing(config: Config) -> EventRouting {
         .configured(rabbitMQ: rabbitMQSettings(config) != nil, kycaid: config.kycProvider == .kycaid, webhooks: config.eventWebhooks)
     }
 
-    /// The sinks `eventRouting` names, built.
-    static func eventSinks(config: Config, mailer: any Mailer, signer: any ServerSigner, client: HTTPClient, kycaid: KYCAIDSink?,
-                           clock: any Clock) -> [any EventSink] {
+    /// The sinks `routing` names, built.
+    static func make(config: Config, mailer: any Mailer, signer: any ServerSigner, client: HTTPClient, kycaid: KYCAIDSink?,
+                           clock: any ServerClock) -> [any EventSink] {
         let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
         var sinks: [any EventSink] = [MailSink(mailer: mailer, templates: templates)]
         let envelope = EventEnvelope(signer: signer, clock: clock)

@@ -1,13 +1,17 @@
 import Foundation
 
-/// Server time in whole unix seconds; tests may pin it.
-public protocol Clock: Sendable {
+/// Server time: whole unix seconds for records and tokens, milliseconds
+/// where finer order matters (API-key nonces, throttle windows, the session
+/// list's order). Named apart from the standard library's `Clock`; tests pin it.
+public protocol ServerClock: Sendable {
     func now() -> Int64
+    func nowMilliseconds() -> Int64
 }
 
-public struct SystemClock: Clock {
+public struct SystemClock: ServerClock {
     public init() {}
     public func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+    public func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
 /// ISO 8601 UTC with seconds and `Z`, the only time format in bodies.

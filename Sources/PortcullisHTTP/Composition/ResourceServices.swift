@@ -1,0 +1,43 @@
+import PortcullisCore
+import PortcullisIntegrations
+
+/// What `resource/*` uses: the caller's own account, keys, second factors,
+/// KYC records, sessions and passkeys, and the gate every route passes.
+struct ResourceServices: Sendable {
+    let auth: ResourceAuthMiddleware
+    let accounts: AccountService
+    let activities: ActivityService
+    /// `users/me` bodies, reused while the caller's full info is unchanged.
+    let meBodies: RenderedBodyCache
+    let otp: OTPService
+    let apiKeys: APIKeyService
+    let labels: LabelService
+    let dataStorage: DataStorageService
+    let profiles: ProfileService
+    let phones: PhoneService
+    let documents: DocumentService
+    let sessionList: SessionListService
+    let passkeys: PasskeyRegistration
+    let renderer: EntityRenderer
+    let cookie: SessionCookie
+
+    static func make(_ inputs: CompositionInputs, _ shared: SharedServices) -> ResourceServices {
+        let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
+        return ResourceServices(
+            auth: shared.resourceAuth,
+            accounts: AccountService(store: store, hasher: inputs.hasher, policy: shared.policy, rules: shared.rules, clock: clock,
+                                     cache: shared.cache, events: shared.events, reauth: shared.reauth),
+            activities: ActivityService(store: store), meBodies: RenderedBodyCache(), otp: shared.otp,
+            apiKeys: APIKeyService(store: store, box: inputs.secretBox, otp: shared.otp, clock: clock),
+            labels: LabelService(store: store, events: shared.events, clock: clock),
+            dataStorage: DataStorageService(store: store, rules: shared.rules, events: shared.events, clock: clock,
+                                            allowedTitles: config.userStorageTitles),
+            profiles: shared.kyc.profiles,
+            phones: PhoneService(store: store, channel: inputs.phoneChannel, rules: shared.rules, clock: clock, salt: config.crc32Salt),
+            documents: shared.kyc.documents, sessionList: shared.sessionList,
+            passkeys: PasskeyRegistration(store: store, clock: clock, cbor: LibCBORDecoder(), settings: config.passkeySettings,
+                                          reauth: shared.reauth),
+            renderer: shared.renderer, cookie: shared.cookie
+        )
+    }
+}
