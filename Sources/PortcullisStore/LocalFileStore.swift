@@ -24,7 +24,7 @@ public struct LocalFileStore: FileStore {
         return file
     }
 
-    public func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws {}
+    public func record(_ file: StagedFile, in tx: some UploadRepository, now: Int64) async throws {}
 
     public func discard(_ file: StagedFile) async {
         try? FileManager.default.removeItem(atPath: path(file.name))

@@ -29,7 +29,7 @@ struct Users: AsyncParsableCommand {
             let runtime = try await Runtime.open(config: config, logger: Logger(label: "portcullis"), migrate: true, needsKey: false)
             let hasher = BcryptPasswordHasher(cost: config.bcryptCost, maxConcurrent: 1)
             let digest = await hasher.hash(password)
-            let rules = UserStatusRules(activationRequirements: config.activationRequirements,
+            let userWriter = UserWriter(rules: UserStatusRules(activationRequirements: config.activationRequirements),
                                         events: EventWriter(domain: config.domain, routing: EventSinks.routing(config: config)))
             let uid = UIDGenerator(prefix: config.uidPrefix).next()
             let (role, now) = (self.role, SystemClock().now())
@@ -39,15 +39,15 @@ struct Users: AsyncParsableCommand {
                         uid: uid, email: normalized, username: nil, passwordDigest: digest, role: role,
                         state: .pending, referralID: nil, data: nil, now: now
                     ))
-                    try await rules.events?.userCreated(user, in: tx, now: now)
+                    try await userWriter.events?.userCreated(user, in: tx, now: now)
                     if userState == .active {
-                        user = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+                        user = try await userWriter.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
                     } else if userState != .pending {
                         let old = user
                         user.state = userState
                         // An operator's state holds: label changes do not lift it.
                         if UserStatusRules.operatorStates.contains(userState) { try await tx.holdState(userID: user.id, userState, now: now) }
-                        try await rules.save(user, was: old, in: tx, now: now)
+                        try await userWriter.save(user, was: old, in: tx, now: now)
                     }
                     return user
                 }

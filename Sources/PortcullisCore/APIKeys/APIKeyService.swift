@@ -135,7 +135,7 @@ public struct APIKeyService: Sendable {
         try await store.read { tx in try await tx.serviceAccounts(ownerID: owner.id) }
     }
 
-    private static func key(_ kid: String, of holder: KeyHolder, in tx: any StoreTransaction) async throws -> APIKey {
+    private static func key(_ kid: String, of holder: KeyHolder, in tx: some APIKeyRepository) async throws -> APIKey {
         guard let key = try await tx.apiKey(kid: kid), key.holderType == holder.type, key.holderID == holder.id else {
             throw APIError(.notFound, ErrorKey.Record.notFound)
         }
@@ -145,7 +145,7 @@ public struct APIKeyService: Sendable {
     /// The holder as it is in this transaction, its rows locked in the store's
     /// order (the owner, then the service account): the copy the request
     /// authenticated with may be older than a ban.
-    private static func current(_ holder: KeyHolder, owner: User, in tx: any StoreTransaction) async throws -> KeyHolder {
+    private static func current(_ holder: KeyHolder, owner: User, in tx: some UserRepository & ManagementRepository & APIKeyRepository) async throws -> KeyHolder {
         guard let user = try await tx.user(id: owner.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
         switch holder {
         case .user: return .user(user)

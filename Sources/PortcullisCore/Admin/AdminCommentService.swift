@@ -37,12 +37,12 @@ public struct AdminCommentService: Sendable {
         }
     }
 
-    private static func comment(_ id: Int64, in tx: any StoreTransaction) async throws -> Comment {
+    private static func comment(_ id: Int64, in tx: some AdminRepository) async throws -> Comment {
         guard let comment = try await tx.comment(id: id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
         return comment
     }
 
-    private static func owner(of comment: Comment, in tx: any StoreTransaction) async throws -> User {
+    private static func owner(of comment: Comment, in tx: some UserRepository) async throws -> User {
         guard let user = try await tx.user(id: comment.userID) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
         return user
     }

@@ -5,12 +5,12 @@
 /// `kyc_provider = local` this is how KYC closes.
 public struct AdminLabelService: Sendable {
     let store: any Store
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any ServerClock) {
-        self.store = store; self.rules = rules; self.events = events; self.clock = clock
+    public init(store: any Store, userWriter: UserWriter, events: EventWriter, clock: any ServerClock) {
+        self.store = store; self.userWriter = userWriter; self.events = events; self.clock = clock
     }
 
     /// What to do when the label is missing, and what to do with its description.
@@ -30,7 +30,7 @@ public struct AdminLabelService: Sendable {
                      mode: Mode, by admin: User?) async throws -> Label {
         let (key, value) = (LabelRules.normalize(rawKey), LabelRules.normalize(rawValue))
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
+        let (userWriter, events) = (self.userWriter, self.events)
         return try await store.write { tx in
             let target = try await Self.lockedTarget(uid, by: admin, in: tx)
             let previous = try await tx.adminLabels(userID: target.id).first { $0.key == key && $0.scope == scope }
@@ -50,7 +50,7 @@ public struct AdminLabelService: Sendable {
             guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
             try await tx.saveLabel(userID: target.id, key: key, value: value, scope: scope, description: description,
                                    clearDescription: clearDescription, now: now)
-            let user = try await Self.afterChange(of: target, scope: scope, rules: rules, in: tx, now: now)
+            let user = try await Self.afterChange(of: target, scope: scope, userWriter: userWriter, in: tx, now: now)
             try await events.labelWritten(key: key, scope: scope, previous: previous, of: user, in: tx, now: now)
             guard let saved = try await tx.labels(userID: target.id).first(where: { $0.key == key && $0.scope == scope }) else {
                 throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
@@ -62,20 +62,20 @@ public struct AdminLabelService: Sendable {
     public func delete(uid: String, key rawKey: String, scope: String, by admin: User?) async throws {
         let key = LabelRules.normalize(rawKey)
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
+        let (userWriter, events) = (self.userWriter, self.events)
         try await store.write { tx in
             let target = try await Self.lockedTarget(uid, by: admin, in: tx)
             guard try await tx.adminLabels(userID: target.id).contains(where: { $0.key == key && $0.scope == scope }) else {
                 throw APIError(.notFound, ErrorKey.Admin.labelDoesntExist)
             }
             try await tx.deleteLabel(userID: target.id, key: key, scope: scope)
-            _ = try await Self.afterChange(of: target, scope: scope, rules: rules, in: tx, now: now)
+            _ = try await Self.afterChange(of: target, scope: scope, userWriter: userWriter, in: tx, now: now)
         }
     }
 
     /// The target user, refused when a non-superadmin touches a superadmin;
     /// locked before its label rows (one lock order, so two writers cannot deadlock).
-    private static func lockedTarget(_ uid: String, by admin: User?, in tx: any StoreTransaction) async throws -> User {
+    private static func lockedTarget(_ uid: String, by admin: User?, in tx: some UserRepository) async throws -> User {
         let target = try await AdminUserService.target(uid, in: tx)
         try AdminUserService.guardSuperadmin(target, by: admin)
         try await tx.lockUser(id: target.id)
@@ -83,8 +83,8 @@ public struct AdminLabelService: Sendable {
     }
 
     /// A private label change recomputes level and state.
-    private static func afterChange(of target: User, scope: String, rules: UserStatusRules, in tx: any StoreTransaction,
+    private static func afterChange(of target: User, scope: String, userWriter: UserWriter, in tx: some UserWriteRepositories,
                                     now: Int64) async throws -> User {
-        scope == "private" ? try await rules.recompute(target, in: tx, now: now) : target
+        scope == "private" ? try await userWriter.recompute(target, in: tx, now: now) : target
     }
 }

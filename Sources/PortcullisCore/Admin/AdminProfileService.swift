@@ -3,15 +3,15 @@
 public struct AdminProfileService: Sendable {
     let store: any Store
     let profiles: ProfileService
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
     let doubleVerification: Bool
     let verificationRoles: Set<String>
 
-    public init(store: any Store, profiles: ProfileService, rules: UserStatusRules, events: EventWriter, clock: any ServerClock,
+    public init(store: any Store, profiles: ProfileService, userWriter: UserWriter, events: EventWriter, clock: any ServerClock,
                 doubleVerification: Bool, verificationRoles: [String]) {
-        self.store = store; self.profiles = profiles; self.rules = rules; self.events = events; self.clock = clock
+        self.store = store; self.profiles = profiles; self.userWriter = userWriter; self.events = events; self.clock = clock
         self.doubleVerification = doubleVerification; self.verificationRoles = Set(verificationRoles)
     }
 
@@ -25,7 +25,7 @@ public struct AdminProfileService: Sendable {
     /// follows (private label `profile` = state, level and state recomputed).
     public func setState(uid: String, state: String, by admin: User) async throws -> Profile {
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
+        let (userWriter, events) = (self.userWriter, self.events)
         let (doubleVerification, exempt) = (self.doubleVerification, verificationRoles)
         return try await store.write { tx in
             guard let user = try await tx.user(uid: uid),
@@ -42,7 +42,7 @@ public struct AdminProfileService: Sendable {
             profile.updatedAt = now
             try await tx.updateProfile(profile)
             try await events.profileUpdated(from: before, to: profile, of: user, in: tx, now: now)
-            _ = try await rules.setPrivateLabel("profile", state, on: user, in: tx, now: now)
+            _ = try await userWriter.setPrivateLabel("profile", state, on: user, in: tx, now: now)
             return profile
         }
     }

@@ -4,12 +4,12 @@
 /// happen here, in the contract's order.
 public struct AdminUserService: Sendable {
     let store: any Store
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let abilities: AbilityTable
     let clock: any ServerClock
 
-    public init(store: any Store, rules: UserStatusRules, abilities: AbilityTable, clock: any ServerClock) {
-        self.store = store; self.rules = rules; self.abilities = abilities; self.clock = clock
+    public init(store: any Store, userWriter: UserWriter, abilities: AbilityTable, clock: any ServerClock) {
+        self.store = store; self.userWriter = userWriter; self.abilities = abilities; self.clock = clock
     }
 
     /// One field `PUT admin/users` (or `users/update`) changes.
@@ -40,7 +40,7 @@ public struct AdminUserService: Sendable {
     }
 
     /// The user named by `uid`, else 404 `admin.user.doesnt_exist`.
-    static func target(_ uid: String, in tx: any StoreTransaction) async throws -> User {
+    static func target(_ uid: String, in tx: some UserRepository) async throws -> User {
         guard let user = try await tx.user(uid: uid) else { throw APIError(.notFound, ErrorKey.Admin.userDoesntExist) }
         return user
     }
@@ -53,7 +53,7 @@ public struct AdminUserService: Sendable {
 
     public func update(uid: String, _ change: Change, by admin: User) async throws {
         let now = clock.now()
-        let (rules, abilities) = (self.rules, self.abilities)
+        let (userWriter, abilities) = (self.userWriter, self.abilities)
         try await mapEmailTaken {
             try await store.write { tx in
                 let target = try await Self.target(uid, in: tx)
@@ -80,8 +80,8 @@ public struct AdminUserService: Sendable {
                     updated.state = state
                 }
                 updated.updatedAt = now
-                try await rules.save(updated, was: target, in: tx, now: now)
-                try await rules.applyAdminChange(from: target, to: updated, in: tx, now: now)
+                try await userWriter.save(updated, was: target, in: tx, now: now)
+                try await userWriter.applyAdminChange(from: target, to: updated, in: tx, now: now)
             }
         }
     }
@@ -105,7 +105,7 @@ public struct AdminUserService: Sendable {
             let old = target
             target.role = role
             target.updatedAt = now
-            try await rules.save(target, was: old, in: tx, now: now)
+            try await userWriter.save(target, was: old, in: tx, now: now)
         }
     }
 
@@ -124,13 +124,13 @@ public struct AdminUserService: Sendable {
     }
 }
 
-extension UserStatusRules {
+extension UserWriter {
     /// What follows an admin's change of state or 2FA:
     /// 2FA off drops the private `otp` label; leaving `active` or turning 2FA
     /// off disables the API keys of the user and of its service accounts; a
     /// state other than `active` moves its service accounts along and ends
     /// every session of the user at once.
-    func applyAdminChange(from old: User, to new: User, in tx: any StoreTransaction, now: Int64) async throws {
+    func applyAdminChange(from old: User, to new: User, in tx: some UserRepository & LabelRepository & OTPRepository & APIKeyRepository & ManagementRepository & SessionRepository & AdminRepository, now: Int64) async throws {
         if old.otp && !new.otp {
             try await tx.deleteLabel(userID: new.id, key: "otp", scope: "private")
             try await tx.deleteOTPSecret(userID: new.id)
@@ -143,7 +143,7 @@ extension UserStatusRules {
         // An operator's banned/locked/deleted is held against every automatic
         // recomputation; any other state the operator sets releases the hold.
         if old.state != new.state {
-            try await tx.holdState(userID: new.id, Self.operatorStates.contains(new.state) ? new.state : nil, now: now)
+            try await tx.holdState(userID: new.id, UserStatusRules.operatorStates.contains(new.state) ? new.state : nil, now: now)
         }
         if old.state != new.state && new.state != .active {
             for var account in accounts where account.state != new.state.rawValue {

@@ -6,7 +6,7 @@ public struct UserKYC: Sendable {
     public var comments: [Comment]
 
     /// Reads it inside `tx`.
-    public static func read(_ user: User, in tx: any StoreTransaction) async throws -> UserKYC {
+    public static func read(_ user: User, in tx: some UserRepository & KYCRepository & AdminRepository) async throws -> UserKYC {
         UserKYC(info: try await tx.fullInfo(of: user), labels: try await tx.adminLabels(userID: user.id),
                 documents: try await tx.documents(userID: user.id), comments: try await tx.comments(userID: user.id))
     }
@@ -23,7 +23,7 @@ public struct ListedUser: Sendable {
 
 extension Array where Element == User {
     /// Resolves referrers (and profiles or KYC when asked) inside `tx`.
-    func listed(in tx: any StoreTransaction, profiles: Bool, kyc: Bool) async throws -> [ListedUser] {
+    func listed(in tx: some UserRepository & KYCRepository & AdminRepository, profiles: Bool, kyc: Bool) async throws -> [ListedUser] {
         var referrers: [Int64: String] = [:]
         var result: [ListedUser] = []
         for user in self {

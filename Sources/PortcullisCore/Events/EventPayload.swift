@@ -65,14 +65,14 @@ public struct EventWriter: Sendable {
     }
 
     /// Any event whose record the caller built.
-    public func enqueue(_ name: String, record: String, changes: String? = nil, in tx: any StoreTransaction, now: Int64) async throws {
+    public func enqueue(_ name: String, record: String, changes: String? = nil, in tx: some OutboxRepository, now: Int64) async throws {
         try await tx.enqueueEvent(name: name, payload: record, changes: changes, jti: UUID().uuidString.lowercased(),
                                   sinks: routing.sinks(for: name), now: now)
     }
 
     public func emit(
         _ name: String, user: User, extra: [String: String] = [:], withDomain: Bool = true,
-        in tx: any StoreTransaction, now: Int64
+        in tx: some UserRepository & OutboxRepository, now: Int64
     ) async throws {
         var referralUID: String?
         if let referralID = user.referralID { referralUID = try await tx.user(id: referralID)?.uid }

@@ -5,12 +5,12 @@ import Foundation
 /// nulls dropped. A profile update is emitted whenever the row was written
 /// (a state change alone gives empty `changes`, as Barong's does).
 extension EventWriter {
-    public func profileCreated(_ profile: Profile, of user: User, in tx: any StoreTransaction, now: Int64) async throws {
+    public func profileCreated(_ profile: Profile, of user: User, in tx: some UserRepository & OutboxRepository, now: Int64) async throws {
         let record = Self.profileRecord(profile, user: try await userObject(user, in: tx))
         try await enqueue("model.profile.created", record: EventPayload.text(Self.compact(record)), in: tx, now: now)
     }
 
-    public func profileUpdated(from old: Profile, to new: Profile, of user: User, in tx: any StoreTransaction, now: Int64) async throws {
+    public func profileUpdated(from old: Profile, to new: Profile, of user: User, in tx: some UserRepository & OutboxRepository, now: Int64) async throws {
         let owner = try await userObject(user, in: tx)
         let after = Self.profileRecord(new, user: owner)
         let changes = Self.changes(from: Self.profileRecord(old, user: owner), to: after, ignoring: "updated_at") ?? [:]
@@ -18,7 +18,7 @@ extension EventWriter {
                           in: tx, now: now)
     }
 
-    public func documentCreated(_ document: DocumentRecord, of user: User, in tx: any StoreTransaction, now: Int64) async throws {
+    public func documentCreated(_ document: DocumentRecord, of user: User, in tx: some UserRepository & OutboxRepository, now: Int64) async throws {
         let record: [String: Any] = [
             "user": try await userObject(user, in: tx), "upload": Self.escaped(document.upload), "doc_type": document.docType,
             "doc_number": document.docNumber ?? NSNull(), "doc_expire": document.docExpire ?? NSNull(),
@@ -28,7 +28,7 @@ extension EventWriter {
         try await enqueue("model.document.created", record: EventPayload.text(Self.compact(record)), in: tx, now: now)
     }
 
-    public func dataStorageCreated(title: String, data: String, of user: User, in tx: any StoreTransaction, now: Int64) async throws {
+    public func dataStorageCreated(title: String, data: String, of user: User, in tx: some UserRepository & OutboxRepository, now: Int64) async throws {
         let record: [String: Any] = [
             "user": try await userObject(user, in: tx), "title": title, "data": data,
             "created_at": Timestamp.iso8601(now), "updated_at": Timestamp.iso8601(now),

@@ -8,7 +8,7 @@ import Foundation
 extension EventWriter {
     /// Call after the write, in its transaction: the label is read back as stored.
     public func labelWritten(key: String, scope: String, previous: AdminLabel?, of user: User,
-                             in tx: any StoreTransaction, now: Int64) async throws {
+                             in tx: some UserRepository & AdminRepository & OutboxRepository, now: Int64) async throws {
         guard let label = try await tx.adminLabels(userID: user.id).first(where: { $0.key == key && $0.scope == scope }) else { return }
         let owner = try await userObject(user, in: tx)
         let record = Self.labelRecord(label, user: owner)
@@ -26,7 +26,7 @@ extension EventWriter {
     }
 
     /// The event user object, with the referrer's uid.
-    func userObject(_ user: User, in tx: any StoreTransaction) async throws -> [String: Any] {
+    func userObject(_ user: User, in tx: some UserRepository) async throws -> [String: Any] {
         var referralUID: String?
         if let referralID = user.referralID { referralUID = try await tx.user(id: referralID)?.uid }
         return payloads.user(user, referralUID: referralUID)

@@ -3,14 +3,14 @@ import Foundation
 /// `POST resource/data_storage`.
 public struct DataStorageService: Sendable {
     let store: any Store
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
     let allowedTitles: Set<String>
     static let reservedTitles: Set<String> = ["document", "label", "profile", "phone", "user"]
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any ServerClock, allowedTitles: [String]) {
-        self.store = store; self.rules = rules; self.events = events; self.clock = clock
+    public init(store: any Store, userWriter: UserWriter, events: EventWriter, clock: any ServerClock, allowedTitles: [String]) {
+        self.store = store; self.userWriter = userWriter; self.events = events; self.clock = clock
         self.allowedTitles = Set(allowedTitles.map { $0.lowercased() })
     }
 
@@ -31,11 +31,11 @@ public struct DataStorageService: Sendable {
         if taken { errors.append(ErrorKey.Record.titleTaken) }
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
+        let (userWriter, events) = (self.userWriter, self.events)
         do {
             try await store.write { tx in
                 try await tx.insertDataStorage(userID: user.id, title: title, data: data, now: now)
-                _ = try await rules.setPrivateLabel(LabelRules.normalize(title), "recorded", on: user, in: tx, now: now)
+                _ = try await userWriter.setPrivateLabel(LabelRules.normalize(title), "recorded", on: user, in: tx, now: now)
                 try await events.dataStorageCreated(title: title, data: data, of: user, in: tx, now: now)
             }
         } catch is DuplicateRecord {

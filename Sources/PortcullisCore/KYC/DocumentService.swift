@@ -23,7 +23,7 @@ public struct DocumentInput: Sendable {
 public struct DocumentService: Sendable {
     let store: any Store
     let files: any FileStore
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
     let limit: Int
@@ -35,9 +35,9 @@ public struct DocumentService: Sendable {
     public static let types = ["Passport", "Identity card", "Driver license", "Utility Bill", "Residental", "Institutional", "Address"]
     static let categories: Set<String> = ["front_side", "back_side", "selfie"]
 
-    public init(store: any Store, files: any FileStore, rules: UserStatusRules, events: EventWriter, clock: any ServerClock,
+    public init(store: any Store, files: any FileStore, userWriter: UserWriter, events: EventWriter, clock: any ServerClock,
                 limit: Int, requireExpiry: Bool, maxBytes: Int, salt: String, kycaid: KYCAIDSubmissions) {
-        self.store = store; self.files = files; self.rules = rules; self.events = events; self.clock = clock
+        self.store = store; self.files = files; self.userWriter = userWriter; self.events = events; self.clock = clock
         self.limit = limit; self.requireExpiry = requireExpiry; self.maxBytes = maxBytes; self.salt = salt; self.kycaid = kycaid
     }
 
@@ -51,7 +51,7 @@ public struct DocumentService: Sendable {
     }
 
     /// Management `documents`: the same file and field
-    /// rules, no document limit, and the KYC step only when `updateLabels`.
+    /// userWriter, no document limit, and the KYC step only when `updateLabels`.
     public func createForManagement(_ input: DocumentInput, for user: User, updateLabels: Bool) async throws {
         try validate(input)
         let label = updateLabels ? (input.docType == "Address" ? "address" : "document") : nil
@@ -119,7 +119,7 @@ public struct DocumentService: Sendable {
         }
         let identificator = input.identificator ?? SecureRandom.hex(bytes: 16)
         let index = input.docNumber.map { SaltedCRC32.index($0, salt: salt) }
-        let (rules, events, files, batch, kycaid) = (self.rules, self.events, self.files, staged, self.kycaid)
+        let (userWriter, events, files, batch, kycaid) = (self.userWriter, self.events, self.files, staged, self.kycaid)
         do {
             try await store.write { tx in
                 // Again under the user's lock: uploads racing on two instances cannot pass the limit together.
@@ -138,16 +138,16 @@ public struct DocumentService: Sendable {
                 guard let label else { return }
                 if label == "address" {
                     // Address step: the label waits; with KYCAID the proof goes there.
-                    _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                    _ = try await userWriter.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
                     try await kycaid.address(userID: user.id, identificator: identificator, in: tx, now: now)
                 } else if !kycaid.enabled {
                     // Document step, local provider: the label waits for an operator.
-                    _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                    _ = try await userWriter.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
                 } else {
                     // With KYCAID: once the batch has the files its type needs.
                     let count = try await tx.documents(userID: user.id).filter { $0.identificator == identificator }.count
                     guard KYCAIDSubmissions.completes(docType: input.docType, count: count, added: batch.count) else { return }
-                    _ = try await rules.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
+                    _ = try await userWriter.setPrivateLabel(label, "pending", on: user, in: tx, now: now)
                     try await kycaid.documents(userID: user.id, identificator: identificator, in: tx, now: now)
                 }
             }

@@ -10,14 +10,14 @@ public struct KYCAIDSink: SingleEventSink {
     let store: any Store
     let provider: any KYCProvider
     let files: any FileStore
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
     let logger: Logger
 
-    public init(store: any Store, provider: any KYCProvider, files: any FileStore, rules: UserStatusRules, events: EventWriter,
+    public init(store: any Store, provider: any KYCProvider, files: any FileStore, userWriter: UserWriter, events: EventWriter,
                 clock: any ServerClock, logger: Logger) {
-        self.store = store; self.provider = provider; self.files = files; self.rules = rules; self.events = events
+        self.store = store; self.provider = provider; self.files = files; self.userWriter = userWriter; self.events = events
         self.clock = clock; self.logger = logger
     }
 
@@ -48,10 +48,10 @@ public struct KYCAIDSink: SingleEventSink {
             try await store.write { tx in try await tx.setApplicantID(profileID: profile.id, applicantID: applicantID) }
         } catch let refused as KYCRefused {
             logger.info("KYCAID refused the applicant", metadata: ["uid": "\(user.uid)", "error": "\(refused)"])
-            let (rules, events, now) = (self.rules, self.events, clock.now())
+            let (userWriter, events, now) = (self.userWriter, self.events, clock.now())
             try await store.write { tx in
                 try await Self.decide(profile, "rejected", of: user, events: events, in: tx, now: now)
-                _ = try await rules.setPrivateLabel("profile", "rejected", on: user, in: tx, now: now)
+                _ = try await userWriter.setPrivateLabel("profile", "rejected", on: user, in: tx, now: now)
             }
         }
     }
@@ -77,7 +77,7 @@ public struct KYCAIDSink: SingleEventSink {
     /// profile follows its check (deliberate difference).
     func apply(_ verification: KYCVerification, to profile: Profile) async throws {
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
+        let (userWriter, events) = (self.userWriter, self.events)
         try await store.write { tx in
             guard var user = try await tx.user(id: profile.userID) else { return }
             let labels = try await tx.labels(userID: user.id).filter { $0.scope == "private" }.map(\.key)
@@ -85,14 +85,14 @@ public struct KYCAIDSink: SingleEventSink {
                 guard var verified = verification.checks[key] else { continue }
                 if key == "document" { verified = verified && verification.checks["facial"] == true }
                 let value = verified ? "verified" : "rejected"
-                user = try await rules.setPrivateLabel(key, value, on: user, in: tx, now: now)
+                user = try await userWriter.setPrivateLabel(key, value, on: user, in: tx, now: now)
                 if key == "profile" { try await Self.decide(profile, value, of: user, events: events, in: tx, now: now) }
             }
         }
     }
 
     static func decide(_ profile: Profile, _ state: String, of user: User, events: EventWriter,
-                       in tx: any StoreTransaction, now: Int64) async throws {
+                       in tx: some UserWriteRepositories & KYCRepository, now: Int64) async throws {
         // The row as it is now, locked after its user: the caller's
         // copy was read before this transaction, maybe before an operator's decision.
         try await tx.lockUser(id: user.id)
@@ -107,10 +107,10 @@ public struct KYCAIDSink: SingleEventSink {
     /// Sets a KYC label to `rejected` after a refusal.
     func reject(_ key: String, userID: Int64, reason: String) async throws {
         logger.info("KYCAID submission rejected", metadata: ["label": "\(key)", "reason": "\(reason)"])
-        let (rules, now) = (self.rules, clock.now())
+        let (userWriter, now) = (self.userWriter, clock.now())
         try await store.write { tx in
             guard let user = try await tx.user(id: userID) else { return }
-            _ = try await rules.setPrivateLabel(key, "rejected", on: user, in: tx, now: now)
+            _ = try await userWriter.setPrivateLabel(key, "rejected", on: user, in: tx, now: now)
         }
     }
 

@@ -38,7 +38,7 @@ public struct KYCAIDSubmissions: Sendable {
     static let requiredFiles = ["Passport": 2, "Identity card": 3, "Driver license": 3]
 
     /// Profile step: a submitted profile becomes an applicant.
-    func applicant(for profile: Profile, in tx: any StoreTransaction, now: Int64) async throws {
+    func applicant(for profile: Profile, in tx: some OutboxRepository, now: Int64) async throws {
         guard profile.state == "submitted" else { return }
         try await enqueue(KYCAIDEvent.applicant, KYCAIDJob(userID: profile.userID, profileID: profile.id), in: tx, now: now)
     }
@@ -51,19 +51,19 @@ public struct KYCAIDSubmissions: Sendable {
         return count >= required && count - added < required
     }
 
-    func documents(userID: Int64, identificator: String, in tx: any StoreTransaction, now: Int64) async throws {
+    func documents(userID: Int64, identificator: String, in tx: some OutboxRepository, now: Int64) async throws {
         try await enqueue(KYCAIDEvent.documents, KYCAIDJob(userID: userID, identificator: identificator), in: tx, now: now)
     }
 
-    func address(userID: Int64, identificator: String, in tx: any StoreTransaction, now: Int64) async throws {
+    func address(userID: Int64, identificator: String, in tx: some OutboxRepository, now: Int64) async throws {
         try await enqueue(KYCAIDEvent.address, KYCAIDJob(userID: userID, identificator: identificator), in: tx, now: now)
     }
 
-    func callback(verificationID: String, applicantID: String, in tx: any StoreTransaction, now: Int64) async throws {
+    func callback(verificationID: String, applicantID: String, in tx: some OutboxRepository, now: Int64) async throws {
         try await enqueue(KYCAIDEvent.callback, KYCAIDJob(verificationID: verificationID, applicantID: applicantID), in: tx, now: now)
     }
 
-    private func enqueue(_ name: String, _ job: KYCAIDJob, in tx: any StoreTransaction, now: Int64) async throws {
+    private func enqueue(_ name: String, _ job: KYCAIDJob, in tx: some OutboxRepository, now: Int64) async throws {
         guard enabled else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

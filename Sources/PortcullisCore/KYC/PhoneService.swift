@@ -4,14 +4,14 @@ import Foundation
 public struct PhoneService: Sendable {
     let store: any Store
     let channel: any PhoneCodeChannel
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let clock: any ServerClock
     let salt: String
     let resendInterval: Int64
 
-    public init(store: any Store, channel: any PhoneCodeChannel, rules: UserStatusRules, clock: any ServerClock, salt: String,
+    public init(store: any Store, channel: any PhoneCodeChannel, userWriter: UserWriter, clock: any ServerClock, salt: String,
                 resendInterval: Int64 = 60) {
-        self.store = store; self.channel = channel; self.rules = rules; self.clock = clock; self.salt = salt
+        self.store = store; self.channel = channel; self.userWriter = userWriter; self.clock = clock; self.salt = salt
         self.resendInterval = resendInterval
     }
 
@@ -67,10 +67,10 @@ public struct PhoneService: Sendable {
             throw APIError(.notFound, ErrorKey.Phone.verificationInvalid)
         }
         let now = clock.now()
-        let rules = self.rules
+        let userWriter = self.userWriter
         return try await store.write { tx in
             try await tx.markPhoneValidated(id: phone.id, now: now)
-            return try await rules.setPrivateLabel("phone", "verified", on: user, in: tx, now: now)
+            return try await userWriter.setPrivateLabel("phone", "verified", on: user, in: tx, now: now)
         }
     }
 

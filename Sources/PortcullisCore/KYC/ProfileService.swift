@@ -2,13 +2,13 @@
 /// (private label `profile` = the profile's state).
 public struct ProfileService: Sendable {
     let store: any Store
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
     let kycaid: KYCAIDSubmissions
 
-    public init(store: any Store, rules: UserStatusRules, events: EventWriter, clock: any ServerClock, kycaid: KYCAIDSubmissions) {
-        self.store = store; self.rules = rules; self.events = events; self.clock = clock; self.kycaid = kycaid
+    public init(store: any Store, userWriter: UserWriter, events: EventWriter, clock: any ServerClock, kycaid: KYCAIDSubmissions) {
+        self.store = store; self.userWriter = userWriter; self.events = events; self.clock = clock; self.kycaid = kycaid
     }
 
     public func list(for user: User) async throws -> [Profile] {
@@ -32,7 +32,7 @@ public struct ProfileService: Sendable {
         let errors = ProfileRules.errors(profile, now: now)
         guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
         let draft = profile
-        let (rules, events, kycaid) = (self.rules, self.events, self.kycaid)
+        let (userWriter, events, kycaid) = (self.userWriter, self.events, self.kycaid)
         return try await store.write { tx in
             try await tx.lockUser(id: user.id)
             let existing = try await tx.profiles(userID: user.id)
@@ -41,7 +41,7 @@ public struct ProfileService: Sendable {
             }
             let saved = try await tx.insertProfile(userID: user.id, draft)
             try await events.profileCreated(saved, of: user, in: tx, now: now)
-            _ = try await rules.setPrivateLabel("profile", saved.state, on: user, in: tx, now: now)
+            _ = try await userWriter.setPrivateLabel("profile", saved.state, on: user, in: tx, now: now)
             try await kycaid.applicant(for: saved, in: tx, now: now)
             return saved
         }
@@ -49,7 +49,7 @@ public struct ProfileService: Sendable {
 
     public func update(_ input: ProfileInput, for user: User) async throws -> Profile {
         let now = clock.now()
-        let (rules, events, kycaid) = (self.rules, self.events, self.kycaid)
+        let (userWriter, events, kycaid) = (self.userWriter, self.events, self.kycaid)
         return try await store.write { tx in
             try await tx.lockUser(id: user.id)
             guard var profile = try await tx.profiles(userID: user.id).last(where: { $0.state == "drafted" }) else {
@@ -63,7 +63,7 @@ public struct ProfileService: Sendable {
             guard errors.isEmpty else { throw APIError(.unprocessable, keys: errors) }
             try await tx.updateProfile(profile)
             try await events.profileUpdated(from: before, to: profile, of: user, in: tx, now: now)
-            _ = try await rules.setPrivateLabel("profile", profile.state, on: user, in: tx, now: now)
+            _ = try await userWriter.setPrivateLabel("profile", profile.state, on: user, in: tx, now: now)
             try await kycaid.applicant(for: profile, in: tx, now: now)
             return profile
         }

@@ -103,7 +103,7 @@ public struct ManagementAccountService: Sendable {
         }
     }
 
-    static func listed(_ account: ServiceAccount, in tx: any StoreTransaction) async throws -> Listed {
+    static func listed(_ account: ServiceAccount, in tx: some UserRepository) async throws -> Listed {
         Listed(account: account, owner: try await account.ownerID.asyncMap { try await tx.user(id: $0) } ?? nil)
     }
 }

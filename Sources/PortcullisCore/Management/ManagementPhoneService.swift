@@ -42,7 +42,7 @@ public struct ManagementPhoneService: Sendable {
         }
     }
 
-    static func user(_ uid: String, in tx: any StoreTransaction) async throws -> User {
+    static func user(_ uid: String, in tx: some UserRepository) async throws -> User {
         guard let user = try await tx.user(uid: uid) else { throw ManagementError.sentence(.unprocessable, ErrorKey.Record.userDoesntExist) }
         return user
     }

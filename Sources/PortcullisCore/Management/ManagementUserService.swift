@@ -5,15 +5,15 @@ public struct ManagementUserService: Sendable {
     let hasher: any PasswordHasher
     let policy: PasswordPolicy
     let uids: UIDGenerator
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let profiles: ProfileService
     let documents: DocumentService
     let clock: any ServerClock
     let salt: String
 
-    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, uids: UIDGenerator, rules: UserStatusRules,
+    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, uids: UIDGenerator, userWriter: UserWriter,
                 profiles: ProfileService, documents: DocumentService, clock: any ServerClock, salt: String) {
-        self.store = store; self.hasher = hasher; self.policy = policy; self.uids = uids; self.rules = rules
+        self.store = store; self.hasher = hasher; self.policy = policy; self.uids = uids; self.userWriter = userWriter
         self.profiles = profiles; self.documents = documents; self.clock = clock; self.salt = salt
     }
 
@@ -69,7 +69,7 @@ public struct ManagementUserService: Sendable {
             if let role { user.role = role }
             if let data { user.data = data }
             user.updatedAt = now
-            try await rules.save(user, was: old, in: tx, now: now)
+            try await userWriter.save(user, was: old, in: tx, now: now)
             return try await [user].listed(in: tx, profiles: true, kyc: false)[0]
         }
     }
@@ -114,7 +114,7 @@ public struct ManagementUserService: Sendable {
                 try await tx.markPhoneValidated(id: record.id, now: now)
             }
             let saved = try await tx.insertProfile(userID: user.id, staged)
-            try await rules.events?.profileCreated(saved, of: user, in: tx, now: now)
+            try await userWriter.events?.profileCreated(saved, of: user, in: tx, now: now)
         }
     }
 
@@ -154,11 +154,11 @@ public struct ManagementUserService: Sendable {
 
     /// Inserts the user (and whatever `then` adds) in one transaction; a lost race on the email is `Email has already been taken`.
     private func insert(_ draft: NewUser, referralUID: String?,
-                        then: @escaping @Sendable (User, any StoreTransaction) async throws -> Void = { _, _ in }) async throws -> ListedUser {
+                        then: @escaping @Sendable (User, any UserRepository & KYCRepository & OutboxRepository) async throws -> Void = { _, _ in }) async throws -> ListedUser {
         do {
             return try await store.write { tx in
                 let user = try await tx.insertUser(draft)
-                try await rules.events?.userCreated(user, in: tx, now: draft.now)
+                try await userWriter.events?.userCreated(user, in: tx, now: draft.now)
                 try await then(user, tx)
                 return ListedUser(user: user, referralUID: referralUID, profiles: try await tx.profiles(userID: user.id), kyc: nil)
             }

@@ -8,14 +8,14 @@ public struct OTPService: Sendable {
     let store: any Store
     let box: SecretBox
     let qr: any QRCodeRenderer
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let throttle: LoginThrottle
     let clock: any ServerClock
     let issuer: String
 
-    public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, rules: UserStatusRules,
+    public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, userWriter: UserWriter,
                 throttle: LoginThrottle, clock: any ServerClock, issuer: String) {
-        self.store = store; self.box = box; self.qr = qr; self.rules = rules
+        self.store = store; self.box = box; self.qr = qr; self.userWriter = userWriter
         self.throttle = throttle; self.clock = clock; self.issuer = issuer
     }
 
@@ -50,23 +50,23 @@ public struct OTPService: Sendable {
         guard try await verify(code, of: user, client: client) else {
             try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
         }
-        let (now, rules) = (clock.now(), self.rules)
+        let (now, userWriter) = (clock.now(), self.userWriter)
         try await store.write { tx in
-            let fresh = try await Self.setFlag(true, userID: user.id, rules: rules, in: tx, now: now)
-            _ = try await rules.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
+            let fresh = try await Self.setFlag(true, userID: user.id, userWriter: userWriter, in: tx, now: now)
+            _ = try await userWriter.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
             try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
         }
     }
 
     /// Sets the user's `otp` flag on the row as it is in `tx` (locked there on PostgreSQL); returns it saved.
-    private static func setFlag(_ enabled: Bool, userID: Int64, rules: UserStatusRules, in tx: any StoreTransaction,
+    private static func setFlag(_ enabled: Bool, userID: Int64, userWriter: UserWriter, in tx: some UserRepository & OutboxRepository,
                                 now: Int64) async throws -> User {
         guard var fresh = try await tx.user(id: userID) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
         let old = fresh
         fresh.otp = enabled
         fresh.updatedAt = now
-        try await rules.save(fresh, was: old, in: tx, now: now)
+        try await userWriter.save(fresh, was: old, in: tx, now: now)
         return fresh
     }
 
@@ -77,10 +77,10 @@ public struct OTPService: Sendable {
         guard try await verify(code, of: user, client: client) else {
             try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
         }
-        let (now, rules) = (clock.now(), self.rules)
+        let (now, userWriter) = (clock.now(), self.userWriter)
         try await store.write { tx in
-            let fresh = try await Self.setFlag(false, userID: user.id, rules: rules, in: tx, now: now)
-            _ = try await rules.removePrivateLabel("otp", on: fresh, in: tx, now: now)
+            let fresh = try await Self.setFlag(false, userID: user.id, userWriter: userWriter, in: tx, now: now)
+            _ = try await userWriter.removePrivateLabel("otp", on: fresh, in: tx, now: now)
             try await tx.deleteOTPSecret(userID: user.id)
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))

@@ -162,7 +162,7 @@ public struct PasskeyRegistration: Sendable {
     }
 
     /// The user's random WebAuthn handle, made on first use.
-    static func handle(of user: User, in tx: any StoreTransaction) async throws -> String {
+    static func handle(of user: User, in tx: some PasskeyRepository) async throws -> String {
         if let handle = try await tx.passkeyHandle(userID: user.id) { return handle }
         let handle = Base64URL.encode(SecureRandom.bytes(32))
         try await tx.insertPasskeyHandle(userID: user.id, handle: handle)

@@ -26,7 +26,7 @@ public protocol FileStore: Sendable {
     /// needs no transaction (bytes on disk).
     func stage(_ bytes: [UInt8], ext: String) async throws -> StagedFile
     /// Inside the documents' transaction: keeps what belongs to the store.
-    func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws
+    func record(_ file: StagedFile, in tx: some UploadRepository, now: Int64) async throws
     /// After a failed transaction: removes what `stage` kept outside it.
     func discard(_ file: StagedFile) async
     /// A stored file's bytes (to send it on to KYCAID), nil when there is none.
@@ -48,7 +48,7 @@ public struct DatabaseFileStore: FileStore {
         StagedFile.named(bytes, ext: ext)
     }
 
-    public func record(_ file: StagedFile, in tx: any StoreTransaction, now: Int64) async throws {
+    public func record(_ file: StagedFile, in tx: some UploadRepository, now: Int64) async throws {
         try await tx.insertUpload(name: file.name, bytes: file.bytes, now: now)
     }
 

@@ -10,13 +10,13 @@ public struct Auth0LoginService: Sendable {
     let login: LoginService
     let otp: OTPService
     let uids: UIDGenerator
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let clock: any ServerClock
 
     public init(store: any Store, verifier: (any IDTokenVerifier)?, hasher: any PasswordHasher, login: LoginService,
-                otp: OTPService, uids: UIDGenerator, rules: UserStatusRules, clock: any ServerClock) {
+                otp: OTPService, uids: UIDGenerator, userWriter: UserWriter, clock: any ServerClock) {
         self.store = store; self.verifier = verifier; self.hasher = hasher; self.login = login; self.otp = otp
-        self.uids = uids; self.rules = rules; self.clock = clock
+        self.uids = uids; self.userWriter = userWriter; self.clock = clock
     }
 
     static let invalid = "identity.session.auth0.invalid_params"
@@ -51,15 +51,15 @@ public struct Auth0LoginService: Sendable {
     private func create(email: String) async throws -> User {
         let digest = await hasher.hash(SecureRandom.hex(bytes: 32))
         let now = clock.now()
-        let (uid, rules) = (uids.next(), self.rules)
+        let (uid, userWriter) = (uids.next(), self.userWriter)
         do {
             return try await store.write { tx in
                 let user = try await tx.insertUser(NewUser(
                     uid: uid, email: email, username: nil, passwordDigest: digest, role: "member", state: .pending,
                     referralID: nil, data: nil, now: now
                 ))
-                try await rules.events?.userCreated(user, in: tx, now: now)
-                return try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+                try await userWriter.events?.userCreated(user, in: tx, now: now)
+                return try await userWriter.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
             }
         } catch is DuplicateRecord {
             guard let user = try await store.read({ tx in try await tx.user(email: email) }) else { throw APIError(.unprocessable, Self.invalid) }

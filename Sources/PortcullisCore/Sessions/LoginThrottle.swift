@@ -124,7 +124,7 @@ public struct LoginThrottle: Sendable {
     /// `clearingOwn` this attempt's own count starts afresh too.
     /// Rows are touched in `admit`'s order (own, address, account), so two
     /// transactions on PostgreSQL never wait on each other in a circle.
-    public func passed(_ attempt: Attempt, clearingOwn: Bool, in tx: any StoreTransaction) async throws {
+    public func passed(_ attempt: Attempt, clearingOwn: Bool, in tx: some RateLimitRepository) async throws {
         let own = Self.ownKey(attempt)
         if clearingOwn, accountLimit > 0 { try await tx.clearAttempts(key: own) }
         for (key, _) in counters(attempt) where key != own { try await tx.releaseAttempt(key: key) }
@@ -134,7 +134,7 @@ public struct LoginThrottle: Sendable {
     /// or its address's for this account) starts afresh. Other addresses'
     /// counts stay: the owner signing in must not hand an attacker elsewhere
     /// a fresh set of guesses.
-    public func signedIn(_ attempt: Attempt, in tx: any StoreTransaction) async throws {
+    public func signedIn(_ attempt: Attempt, in tx: some RateLimitRepository) async throws {
         try await passed(attempt, clearingOwn: true, in: tx)
     }
 

@@ -41,7 +41,7 @@ public struct SessionService: Sendable {
 
     /// Always a new id: no session fixation (deliberate difference).
     public func open(for user: User, client: ClientInfo, method: SignInMethod,
-                     in tx: any StoreTransaction) async throws -> OpenedSession {
+                     in tx: some SessionRepository & DeviceRepository) async throws -> OpenedSession {
         let id = SecureRandom.urlSafeToken(bytes: 32)
         let csrf = SecureRandom.hex(bytes: 10)
         let now = clock.now()

@@ -4,16 +4,16 @@ public struct AccountService: Sendable {
     let hasher: any PasswordHasher
     let policy: PasswordPolicy
     let validator: UserRecordValidator
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let clock: any ServerClock
     let cache: AuthCache
     let events: EventWriter
     let reauth: Reauthentication
 
-    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, rules: UserStatusRules,
+    public init(store: any Store, hasher: any PasswordHasher, policy: PasswordPolicy, userWriter: UserWriter,
                 clock: any ServerClock, cache: AuthCache, events: EventWriter, reauth: Reauthentication) {
         self.store = store; self.hasher = hasher; self.policy = policy; self.cache = cache; self.events = events; self.reauth = reauth
-        self.validator = UserRecordValidator(policy: policy); self.rules = rules; self.clock = clock
+        self.validator = UserRecordValidator(policy: policy); self.userWriter = userWriter; self.clock = clock
     }
 
     /// `users/me`: served from the cache when this user's data has not changed.
@@ -39,7 +39,7 @@ public struct AccountService: Sendable {
             let old = fresh
             fresh.data = data
             fresh.updatedAt = now
-            try await rules.save(fresh, was: old, in: tx, now: now)
+            try await userWriter.save(fresh, was: old, in: tx, now: now)
             return try await tx.fullInfo(of: fresh)
         }
     }
@@ -58,9 +58,9 @@ public struct AccountService: Sendable {
             }
         }
         let now = clock.now()
-        let (rules, events) = (self.rules, self.events)
+        let (userWriter, events) = (self.userWriter, self.events)
         try await store.write { tx in
-            let deleted = try await rules.setPrivateLabel("delete", "by_user", on: user, in: tx, now: now)
+            let deleted = try await userWriter.setPrivateLabel("delete", "by_user", on: user, in: tx, now: now)
             try await events.emit(EventName.accountDeleted, user: deleted, withDomain: false, in: tx, now: now)
             try await tx.deleteSessions(userID: user.id, keeping: nil)
         }

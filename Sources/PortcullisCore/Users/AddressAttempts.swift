@@ -22,7 +22,7 @@ public enum AddressAttempts {
 
     /// Counts one attempt inside the caller's transaction; returns the hits in the window.
     @discardableResult
-    public static func count(_ purpose: Purpose, email: String, in tx: any StoreTransaction, now: Int64) async throws -> Int {
+    public static func count(_ purpose: Purpose, email: String, in tx: some RateLimitRepository, now: Int64) async throws -> Int {
         try await tx.hit(key: key(purpose, email: email), window: window, now: now)
     }
 }

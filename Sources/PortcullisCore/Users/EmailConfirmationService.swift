@@ -5,20 +5,20 @@ public struct EmailConfirmationService: Sendable {
     let store: any Store
     let signer: any OneTimeTokenSigner
     let sessions: SessionService
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let events: EventWriter
     let clock: any ServerClock
     let tokenLifetime: Int64
     let logger: Logger
 
-    public init(store: any Store, signer: any OneTimeTokenSigner, sessions: SessionService, rules: UserStatusRules,
+    public init(store: any Store, signer: any OneTimeTokenSigner, sessions: SessionService, userWriter: UserWriter,
                 events: EventWriter, clock: any ServerClock, tokenLifetime: Int, logger: Logger) {
-        self.store = store; self.signer = signer; self.sessions = sessions; self.rules = rules
+        self.store = store; self.signer = signer; self.sessions = sessions; self.userWriter = userWriter
         self.events = events; self.clock = clock; self.tokenLifetime = Int64(tokenLifetime); self.logger = logger
     }
 
     /// A fresh confirmation token event for `user`, inside the caller's transaction.
-    func emitToken(for user: User, in tx: any StoreTransaction, now: Int64) async throws {
+    func emitToken(for user: User, in tx: some UserRepository & OutboxRepository, now: Int64) async throws {
         let token = try await self.token(email: user.email, uid: user.uid, now: now)
         try await events.emit(EventName.emailConfirmationToken, user: user, extra: ["token": token], in: tx, now: now)
     }
@@ -59,7 +59,7 @@ public struct EmailConfirmationService: Sendable {
     public func confirm(token: String, client: ClientInfo) async throws -> (UserFullInfo, OpenedSession) {
         let claims = try await signer.verify(token, subject: "confirmation")
         let now = clock.now()
-        let (sessions, rules, events, lifetime) = (self.sessions, self.rules, self.events, self.tokenLifetime)
+        let (sessions, userWriter, events, lifetime) = (self.sessions, self.userWriter, self.events, self.tokenLifetime)
         return try await store.write { tx in
             // A token mailed before a ban must not lift it (nor open a session).
             guard let user = try await tx.user(email: claims.email), user.state == .pending else {
@@ -70,7 +70,7 @@ public struct EmailConfirmationService: Sendable {
             ) else {
                 throw APIError(.unprocessable, ErrorKey.Identity.utilizedToken)
             }
-            let confirmed = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+            let confirmed = try await userWriter.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
             let opened = try await sessions.open(for: confirmed, client: client, method: .email, in: tx)
             try await events.emit(EventName.emailConfirmed, user: confirmed, in: tx, now: now)
             return (try await tx.fullInfo(of: confirmed), opened)

@@ -19,19 +19,19 @@ public struct SignupService: Sendable {
     let validator: UserRecordValidator
     let policy: PasswordPolicy
     let uids: UIDGenerator
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let clock: any ServerClock
     let firstRegistrationSuperadmin: Bool
     let confirmations: EmailConfirmationService
 
     public init(
         store: any Store, hasher: any PasswordHasher, sessions: SessionService, policy: PasswordPolicy,
-        uids: UIDGenerator, rules: UserStatusRules, clock: any ServerClock, firstRegistrationSuperadmin: Bool,
+        uids: UIDGenerator, userWriter: UserWriter, clock: any ServerClock, firstRegistrationSuperadmin: Bool,
         confirmations: EmailConfirmationService
     ) {
         self.confirmations = confirmations
         self.store = store; self.hasher = hasher; self.sessions = sessions; self.policy = policy
-        self.validator = UserRecordValidator(policy: policy); self.uids = uids; self.rules = rules
+        self.validator = UserRecordValidator(policy: policy); self.uids = uids; self.userWriter = userWriter
         self.clock = clock; self.firstRegistrationSuperadmin = firstRegistrationSuperadmin
     }
 
@@ -61,11 +61,11 @@ public struct SignupService: Sendable {
             uid: uids.next(), email: email, username: username, passwordDigest: digest, role: "member",
             state: .pending, referralID: referral?.id, data: input.data, now: now
         )
-        let (sessions, rules, superadmin, confirmations) = (self.sessions, self.rules, firstRegistrationSuperadmin, self.confirmations)
+        let (sessions, userWriter, superadmin, confirmations) = (self.sessions, self.userWriter, firstRegistrationSuperadmin, self.confirmations)
         do {
             return try await store.write { tx in
                 var user = try await tx.insertUser(newUser)
-                try await rules.events?.userCreated(user, in: tx, now: now)
+                try await userWriter.events?.userCreated(user, in: tx, now: now)
                 try await tx.insertActivity(NewActivity(
                     userID: user.id, client: client, topic: "account", action: "signup", result: "succeed", now: now
                 ))
@@ -74,8 +74,8 @@ public struct SignupService: Sendable {
                 if superadmin, try await tx.countUsers() == 1, try await firstUser(in: tx) {
                     let member = user
                     user.role = "superadmin"
-                    try await rules.save(user, was: member, in: tx, now: now)
-                    user = try await rules.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
+                    try await userWriter.save(user, was: member, in: tx, now: now)
+                    user = try await userWriter.setPrivateLabel("email", "verified", on: user, in: tx, now: now)
                 } else {
                     try await confirmations.emitToken(for: user, in: tx, now: now)
                 }
@@ -99,7 +99,7 @@ public struct SignupService: Sendable {
     }
 
     /// Whether the user this transaction inserted is the only one, counted under the user-count lock.
-    private func firstUser(in tx: any StoreTransaction) async throws -> Bool {
+    private func firstUser(in tx: some UserRepository) async throws -> Bool {
         try await tx.serializeUserCount()
         return try await tx.countUsers() == 1
     }

@@ -21,13 +21,13 @@ struct AdminServices: Sendable {
         let (config, store, clock, abilities) = (inputs.config, inputs.store, inputs.clock, inputs.abilities)
         return AdminServices(
             auth: shared.resourceAuth, abilities: abilities, permissionGate: shared.permissionGate,
-            users: AdminUserService(store: store, rules: shared.rules, abilities: abilities, clock: clock),
-            labels: AdminLabelService(store: store, rules: shared.rules, events: shared.events, clock: clock),
+            users: AdminUserService(store: store, userWriter: shared.userWriter, abilities: abilities, clock: clock),
+            labels: AdminLabelService(store: store, userWriter: shared.userWriter, events: shared.events, clock: clock),
             comments: AdminCommentService(store: store, clock: clock),
             permissions: PermissionAdminService(store: store, clock: clock),
             restrictions: RestrictionAdminService(store: store, whitelist: shared.whitelist, clock: clock),
             profiles: AdminProfileService(
-                store: store, profiles: shared.kyc.profiles, rules: shared.rules, events: shared.events, clock: clock,
+                store: store, profiles: shared.kyc.profiles, userWriter: shared.userWriter, events: shared.events, clock: clock,
                 doubleVerification: config.profileDoubleVerification, verificationRoles: config.profileVerificationRoles
             ),
             reports: AdminReports(store: store), sessionList: shared.sessionList

@@ -23,7 +23,7 @@ struct IdentityServices: Sendable {
     static func make(_ inputs: CompositionInputs, _ shared: SharedServices) throws -> IdentityServices {
         let (config, store, clock, hasher) = (inputs.config, inputs.store, inputs.clock, inputs.hasher)
         let confirmations = EmailConfirmationService(
-            store: store, signer: shared.oneTimeTokens, sessions: shared.sessions, rules: shared.rules, events: shared.events,
+            store: store, signer: shared.oneTimeTokens, sessions: shared.sessions, userWriter: shared.userWriter, events: shared.events,
             clock: clock, tokenLifetime: config.jwtExpireTime, logger: inputs.logger
         )
         let captcha = CaptchaSetup(config: config, client: inputs.httpClient)
@@ -39,7 +39,7 @@ struct IdentityServices: Sendable {
             captcha: captcha.guard, geetest: captcha.geetest,
             signup: SignupService(
                 store: store, hasher: hasher, sessions: shared.sessions, policy: shared.policy, uids: shared.uids,
-                rules: shared.rules, clock: clock, firstRegistrationSuperadmin: config.firstRegistrationSuperadmin,
+                userWriter: shared.userWriter, clock: clock, firstRegistrationSuperadmin: config.firstRegistrationSuperadmin,
                 confirmations: confirmations
             ),
             whitelist: shared.whitelist, confirmations: confirmations,
@@ -49,7 +49,7 @@ struct IdentityServices: Sendable {
             ),
             login: shared.login,
             auth0: Auth0LoginService(store: store, verifier: auth0Verifier, hasher: hasher, login: shared.login, otp: shared.otp,
-                                     uids: shared.uids, rules: shared.rules, clock: clock),
+                                     uids: shared.uids, userWriter: shared.userWriter, clock: clock),
             passkeyLogin: PasskeyLogin(store: store, clock: clock, cbor: LibCBORDecoder(), settings: config.passkeySettings,
                                        login: shared.login, decoySecret: inputs.privateKeyPEM),
             renderer: shared.renderer, cookie: shared.cookie, geetestID: config.geetestID

@@ -23,7 +23,7 @@ struct ManagementServices: Sendable {
                 store: store, clock: clock, requireExp: config.managementAPIRequireExp, lowSOnly: config.managementAPILowSOnly
             ),
             users: ManagementUserService(
-                store: store, hasher: inputs.hasher, policy: shared.policy, uids: shared.uids, rules: shared.rules,
+                store: store, hasher: inputs.hasher, policy: shared.policy, uids: shared.uids, userWriter: shared.userWriter,
                 profiles: shared.kyc.profiles, documents: shared.kyc.documents, clock: clock, salt: config.crc32Salt
             ),
             accounts: ManagementAccountService(store: store, clock: clock),

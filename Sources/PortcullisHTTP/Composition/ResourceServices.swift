@@ -25,15 +25,15 @@ struct ResourceServices: Sendable {
         let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
         return ResourceServices(
             auth: shared.resourceAuth,
-            accounts: AccountService(store: store, hasher: inputs.hasher, policy: shared.policy, rules: shared.rules, clock: clock,
+            accounts: AccountService(store: store, hasher: inputs.hasher, policy: shared.policy, userWriter: shared.userWriter, clock: clock,
                                      cache: shared.cache, events: shared.events, reauth: shared.reauth),
             activities: ActivityService(store: store), meBodies: RenderedBodyCache(), otp: shared.otp,
             apiKeys: APIKeyService(store: store, box: inputs.secretBox, otp: shared.otp, clock: clock),
             labels: LabelService(store: store, events: shared.events, clock: clock),
-            dataStorage: DataStorageService(store: store, rules: shared.rules, events: shared.events, clock: clock,
+            dataStorage: DataStorageService(store: store, userWriter: shared.userWriter, events: shared.events, clock: clock,
                                             allowedTitles: config.userStorageTitles),
             profiles: shared.kyc.profiles,
-            phones: PhoneService(store: store, channel: inputs.phoneChannel, rules: shared.rules, clock: clock, salt: config.crc32Salt),
+            phones: PhoneService(store: store, channel: inputs.phoneChannel, userWriter: shared.userWriter, clock: clock, salt: config.crc32Salt),
             documents: shared.kyc.documents, sessionList: shared.sessionList,
             passkeys: PasskeyRegistration(store: store, clock: clock, cbor: LibCBORDecoder(), settings: config.passkeySettings,
                                           reauth: shared.reauth),

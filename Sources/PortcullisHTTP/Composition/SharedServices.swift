@@ -2,12 +2,12 @@ import PortcullisCore
 import PortcullisIntegrations
 
 /// The services several route groups build on (sessions, second factors,
-/// status rules, events, permissions). Only the composition sees this
+/// user writes, events, permissions). Only the composition sees this
 /// whole: each group's bundle takes the few it needs.
 struct SharedServices: Sendable {
     let policy: PasswordPolicy
     let events: EventWriter
-    let rules: UserStatusRules
+    let userWriter: UserWriter
     let cache: AuthCache
     let sessions: SessionService
     let sessionList: SessionListService
@@ -30,13 +30,13 @@ struct SharedServices: Sendable {
     static func make(_ inputs: CompositionInputs) async throws -> SharedServices {
         let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
         let events = EventWriter(domain: config.domain, routing: EventSinks.routing(config: config))
-        let rules = UserStatusRules(activationRequirements: config.activationRequirements, events: events)
+        let userWriter = UserWriter(rules: UserStatusRules(activationRequirements: config.activationRequirements), events: events)
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)
         let sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
         let throttle = LoginThrottle(store: store, clock: clock, accountLimit: config.loginThrottleAccount,
                                      ipLimit: config.loginThrottleIP)
-        let otp = OTPService(store: store, box: inputs.secretBox, qr: QRCodePNGRenderer(), rules: rules, throttle: throttle,
+        let otp = OTPService(store: store, box: inputs.secretBox, qr: QRCodePNGRenderer(), userWriter: userWriter, throttle: throttle,
                              clock: clock, issuer: config.appName)
         let permissionCache = PermissionCache(repository: StorePermissions(store: store), clock: clock)
         store.addCommitObserver(permissionCache)
@@ -48,7 +48,7 @@ struct SharedServices: Sendable {
             csrfProtection: config.csrfProtection
         )
         return SharedServices(
-            policy: try PasswordPolicy(config: config), events: events, rules: rules, cache: cache, sessions: sessions,
+            policy: try PasswordPolicy(config: config), events: events, userWriter: userWriter, cache: cache, sessions: sessions,
             sessionList: SessionListService(store: store, clock: clock), throttle: throttle, otp: otp,
             reauth: Reauthentication(hasher: inputs.hasher, otp: otp, throttle: throttle),
             login: LoginService(store: store, hasher: inputs.hasher, sessions: sessions, events: events, otp: otp,
@@ -58,7 +58,7 @@ struct SharedServices: Sendable {
             permissionGate: PermissionGate(permissions: permissionCache, store: store, clock: clock),
             restrictions: restrictions,
             whitelist: WhitelistAccessService(store: store, restrictions: restrictions, clock: clock),
-            kyc: KYCServices.make(inputs, rules: rules, events: events),
+            kyc: KYCServices.make(inputs, userWriter: userWriter, events: events),
             renderer: EntityRenderer(maskingEnabled: config.apiDataMaskingEnabled),
             cookie: cookie, uids: UIDGenerator(prefix: config.uidPrefix), resourceAuth: resourceAuth
         )
@@ -73,20 +73,20 @@ struct KYCServices: Sendable {
     let profiles: ProfileService
     let documents: DocumentService
 
-    static func make(_ inputs: CompositionInputs, rules: UserStatusRules, events: EventWriter) -> KYCServices {
+    static func make(_ inputs: CompositionInputs, userWriter: UserWriter, events: EventWriter) -> KYCServices {
         let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
         let submissions = KYCAIDSubmissions(enabled: config.kycProvider == .kycaid, events: events)
         let sink = !submissions.enabled ? nil : KYCAIDSink(
             store: store, provider: KYCAIDClient(client: inputs.httpClient, endpoint: config.kycaidAPIEndpoint,
                                                  token: config.kycaidAuthorizationToken, formID: config.kycaidFormID,
                                                  callbackURL: config.publicURL + "/api/v2/auth/public/kyc"),
-            files: inputs.files, rules: rules, events: events, clock: clock, logger: inputs.logger
+            files: inputs.files, userWriter: userWriter, events: events, clock: clock, logger: inputs.logger
         )
         return KYCServices(
             submissions: submissions, sink: sink,
-            profiles: ProfileService(store: store, rules: rules, events: events, clock: clock, kycaid: submissions),
+            profiles: ProfileService(store: store, userWriter: userWriter, events: events, clock: clock, kycaid: submissions),
             documents: DocumentService(
-                store: store, files: inputs.files, rules: rules, events: events, clock: clock, limit: config.docNumLimit,
+                store: store, files: inputs.files, userWriter: userWriter, events: events, clock: clock, limit: config.docNumLimit,
                 requireExpiry: config.requiredDocsExpire, maxBytes: config.uploadMaxBytes, salt: config.crc32Salt,
                 kycaid: submissions
             )
