@@ -171,7 +171,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PortcullisStoreTests",
-            dependencies: ["PortcullisStore", "PortcullisCore", .product(name: "SQLiteKit", package: "sqlite-kit")]
+            dependencies: ["PortcullisStore", "PortcullisCore", "PortcullisMigrations", "PortcullisPostgresMigrations",
+                           .product(name: "SQLiteKit", package: "sqlite-kit")]
         ),
         .testTarget(
             name: "PortcullisHTTPTests",

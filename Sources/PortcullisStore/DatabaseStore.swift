@@ -5,6 +5,9 @@ import PortcullisCore
 public protocol DatabaseStore: Store {
     /// Applies pending migrations; returns the names applied.
     func migrate() async throws -> [String]
+    /// Checks applied migrations against the embedded files without applying
+    /// any; throws `MigrationChanged` naming the first that differs.
+    func verifyMigrations() async throws
     /// Starts receiving other instances' committed changes (a no-op where
     /// no other instance can exist).
     func startChangeFeed()

@@ -207,9 +207,23 @@ public final class PostgresStore: Store {
     /// instances starting together apply each one exactly once.
     public func migrate() async throws -> [String] {
         let lock = "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))"
-        return try await Migrator(migrations: PostgresMigrations.all, preamble: [lock], logger: logger).migrate { body in
+        return try await migrator(preamble: [lock]).migrate { body in
             try await self.transaction(body)
         }
+    }
+
+    public func verifyMigrations() async throws {
+        try await read { tx in
+            guard let sql = tx as? SQLTransaction else { return }
+            try await self.migrator(preamble: []).verify(on: sql.db)
+        }
+    }
+
+    private func migrator(preamble: [String]) -> Migrator {
+        Migrator(migrations: PostgresMigrations.all, preamble: preamble, checksumColumnQuery: """
+            SELECT 1 FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'schema_migrations' AND column_name = 'checksum'
+            """, logger: logger)
     }
 
     /// An arbitrary fixed key ("PCMIGR" in ASCII) that names the migration lock.

@@ -138,9 +138,21 @@ public final class SQLiteStore: Store {
 
     /// Applies pending migrations; returns the names applied.
     public func migrate() async throws -> [String] {
-        try await Migrator(migrations: SQLiteMigrations.all, preamble: [], logger: logger).migrate { body in
+        try await migrator.migrate { body in
             try await self.transaction(on: self.writer, begin: "BEGIN IMMEDIATE", body)
         }
+    }
+
+    public func verifyMigrations() async throws {
+        try await read { tx in
+            guard let sql = tx as? SQLTransaction else { return }
+            try await self.migrator.verify(on: sql.db)
+        }
+    }
+
+    private var migrator: Migrator {
+        Migrator(migrations: SQLiteMigrations.all, preamble: [],
+                 checksumColumnQuery: "SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'checksum'", logger: logger)
     }
 
     public func close() async {

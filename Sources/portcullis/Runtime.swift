@@ -33,12 +33,23 @@ struct Runtime {
                 url: config.databaseURL, pool: DatabasePool(size: config.databasePoolSize, waitSeconds: config.databaseWait),
                 cipher: box, logger: logger
             )
-            if migrate {
-                let applied = try await store.migrate()
-                logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
+            do {
+                if migrate {
+                    let applied = try await store.migrate()
+                    logger.info("migrations up to date", metadata: ["applied": "\(applied.count)"])
+                } else {
+                    try await store.verifyMigrations()
+                }
+            } catch let error as MigrationChanged {
+                await store.close()
+                FileHandle.standardError.write(Data("portcullis: \(error.description)\n".utf8))
+                logger.error("an applied migration was changed", metadata: ["migration": "\(error.name)"])
+                throw ExitCode(1)
             }
         } catch let error as DatabaseURLError {
             throw configurationError("database_url: \(error.description)")
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             // The URL may hold a password: name only the backend, and the error as PostgresNIO/SQLite reflect it.
             logger.error("cannot open the database", metadata: [
