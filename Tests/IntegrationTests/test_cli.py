@@ -73,3 +73,15 @@ def test_json_logs_and_development_key_warning(make_server):
     assert any(l.get("message") == "request" and l.get("path") == "/api/v2/auth/public/ping" for l in lines)
     assert any("DEVELOPMENT SIGNING KEY" in l.get("message", "") for l in lines)
     assert os.path.exists(os.path.join(s.dir, "data", "jwt-private.pem"))
+
+
+def test_settings_prints_the_configuration_reference_and_defaults():
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = run_cli("settings", "--markdown")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == open(os.path.join(repo, "docs", "configuration.md")).read()
+    r = run_cli("settings")
+    assert r.returncode == 0, r.stderr
+    lines = dict(line.split("=", 1) for line in r.stdout.splitlines())
+    assert lines["session_expire_time"] == "1800" and lines["captcha"] == "none"
+    assert set(lines) == set(json.load(open(os.path.join(repo, "config.example.json"))))

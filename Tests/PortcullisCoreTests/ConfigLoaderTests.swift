@@ -92,3 +92,40 @@ struct ConfigExampleTests {
         #expect(loaded.senderEmail == defaults.senderEmail)
     }
 }
+
+/// docs/configuration.md is generated from the settings table and can never drift from it.
+struct ConfigurationReferenceTests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../docs/configuration.md").standardized.path
+
+    @Test func theReferenceDocumentIsWhatTheCodeGenerates() throws {
+        let onDisk = try String(contentsOfFile: Self.path, encoding: .utf8)
+        #expect(onDisk == ConfigSettings.markdown(),
+                "docs/configuration.md is stale: run `swift run portcullis settings --markdown > docs/configuration.md`")
+    }
+
+    @Test func everySettingIsDescribedOnceWithARangeForEveryNumber() {
+        let table = ConfigSettings.table
+        #expect(Set(table.map(\.key)).count == table.count, "no key twice")
+        for setting in table {
+            #expect(!setting.summary.isEmpty, "\(setting.key) has a description")
+            if case .int = setting.field { #expect(setting.range != nil, "\(setting.key) has a range") }
+        }
+        // A row of the reference names every key, its variable and its default.
+        let document = ConfigSettings.markdown()
+        #expect(document.contains("| `session_expire_time` | `BARONG_SESSION_EXPIRE_TIME` | integer | `1800` | 1…31536000 |"))
+        #expect(document.contains("| `captcha` | `BARONG_CAPTCHA` | one of none, recaptcha, geetest | `none` |"))
+    }
+
+    @Test func aNumberOutsideItsTableRangeStopsStartUpNamingIt() {
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader().load(file: nil, environment: ["BARONG_OUTBOX_LEASE": "4"])
+        }
+        do {
+            _ = try ConfigLoader().load(file: nil, environment: ["BARONG_LISTEN_PORT": "70000"])
+            Issue.record("accepted listen_port 70000")
+        } catch {
+            #expect("\(error)" == "listen_port: must be 0 to 65535")
+        }
+    }
+}

@@ -57,9 +57,6 @@ public struct ConfigLoader {
                 || config.databaseURL.hasPrefix("postgresql://") else {
             throw ConfigError("database_url: must start with sqlite:// or postgres://")
         }
-        guard (1...65535).contains(config.listenPort) || config.listenPort == 0 else {
-            throw ConfigError("listen_port: must be 0 to 65535")
-        }
         for (key, text, address, example) in [("metrics_listen", config.metricsListen, config.metricsAddress, "127.0.0.1:9100"),
                                                ("authorize_listen", config.authorizeListen, config.authorizeAddress, "127.0.0.1:8002")]
         where !text.isEmpty {
@@ -73,32 +70,10 @@ public struct ConfigLoader {
         if let metrics = config.metricsAddress, let gateway = config.authorizeAddress, metrics == gateway, metrics.port != 0 {
             throw ConfigError("authorize_listen: must differ from metrics_listen")
         }
-        // Every number is bounded: times are added to the clock and sizes
-        // multiplied, and an overflowing Int traps the whole process.
-        let year = 31_536_000
-        let ranges: [(String, Int, ClosedRange<Int>)] = [
-            ("database_pool_size", config.databasePoolSize, 2...500),
-            ("database_wait", config.databaseWait, 1...300),
-            ("bcrypt_cost", config.bcryptCost, 4...31),
-            ("session_expire_time", config.sessionExpireTime, 1...year),
-            ("login_throttle_account", config.loginThrottleAccount, 0...1_000_000),
-            ("login_throttle_ip", config.loginThrottleIP, 0...1_000_000),
-            ("jwt_expire_time", config.jwtExpireTime, 1...year),
-            ("admin_console_idle_timeout", config.adminConsoleIdleTimeout, 1...86_400),
-            ("apikey_nonce_lifetime", config.apikeyNonceLifetime, 1...86_400_000),
-            ("password_min_entropy", config.passwordMinEntropy, 0...10_000),
-            ("smtp_port", config.smtpPort, 1...65535),
-            ("doc_num_limit", config.docNumLimit, 0...100_000),
-            ("api_cors_max_age", config.apiCORSMaxAge, 0...year),
-            ("upload_max_bytes", config.uploadMaxBytes, 1...(1 << 30)),
-            ("auth_cache_ttl", config.authCacheTTL, 0...3_600),
-            ("http_idle_timeout", config.httpIdleTimeout, 1...3_600),
-            ("event_api_rabbitmq_port", config.eventAPIRabbitMQPort, 1...65535),
-            ("outbox_max_retry_delay", config.outboxMaxRetryDelay, 1...86_400),
-            ("outbox_lease", config.outboxLease, 5...86_400),
-        ]
-        for (name, value, range) in ranges where !range.contains(value) {
-            throw ConfigError("\(name): must be \(range.lowerBound) to \(range.upperBound)")
+        // Every number is bounded (the settings table gives each its range).
+        for setting in ConfigSettings.table {
+            guard let range = setting.range, case .int(let path) = setting.field, !range.contains(config[keyPath: path]) else { continue }
+            throw ConfigError("\(setting.key): must be \(range.lowerBound) to \(range.upperBound)")
         }
         if !config.eventAPIRabbitMQURL.isEmpty, !config.eventAPIRabbitMQURL.hasPrefix("amqp://") {
             throw ConfigError("event_api_rabbitmq_url: must be amqp://user:password@host:port/vhost")
