@@ -140,7 +140,7 @@ for label, old in before.items():
         goals.append(("%s not slower than the baseline binary (%.1f us CPU per request, baseline %.1f us)" % (label, now, was),
                       now <= was * 1.05))
     else:
-        goals.append(("%s not slower than before issue 19 (%.1f %% of nginx, was %.1f %%)" % (label, share(label), old), share(label) >= old))
+        goals.append(("%s not slower than the recorded figure (%.1f %% of nginx, was %.1f %%)" % (label, share(label), old), share(label) >= old))
 for text, ok in goals:
     print("%-4s %s" % ("met" if ok else "MISS", text))
 PY

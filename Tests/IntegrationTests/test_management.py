@@ -117,7 +117,7 @@ def test_users_routes(mgmt):
     user = r.json()
     assert user["state"] == "pending" and user["role"] == "member" and user["profiles"] == []
     r = requests.post(mgmt.server.url("/identity/sessions"), json={"email": "new@example.com", "password": STRONG})
-    assert r.status_code == 200 and r.json()["state"] == "pending", "a pending user logs in (api.md), no mail was sent"
+    assert r.status_code == 200 and r.json()["state"] == "pending", "a pending user logs in, no mail was sent"
 
     r = mgmt.both("users/get", {"uid": user["uid"]})
     assert r.status_code == 201 and r.json()["email"] == "new@example.com" and r.json()["labels"] == []

@@ -96,7 +96,7 @@ struct TwoFactorTests {
             harness.clock.advance(-30)  // so a slow request on a loaded machine cannot outlast the one-second wait
             let blocked = try await client.send(.post, "/resource/otp/verify", json: ["code": "000000"], login: login)
             #expect(blocked.status == .tooManyRequests && blocked.errors == [ErrorKey.Session.tooManyAttempts],
-                    "after 5 codes from one address the next waits (the login throttle, issue 28)")
+                    "after 5 codes from one address the next waits (the login throttle)")
             // The wait is a second, never a lock: once it has passed the right code works.
             harness.clock.advance(30)
             let right = try await client.send(.post, "/resource/otp/verify", json: ["code": authenticator.next()], login: login)

@@ -152,7 +152,7 @@ public struct PasskeyRegistration: Sendable {
             guard let otpCode, !otpCode.isEmpty else {
                 throw APIError(.unprocessable, password?.isEmpty == false ? ErrorKey.Passkey.missingOTP : ErrorKey.Passkey.missingPasswordOrOTP)
             }
-            guard try await reauth.code(otpCode, of: user, client: client) else { throw APIError(.unprocessable, ErrorKey.Passkey.invalidOTP) }
+            guard try await reauth.otp.verify(otpCode, of: user, client: client) else { throw APIError(.unprocessable, ErrorKey.Passkey.invalidOTP) }
             return
         }
         guard let password, !password.isEmpty else { throw APIError(.unprocessable, ErrorKey.Passkey.missingPasswordOrOTP) }

@@ -3,9 +3,11 @@
 /// the second factor. Each check runs through the login throttle, so a
 /// wrong answer counts as a wrong login does and a waiting account gets 429.
 /// Callers keep their own error keys and order; these only answer yes or no.
+/// The code is checked by `otp.verify`, the one check of a TOTP code
+/// outside the login form (the API-key guard, Auth0 and management use it too).
 public struct Reauthentication: Sendable {
     let hasher: any PasswordHasher
-    let otp: OTPService
+    public let otp: OTPService
     let throttle: LoginThrottle
 
     public init(hasher: any PasswordHasher, otp: OTPService, throttle: LoginThrottle) {
@@ -17,9 +19,5 @@ public struct Reauthentication: Sendable {
         return try await throttle.checked(try await throttle.attempt(for: user, client: client)) {
             await hasher.verify(password, digest: digest)
         }
-    }
-
-    public func code(_ code: String, of user: User, client: ClientInfo) async throws -> Bool {
-        try await otp.verify(code, of: user, client: client)
     }
 }

@@ -53,7 +53,7 @@ public struct AccountService: Sendable {
         if user.otp {
             guard let otpCode else { throw APIError(.unprocessable, ErrorKey.ResourceUser.missingOTPCode) }
             guard !otpCode.isEmpty else { throw APIError(.unprocessable, ErrorKey.ResourceUser.emptyOTPCode) }
-            guard try await reauth.code(otpCode, of: user, client: client) else {
+            guard try await reauth.otp.verify(otpCode, of: user, client: client) else {
                 throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidOTP)
             }
         }
@@ -87,7 +87,7 @@ public struct AccountService: Sendable {
             guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
                 try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.missingOTPCode))
             }
-            guard try await reauth.code(otpCode, of: user, client: client) else {
+            guard try await reauth.otp.verify(otpCode, of: user, client: client) else {
                 try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.invalidOTP))
             }
         }

@@ -1,7 +1,7 @@
 import PortcullisCore
 
 /// The admin API's entities (admin variants are never masked: render
-/// them with `Services.adminRenderer`).
+/// them with `AdminServices.renderer`).
 extension EntityRenderer {
     func listedUser(_ listed: ListedUser, profiles: Bool) -> JSONValue {
         if let kyc = listed.kyc { return userKYC(kyc) }
