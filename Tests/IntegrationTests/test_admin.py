@@ -1,5 +1,5 @@
 """The admin API against the real binary: the operator walk-through of the
-README, every route with a permitted and a refused role, the session kill on
+docs/operating.md, every route with a permitted and a refused role, the session kill on
 ban seen from a second client, the KYC loop with the local provider, admin
 pages through nginx, and (on PostgreSQL) changes seen by a second instance."""
 import os
@@ -14,7 +14,7 @@ from helpers import EchoBackend, Nginx
 
 
 def make_staff(server, email, role):
-    """`portcullis users create` against the server's database, as the README shows."""
+    """`portcullis users create` against the server's database, as docs/operating.md shows."""
     r = run_cli("users", "create", "--email", email, "--password", STRONG, "--role", role, env=server.env, cwd=server.dir)
     assert r.returncode == 0, r.stderr
 
@@ -257,10 +257,10 @@ def test_bans_and_permission_changes_reach_the_other_instance(shared_pair):
 
 
 def test_the_readme_walkthrough_runs_as_written(server):
-    """The operator walk-through of README.md, run as a shell script against this server."""
+    """The admin API walk-through of docs/operating.md, run as a shell script against this server."""
     import re
     import subprocess
-    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "operating.md")).read()
     block = re.search(r"```sh\n(\.build/release/portcullis users create --email admin@example\.com.*?)```", readme, re.S).group(1)
     from conftest import BIN
     script = block.replace(".build/release/portcullis", BIN).replace("http://127.0.0.1:8001", f"http://127.0.0.1:{server.port}")

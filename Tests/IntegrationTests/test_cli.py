@@ -85,3 +85,22 @@ def test_settings_prints_the_configuration_reference_and_defaults():
     lines = dict(line.split("=", 1) for line in r.stdout.splitlines())
     assert lines["session_expire_time"] == "1800" and lines["captcha"] == "none"
     assert set(lines) == set(json.load(open(os.path.join(repo, "config.example.json"))))
+
+
+def test_the_readme_five_minute_walkthrough_runs_as_written(server):
+    """README.md's walk-through, every shell block of it that needs no mailed token, in order."""
+    import re
+    import subprocess
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    readme = open(os.path.join(repo, "README.md")).read()
+    section = readme.split("## Five minutes with it", 1)[1].split("\n## ", 1)[0]
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", section, re.S) if "<TOKEN>" not in b]
+    assert len(blocks) >= 5, blocks
+    script = "\n".join(blocks).replace("http://127.0.0.1:8001", f"http://127.0.0.1:{server.port}")
+    script += '\necho "csrf=$CSRF"\n'
+    r = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tempfile.mkdtemp(dir=server.dir), env=server.env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert '"email":"someone@example.com"' in r.stdout, "users/me answers for the signed-up user"
+    assert re.search(r"^csrf=\S{20,}$", r.stdout, re.M), "the login answer carries the CSRF token"
+    assert re.search(r"^authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+\s*$", r.stdout, re.M | re.I), r.stdout

@@ -232,7 +232,7 @@ def test_backup_while_writing_restores_every_acknowledged_user(server, tmp_path)
     assert not os.path.exists(out + ".partial")
     assert run_cli("backup", "--out", out, env=server.env, cwd=server.dir).returncode == 64, "never overwrites"
 
-    # Restore as the README says: the copy becomes the database of a new
+    # Restore as docs/operating.md says: the copy becomes the database of a new
     # instance that has the same keys (data_dir).
     restored_dir = str(tmp_path / "restored")
     shutil.copytree(server.env["BARONG_DATA_DIR"], restored_dir)
