@@ -80,4 +80,44 @@ struct RecoveryCodeTests {
         let codes = RecoveryCodes.generate()
         #expect(codes.allSatisfy { RecoveryCodes.normalize($0)?.count == 10 })
     }
+
+    /// Every state-changing resource route, walked from the router's table as
+    /// a session a recovery code opened: exactly the routes that ask a proof
+    /// (and are not a mere check) refuse it for 15 minutes, then let it through.
+    @Test func aRecoverySessionMakesNoSensitiveWriteForFifteenMinutes() async throws {
+        try await Harness.run { harness, client in
+            harness.clock.freeze()
+            let (login, authenticator) = try await client.signupWithTwoFactor("user@example.com", clock: harness.clock)
+            let made = try await client.send(.post, "/resource/otp/recovery_codes", json: ["code": authenticator.next()], login: login)
+            let codes = try #require(made.json["codes"] as? [String])
+            let recovered = try await client.send(.post, "/identity/sessions",
+                                                  json: ["email": "user@example.com", "password": strongPassword, "recovery_code": codes[0]])
+            let session = try recovered.login()
+            // The proof routes but the mere check, and the passkey registration's second step.
+            let expected = SecondFactorSweepTests.knownProofRoutes.subtracting(["POST /otp/verify"]).union(["POST /passkeys"])
+            // An ordinary session of the same user is not held.
+            let plain = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": authenticator.next()],
+                                              login: login)
+            #expect(plain.status == .created, "\(plain.text)")
+            let routes = GateSweepTests.routes(harness.catalog, group: "resource")
+                .filter { CSRFRule.stateChangingMethods.contains($0.method.rawValue) }
+            func refused() async throws -> Set<String> {
+                var found: Set<String> = []
+                for (method, path) in routes {
+                    let concrete = "/resource" + path.replacingOccurrences(of: "{kid}", with: "0123456789abcdef")
+                        .replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "x")
+                    let answer = try await client.send(method, concrete, json: ["code": "000000", "totp_code": "000000"], login: session)
+                    if answer.errors == ["resource.session.recovery_restricted"] {
+                        #expect(answer.status == .forbidden)
+                        found.insert("\(method.rawValue) \(path)")
+                    }
+                }
+                return found
+            }
+            let first = try await refused()
+            #expect(first == expected, "\(first.symmetricDifference(expected))")
+            harness.clock.advance(SessionService.recoveryRestriction + 1)
+            #expect(try await refused().isEmpty, "15 minutes later the session writes as any other")
+        }
+    }
 }

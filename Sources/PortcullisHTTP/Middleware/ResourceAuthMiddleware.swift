@@ -28,9 +28,9 @@ struct ResourceAuthMiddleware: RouterMiddleware {
         let value = cookie.read(from: request)
         // The common case from memory (a cached session, no renewal due), else the database decides.
         if let (user, session) = try sessions.authenticateFromMemory(cookie: value, client: context.client, csrf: csrf) {
-            return Caller(user: user, session: session)
+            return Caller(user: user, session: session, recoveryRestricted: sessions.isRecoveryRestricted(session))
         }
         let (user, session) = try await sessions.authenticate(cookie: value, client: context.client, csrf: csrf)
-        return Caller(user: user, session: session)
+        return Caller(user: user, session: session, recoveryRestricted: sessions.isRecoveryRestricted(session))
     }
 }

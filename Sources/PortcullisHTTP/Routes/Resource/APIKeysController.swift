@@ -8,9 +8,9 @@ struct APIKeysController {
 
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
-        group.post("", use: create)
-        group.patch(":kid", use: update)
-        group.delete(":kid", use: delete)
+        group.post("", use: SensitiveWrite.guarded(create))
+        group.patch(":kid", use: SensitiveWrite.guarded(update))
+        group.delete(":kid", use: SensitiveWrite.guarded(delete))
     }
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {

@@ -9,9 +9,9 @@ struct OTPController {
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("generate_qrcode", use: generate)
         group.post("enable", use: enable)
-        group.post("disable", use: disable)
+        group.post("disable", use: SensitiveWrite.guarded(disable))
         group.post("verify", use: verify)
-        group.post("recovery_codes", use: createRecoveryCodes)
+        group.post("recovery_codes", use: SensitiveWrite.guarded(createRecoveryCodes))
         group.get("recovery_codes", use: recoveryCodes)
     }
 
