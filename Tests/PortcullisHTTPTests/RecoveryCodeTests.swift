@@ -116,8 +116,17 @@ struct RecoveryCodeTests {
             }
             let first = try await refused()
             #expect(first == expected, "\(first.symmetricDifference(expected))")
+            // A bearer the gateway mints from that session is held as the session is.
+            let authorized = try await client.send(.get, "/api/v2/peatio/account/orders", login: session)
+            let token = try #require(authorized.headers[.authorization])
+            let viaBearer = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": "000000"],
+                                                  headers: [.authorization: token])
+            #expect(viaBearer.status == .forbidden && viaBearer.errors == ["resource.session.recovery_restricted"], "\(viaBearer.text)")
             harness.clock.advance(SessionService.recoveryRestriction + 1)
             #expect(try await refused().isEmpty, "15 minutes later the session writes as any other")
+            let later = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": "000000"],
+                                              headers: [.authorization: token])
+            #expect(later.errors != ["resource.session.recovery_restricted"], "\(later.text)")
         }
     }
 }

@@ -40,6 +40,16 @@ public struct SessionService: Sendable {
         return clock.nowMilliseconds() < session.openedAtMS + Self.recoveryRestriction * 1000
     }
 
+    /// For a gateway bearer call, which carries no session: whether any live
+    /// session of the user was opened by a recovery code inside the window.
+    /// A token the gateway minted from such a session must not do what the
+    /// session itself may not.
+    public func hasRecoveryRestrictedSession(userID: Int64) async throws -> Bool {
+        let now = clock.now()
+        let sessions = try await store.read { tx in try await tx.sessions(userID: userID, now: now) }
+        return sessions.contains { isRecoveryRestricted($0) }
+    }
+
     /// The user a verified gateway bearer token speaks for, while that user
     /// may still act (a ban or deletion after the token was issued refuses it).
     public func bearerUser(uid: String) async throws -> User {

@@ -22,7 +22,8 @@ struct ResourceAuthMiddleware: RouterMiddleware {
     func caller(of request: Request, context: Context) async throws -> Caller {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let uid = try await tokens.uid(from: String(authorization.dropFirst("bearer ".count)))
-            return Caller(user: try await sessions.bearerUser(uid: uid), session: nil)
+            let user = try await sessions.bearerUser(uid: uid)
+            return Caller(user: user, session: nil, recoveryRestricted: try await sessions.hasRecoveryRestrictedSession(userID: user.id))
         }
         let csrf = CSRFRule.check(method: request.method.rawValue, header: request.headers[.csrfToken], protection: csrfProtection)
         let value = cookie.read(from: request)
