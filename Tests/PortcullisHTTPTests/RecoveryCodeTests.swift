@@ -12,6 +12,7 @@ struct RecoveryCodeTests {
             let (login, authenticator) = try await client.signupWithTwoFactor("user@example.com", clock: harness.clock)
             let made = try await client.send(.post, "/resource/otp/recovery_codes", json: ["code": authenticator.next()], login: login)
             #expect(made.status == .created)
+            #expect(made.headers[.cacheControl] == "no-store", "no cache keeps the codes")
             let codes = try #require(made.json["codes"] as? [String])
             #expect(codes.count == 10 && Set(codes).count == 10)
             #expect(codes.allSatisfy { $0.range(of: #"^[2-9a-hjkmnp-z]{5}-[2-9a-hjkmnp-z]{5}$"#, options: .regularExpression) != nil })

@@ -33,7 +33,7 @@ struct APIKeysController {
         let created = try await apiKeys.create(
             for: .user(caller.user), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
-        return Responses.json(renderer.apiKey(created.key, secret: created.secret), status: .created)
+        return Responses.secretJSON(renderer.apiKey(created.key, secret: created.secret), status: .created)
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {

@@ -19,7 +19,7 @@ struct OTPController {
     @Sendable func createRecoveryCodes(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
         let codes = try await otp.createRecoveryCodes(for: caller.user, code: try Self.code(context), client: context.client)
-        return Responses.json(.object([("codes", .array(codes.map(JSONValue.string)))]), status: .created)
+        return Responses.secretJSON(.object([("codes", .array(codes.map(JSONValue.string)))]), status: .created)
     }
 
     /// How many codes are left and when the set was made (null: no set).

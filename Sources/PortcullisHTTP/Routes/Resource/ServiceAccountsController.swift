@@ -54,7 +54,7 @@ struct ServiceAccountsController {
         let created = try await apiKeys.create(
             for: .serviceAccount(account), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
-        return Responses.json(renderer.apiKey(created.key, secret: created.secret), status: .created)
+        return Responses.secretJSON(renderer.apiKey(created.key, secret: created.secret), status: .created)
     }
 
     @Sendable func updateKey(_ request: Request, context: PortcullisContext) async throws -> Response {
