@@ -18,5 +18,6 @@ public enum PostgresMigrations {
         ("0012_passkeys", String(decoding: PackageResources._012_passkeys_sql, as: UTF8.self)),
         ("0013_console_sessions", String(decoding: PackageResources._013_console_sessions_sql, as: UTF8.self)),
         ("0014_devices", String(decoding: PackageResources._014_devices_sql, as: UTF8.self)),
+        ("0015_recovery_codes", String(decoding: PackageResources._015_recovery_codes_sql, as: UTF8.self)),
     ]
 }

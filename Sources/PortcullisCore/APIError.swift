@@ -59,6 +59,10 @@ public enum ErrorKey {
         public static let notActive = "identity.session.not_active"
         public static let missingOTP = "identity.session.missing_otp"
         public static let invalidOTP = "identity.session.invalid_otp"
+        /// Both `otp_code` and `recovery_code` were sent.
+        public static let otpAndRecovery = "identity.session.otp_and_recovery"
+        /// A session opened by a recovery code tried a sensitive write within its first 15 minutes.
+        public static let recoveryRestricted = "resource.session.recovery_restricted"
         public static let notFound = "identity.session.not_found"
         /// A session id that is not the caller's (or not the user's, for an operator).
         public static let doesntExist = "resource.session.doesnt_exist"

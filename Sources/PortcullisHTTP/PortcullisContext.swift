@@ -33,4 +33,6 @@ public struct PortcullisContext: RequestContext {
 struct Caller: Sendable {
     var user: User
     var session: SessionRecord?
+    /// Opened by a recovery code less than 15 minutes ago: no sensitive write yet.
+    var recoveryRestricted = false
 }

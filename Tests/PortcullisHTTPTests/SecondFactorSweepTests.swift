@@ -20,6 +20,7 @@ struct SecondFactorSweepTests {
         "PUT /users/password", "DELETE /users/me", "POST /passkeys/options", "POST /otp/disable", "POST /otp/verify",
         "POST /api_keys", "PATCH /api_keys/{kid}", "DELETE /api_keys/{kid}",
         "POST /service_accounts/api_keys", "PUT /service_accounts/api_keys/{kid}", "DELETE /service_accounts/api_keys/{kid}",
+        "POST /otp/recovery_codes",
     ]
 
     static let otherPassword = "Vb7#rTq2!nWz"

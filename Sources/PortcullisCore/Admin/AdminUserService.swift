@@ -130,10 +130,11 @@ extension UserWriter {
     /// off disables the API keys of the user and of its service accounts; a
     /// state other than `active` moves its service accounts along and ends
     /// every session of the user at once.
-    func applyAdminChange(from old: User, to new: User, in tx: some UserRepository & LabelRepository & OTPRepository & APIKeyRepository & ManagementRepository & SessionRepository & AdminRepository, now: Int64) async throws {
+    func applyAdminChange(from old: User, to new: User, in tx: some UserRepository & LabelRepository & OTPRepository & RecoveryCodeRepository & APIKeyRepository & ManagementRepository & SessionRepository & AdminRepository, now: Int64) async throws {
         if old.otp && !new.otp {
             try await tx.deleteLabel(userID: new.id, key: "otp", scope: "private")
             try await tx.deleteOTPSecret(userID: new.id)
+            try await tx.deleteRecoveryCodes(userID: new.id)
         }
         let accounts = try await tx.serviceAccounts(ownerID: new.id)
         if (old.state == .active && new.state != .active) || (old.otp && !new.otp) {

@@ -4,11 +4,15 @@ public struct UserKYC: Sendable {
     public var labels: [AdminLabel]
     public var documents: [DocumentRecord]
     public var comments: [Comment]
+    /// How many of the user's recovery codes are left (0 without a set); operators never see the codes.
+    public var recoveryCodesRemaining: Int
 
     /// Reads it inside `tx`.
-    public static func read(_ user: User, in tx: some UserRepository & KYCRepository & AdminRepository) async throws -> UserKYC {
+    public static func read(_ user: User, in tx: some UserRepository & KYCRepository & AdminRepository & RecoveryCodeRepository)
+        async throws -> UserKYC {
         UserKYC(info: try await tx.fullInfo(of: user), labels: try await tx.adminLabels(userID: user.id),
-                documents: try await tx.documents(userID: user.id), comments: try await tx.comments(userID: user.id))
+                documents: try await tx.documents(userID: user.id), comments: try await tx.comments(userID: user.id),
+                recoveryCodesRemaining: try await tx.recoveryCodeStatus(userID: user.id)?.remaining ?? 0)
     }
 }
 
@@ -23,7 +27,7 @@ public struct ListedUser: Sendable {
 
 extension Array where Element == User {
     /// Resolves referrers (and profiles or KYC when asked) inside `tx`.
-    func listed(in tx: some UserRepository & KYCRepository & AdminRepository, profiles: Bool, kyc: Bool) async throws -> [ListedUser] {
+    func listed(in tx: some UserRepository & KYCRepository & AdminRepository & RecoveryCodeRepository, profiles: Bool, kyc: Bool) async throws -> [ListedUser] {
         var referrers: [Int64: String] = [:]
         var result: [ListedUser] = []
         for user in self {

@@ -17,7 +17,7 @@ public struct EventPayload: Sendable {
     }
 
     /// `{user, domain}` plus any extra fields (`token`, `user_ip` …).
-    public func record(_ user: User, referralUID: String?, extra: [String: String] = [:], withDomain: Bool = true) -> String {
+    public func record(_ user: User, referralUID: String?, extra: [String: any Sendable] = [:], withDomain: Bool = true) -> String {
         var object: [String: Any] = ["user": self.user(user, referralUID: referralUID)]
         if withDomain { object["domain"] = domain }
         for (key, value) in extra { object[key] = value }
@@ -41,10 +41,13 @@ public enum EventName {
     public static let passwordChange = "system.user.password.change"
     public static let sessionCreate = "system.session.create"
     public static let accountDeleted = "system.user.account.deleted"
+    /// A 2FA user signed in with a recovery code: `{user, remaining, user_ip}`.
+    public static let recoveryCodeUsed = "system.user.recovery_code.used"
 
     /// The published events: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
+        recoveryCodeUsed,
         "system.document.verified", "system.document.rejected",
         "model.user.created", "model.user.updated", "model.profile.created", "model.profile.updated",
         "model.label.created", "model.label.updated", "model.document.created",
@@ -71,7 +74,7 @@ public struct EventWriter: Sendable {
     }
 
     public func emit(
-        _ name: String, user: User, extra: [String: String] = [:], withDomain: Bool = true,
+        _ name: String, user: User, extra: [String: any Sendable] = [:], withDomain: Bool = true,
         in tx: some UserRepository & OutboxRepository, now: Int64
     ) async throws {
         var referralUID: String?

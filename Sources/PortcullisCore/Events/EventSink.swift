@@ -39,7 +39,9 @@ public struct SinkRoute: Sendable {
     public init(sink: String, takes: @escaping @Sendable (String) -> Bool) { self.sink = sink; self.takes = takes }
 
     /// Mail: the two token events.
-    public static let mail = SinkRoute(sink: "mail") { $0 == EventName.emailConfirmationToken || $0 == EventName.passwordResetToken }
+    public static let mail = SinkRoute(sink: "mail") {
+        $0 == EventName.emailConfirmationToken || $0 == EventName.passwordResetToken || $0 == EventName.recoveryCodeUsed
+    }
     /// RabbitMQ: every published event (`EventName.published`).
     public static let rabbitMQ = SinkRoute(sink: "rabbitmq") { EventName.published.contains($0) }
     /// KYCAID: the submissions and callbacks it is sent (`kycaid.*`, never published).

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The mail sink: confirmation and password-reset token events become mails.
+/// The mail sink: confirmation and password-reset token events become mails,
+/// and so do the security notices (a recovery code was used).
 public struct MailSink: SingleEventSink {
     let mailer: any Mailer
     let templates: MailTemplates
@@ -14,8 +15,13 @@ public struct MailSink: SingleEventSink {
 
     public func deliver(_ message: OutboxMessage) async throws {
         guard let object = try JSONSerialization.jsonObject(with: Data(message.payload.utf8)) as? [String: Any],
-              let token = object["token"] as? String,
-              let email = (object["user"] as? [String: Any])?["email"] as? String else {
+              let email = (object["user"] as? [String: Any])?["email"] as? String else { return }
+        if message.name == EventName.recoveryCodeUsed {
+            let remaining = (object["remaining"] as? Int) ?? 0
+            try await mailer.send(templates.recoveryCodeUsed(to: email, remaining: remaining, ip: object["user_ip"] as? String ?? ""))
+            return
+        }
+        guard let token = object["token"] as? String else {
             // A row without its token was already delivered and scrubbed: nothing to send.
             return
         }

@@ -82,6 +82,7 @@ public struct OTPService: Sendable {
             let fresh = try await Self.setFlag(false, userID: user.id, userWriter: userWriter, in: tx, now: now)
             _ = try await userWriter.removePrivateLabel("otp", on: fresh, in: tx, now: now)
             try await tx.deleteOTPSecret(userID: user.id)
+            try await tx.deleteRecoveryCodes(userID: user.id)
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
         }
@@ -125,7 +126,7 @@ public struct OTPService: Sendable {
         return true
     }
 
-    private func fail(_ user: User, _ client: ClientInfo, _ action: String, _ error: APIError) async throws -> Never {
+    func fail(_ user: User, _ client: ClientInfo, _ action: String, _ error: APIError) async throws -> Never {
         let now = clock.now()
         let reason = error.keys.first.map { $0.split(separator: ".").last.map(String.init) ?? $0 } ?? "error"
         try await store.write { tx in

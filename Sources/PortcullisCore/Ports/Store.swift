@@ -17,7 +17,7 @@ public protocol Store: Sendable {
 
 /// Everything a service may do inside one transaction.
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
-    OutboxRepository, OneTimeTokenRepository, OTPRepository, APIKeyRepository, PermissionRepository, KYCRepository,
+    OutboxRepository, OneTimeTokenRepository, OTPRepository, RecoveryCodeRepository, APIKeyRepository, PermissionRepository, KYCRepository,
     RestrictionRepository, RateLimitRepository, UploadRepository, AdminRepository, ManagementRepository, PasskeyRepository,
     ConsoleRepository, DeviceRepository {}
 
@@ -142,6 +142,8 @@ public enum SignInMethod: String, Sendable {
     case email
     case auth0
     case passkey
+    /// Password and one of the user's recovery codes in place of the TOTP code.
+    case recoveryCode = "recovery_code"
 }
 
 public protocol SessionRepository: Sendable {

@@ -14,11 +14,24 @@ public struct LoginService: Sendable {
         self.throttle = throttle; self.clock = clock
     }
 
+    /// `recoveryCode`: a 2FA user's recovery code in place of the TOTP code
+    /// (the caller refuses both at once). A session it opens is marked
+    /// `recovery_code`, and the use is mailed and announced.
     public func login(
-        email: String, password: String, otpCode: String?, client: ClientInfo
+        email: String, password: String, otpCode: String?, recoveryCode: String? = nil, client: ClientInfo
     ) async throws -> (UserFullInfo, OpenedSession) {
-        let (user, attempt) = try await authenticate(email: email, password: password, otpCode: otpCode, client: client)
-        return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: attempt)
+        let (user, attempt) = try await authenticate(email: email, password: password, otpCode: otpCode, recoveryCode: recoveryCode,
+                                                     client: client)
+        guard user.otp, Self.given(recoveryCode) != nil else {
+            return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: attempt)
+        }
+        return try await signIn(user, client: client, action: "login::recovery_code", method: .recoveryCode, clearing: attempt)
+    }
+
+    /// The text when one was sent (blank counts as not sent).
+    public static func given(_ text: String?) -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return text
     }
 
     /// Throttle, password, state and (when the user has 2FA) the code, each
@@ -27,7 +40,7 @@ public struct LoginService: Sendable {
     /// in the throttle's counts while it is a wrong answer (a wrong password
     /// or code, a state that may not sign in); a missing code gives it back.
     public func authenticate(
-        email: String, password: String, otpCode: String?, client: ClientInfo
+        email: String, password: String, otpCode: String?, recoveryCode: String? = nil, client: ClientInfo
     ) async throws -> (User, LoginThrottle.Attempt) {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let user = try await store.read { tx in try await tx.user(email: normalized) }
@@ -43,7 +56,14 @@ public struct LoginService: Sendable {
             throw APIError(.unauthorized, ErrorKey.Session.invalidParams)
         }
         try await checkState(user, client: client)
-        if user.otp {
+        if user.otp, let recoveryCode = Self.given(recoveryCode) {
+            // Admitted above already: a wrong recovery code keeps its place, as a wrong TOTP code does.
+            let (otp, now) = (self.otp, clock.now())
+            guard try await store.write({ tx in try await otp.useRecoveryCode(recoveryCode, userID: user.id, in: tx, now: now) }) else {
+                try await fail(user, "login::recovery_code", reason: "Recovery code is invalid", client: client)
+                throw APIError(.forbidden, ErrorKey.Session.invalidOTP)
+            }
+        } else if user.otp {
             guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
                 // The password was right and nothing was guessed: the attempt's place goes back.
                 let throttle = self.throttle
@@ -92,6 +112,11 @@ public struct LoginService: Sendable {
             try await events.emit(EventName.sessionCreate, user: user, extra: [
                 "user_ip": client.ip, "user_agent": client.userAgent,
             ], withDomain: false, in: tx, now: now)
+            if method == .recoveryCode {
+                let remaining = try await tx.recoveryCodeStatus(userID: user.id)?.remaining ?? 0
+                try await events.emit(EventName.recoveryCodeUsed, user: user, extra: ["remaining": remaining, "user_ip": client.ip],
+                                      withDomain: false, in: tx, now: now)
+            }
             return (try await tx.fullInfo(of: user), opened)
         }
     }

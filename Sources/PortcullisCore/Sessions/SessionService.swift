@@ -30,6 +30,26 @@ public struct SessionService: Sendable {
         renewalStep = Self.renewalStep(expireTime: Int64(expireTime))
     }
 
+    /// How long a session opened by a recovery code may make no sensitive
+    /// write: a stolen code alone cannot empty the account at once.
+    public static let recoveryRestriction: Int64 = 900
+
+    /// Whether `session` is still inside that window.
+    public func isRecoveryRestricted(_ session: SessionRecord?) -> Bool {
+        guard let session, session.method == SignInMethod.recoveryCode.rawValue else { return false }
+        return clock.nowMilliseconds() < session.openedAtMS + Self.recoveryRestriction * 1000
+    }
+
+    /// For a gateway bearer call, which carries no session: whether any live
+    /// session of the user was opened by a recovery code inside the window.
+    /// A token the gateway minted from such a session must not do what the
+    /// session itself may not.
+    public func hasRecoveryRestrictedSession(userID: Int64) async throws -> Bool {
+        let now = clock.now()
+        let sessions = try await store.read { tx in try await tx.sessions(userID: userID, now: now) }
+        return sessions.contains { isRecoveryRestricted($0) }
+    }
+
     /// The user a verified gateway bearer token speaks for, while that user
     /// may still act (a ban or deletion after the token was issued refuses it).
     public func bearerUser(uid: String) async throws -> User {

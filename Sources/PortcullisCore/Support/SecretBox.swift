@@ -17,6 +17,14 @@ public struct SecretBox: Sendable {
         return combined.base64EncodedString()
     }
 
+    /// HMAC-SHA-256 (hex) of `text` under a key derived from this box's key
+    /// for `purpose` alone: a value stored so it can be matched, never read
+    /// back (recovery codes), and useless without the server's key.
+    public func keyedHash(_ text: String, purpose: String) -> String {
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(purpose.utf8), outputByteCount: 32)
+        return HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: derived).map { String(format: "%02x", $0) }.joined()
+    }
+
     public func open(_ sealed: String) throws -> String {
         guard let data = Data(base64Encoded: sealed) else { throw ConfigError("sealed value is not base64") }
         let box = try AES.GCM.SealedBox(combined: data)

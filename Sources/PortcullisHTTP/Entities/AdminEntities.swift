@@ -20,6 +20,7 @@ extension EntityRenderer {
         fields.append(("documents", .array(kyc.documents.map(adminDocument))))
         fields.append(("data_storages", .array(kyc.info.dataStorages.map(dataStorage))))
         fields.append(("comments", .array(kyc.comments.map(comment))))
+        fields.append(("recovery_codes_remaining", .int(kyc.recoveryCodesRemaining)))
         return .object(fields)
     }
 

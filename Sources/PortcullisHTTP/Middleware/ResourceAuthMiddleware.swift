@@ -22,15 +22,16 @@ struct ResourceAuthMiddleware: RouterMiddleware {
     func caller(of request: Request, context: Context) async throws -> Caller {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let uid = try await tokens.uid(from: String(authorization.dropFirst("bearer ".count)))
-            return Caller(user: try await sessions.bearerUser(uid: uid), session: nil)
+            let user = try await sessions.bearerUser(uid: uid)
+            return Caller(user: user, session: nil, recoveryRestricted: try await sessions.hasRecoveryRestrictedSession(userID: user.id))
         }
         let csrf = CSRFRule.check(method: request.method.rawValue, header: request.headers[.csrfToken], protection: csrfProtection)
         let value = cookie.read(from: request)
         // The common case from memory (a cached session, no renewal due), else the database decides.
         if let (user, session) = try sessions.authenticateFromMemory(cookie: value, client: context.client, csrf: csrf) {
-            return Caller(user: user, session: session)
+            return Caller(user: user, session: session, recoveryRestricted: sessions.isRecoveryRestricted(session))
         }
         let (user, session) = try await sessions.authenticate(cookie: value, client: context.client, csrf: csrf)
-        return Caller(user: user, session: session)
+        return Caller(user: user, session: session, recoveryRestricted: sessions.isRecoveryRestricted(session))
     }
 }

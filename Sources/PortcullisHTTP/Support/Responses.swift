@@ -7,6 +7,12 @@ enum Responses {
         json(body: ByteBuffer(string: value.serialized()), status: status, headers: headers)
     }
 
+    /// A body that shows a secret once (recovery codes, an API key's secret):
+    /// no cache or proxy on the way may keep it.
+    static func secretJSON(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
+        json(value, status: status, headers: [.cacheControl: "no-store"])
+    }
+
     /// A JSON body serialized beforehand.
     static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers

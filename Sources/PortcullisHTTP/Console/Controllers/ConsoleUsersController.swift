@@ -70,7 +70,7 @@ struct ConsoleUsersController {
             "profiles": kyc.info.profiles.map(ConsoleView.profile),
             "phones": kyc.info.phones.map { ["country": $0.country, "number": $0.number, "validated": $0.validatedAt.map { ConsoleView.time($0) as Any } ?? false] },
             "documents": kyc.documents.map { ConsoleView.document($0, uid: uid) },
-            "comments": kyc.comments.map(ConsoleView.comment),
+            "comments": kyc.comments.map(ConsoleView.comment), "recoveryCodes": kyc.recoveryCodesRemaining,
             "apiKeys": keys.rows.map(ConsoleView.apiKey),
             "sessions": sessions.map(ConsoleView.session),
             "activity": activity.rows.map { ConsoleView.activity($0, admin: false) },

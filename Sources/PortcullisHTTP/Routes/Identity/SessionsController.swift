@@ -36,10 +36,13 @@ struct SessionsController {
         let email = params.required("email")
         let password = params.required("password")
         let otpCode = params.optional("otp_code")
+        let recoveryCode = params.optional("recovery_code")
+        // Either code, never both.
+        if LoginService.given(otpCode) != nil && LoginService.given(recoveryCode) != nil { params.fail(ErrorKey.Session.otpAndRecovery) }
         try params.finish()
         try await captcha.check(.sessionCreate, context.params.captchaResponse)
         let (info, session) = try await login.login(
-            email: email, password: password, otpCode: otpCode, client: context.client
+            email: email, password: password, otpCode: otpCode, recoveryCode: recoveryCode, client: context.client
         )
         return Responses.json(
             renderer.fullInfo(info, csrfToken: session.csrfToken),

@@ -8,9 +8,9 @@ struct APIKeysController {
 
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
-        group.post("", use: create)
-        group.patch(":kid", use: update)
-        group.delete(":kid", use: delete)
+        group.post("", use: SensitiveWrite.guarded(create))
+        group.patch(":kid", use: SensitiveWrite.guarded(update))
+        group.delete(":kid", use: SensitiveWrite.guarded(delete))
     }
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -33,7 +33,7 @@ struct APIKeysController {
         let created = try await apiKeys.create(
             for: .user(caller.user), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
-        return Responses.json(renderer.apiKey(created.key, secret: created.secret), status: .created)
+        return Responses.secretJSON(renderer.apiKey(created.key, secret: created.secret), status: .created)
     }
 
     @Sendable func update(_ request: Request, context: PortcullisContext) async throws -> Response {

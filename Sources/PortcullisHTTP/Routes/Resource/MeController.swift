@@ -11,8 +11,8 @@ struct MeController {
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("me", use: show)
         group.put("me", use: update)
-        group.delete("me", use: delete)
-        group.put("password", use: changePassword)
+        group.delete("me", use: SensitiveWrite.guarded(delete))
+        group.put("password", use: SensitiveWrite.guarded(changePassword))
         group.get("activity/:topic", use: activity)
     }
 

@@ -9,8 +9,27 @@ struct OTPController {
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.post("generate_qrcode", use: generate)
         group.post("enable", use: enable)
-        group.post("disable", use: disable)
+        group.post("disable", use: SensitiveWrite.guarded(disable))
         group.post("verify", use: verify)
+        group.post("recovery_codes", use: SensitiveWrite.guarded(createRecoveryCodes))
+        group.get("recovery_codes", use: recoveryCodes)
+    }
+
+    /// The codes, once: only their keyed hashes are kept.
+    @Sendable func createRecoveryCodes(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let codes = try await otp.createRecoveryCodes(for: caller.user, code: try Self.code(context), client: context.client)
+        return Responses.secretJSON(.object([("codes", .array(codes.map(JSONValue.string)))]), status: .created)
+    }
+
+    /// How many codes are left and when the set was made (null: no set).
+    @Sendable func recoveryCodes(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let status = try await otp.recoveryCodeStatus(for: caller.user)
+        return Responses.json(.object([
+            ("remaining", .int(status?.remaining ?? 0)),
+            ("created_at", status.map { .string(Timestamp.iso8601($0.createdAt)) } ?? .null),
+        ]))
     }
 
     /// Barong passes Vault's envelope through; the fields are kept, empty.

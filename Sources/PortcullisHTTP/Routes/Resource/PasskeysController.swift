@@ -7,8 +7,8 @@ struct PasskeysController {
     let passkeys: PasskeyRegistration
 
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
-        group.post("options", use: options)
-        group.post("", use: register)
+        group.post("options", use: SensitiveWrite.guarded(options))
+        group.post("", use: SensitiveWrite.guarded(register))
         group.get("", use: list)
         group.delete(":id", use: delete)
     }

@@ -11,9 +11,9 @@ struct ServiceAccountsController {
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
         group.get("", use: list)
         group.get("api_keys", use: listKeys)
-        group.post("api_keys", use: createKey)
-        group.put("api_keys/:kid", use: updateKey)
-        group.delete("api_keys/:kid", use: deleteKey)
+        group.post("api_keys", use: SensitiveWrite.guarded(createKey))
+        group.put("api_keys/:kid", use: SensitiveWrite.guarded(updateKey))
+        group.delete("api_keys/:kid", use: SensitiveWrite.guarded(deleteKey))
     }
 
     @Sendable func list(_ request: Request, context: PortcullisContext) async throws -> Response {
@@ -54,7 +54,7 @@ struct ServiceAccountsController {
         let created = try await apiKeys.create(
             for: .serviceAccount(account), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
-        return Responses.json(renderer.apiKey(created.key, secret: created.secret), status: .created)
+        return Responses.secretJSON(renderer.apiKey(created.key, secret: created.secret), status: .created)
     }
 
     @Sendable func updateKey(_ request: Request, context: PortcullisContext) async throws -> Response {
