@@ -87,7 +87,14 @@ class Consumer:
             try:
                 connection = pika.BlockingConnection(self.broker.parameters())
                 channel = connection.channel()
-                channel.basic_consume(QUEUE, lambda ch, method, props, body: self.messages.append(body), auto_ack=True)
+                # Acknowledged only once kept: with auto_ack, a message the broker had
+                # sent when it stopped was gone from the queue and lost on the way here.
+                # A redelivery after a lost ack carries the same jti and is counted once.
+                def keep(ch, method, props, body):
+                    self.messages.append(body)
+                    ch.basic_ack(method.delivery_tag)
+
+                channel.basic_consume(QUEUE, keep, auto_ack=False)
                 while not self.stopping:
                     connection.process_data_events(time_limit=0.2)
                 connection.close()
