@@ -51,11 +51,13 @@ struct RecoveryCodeTests {
             let old = try await client.send(.post, "/identity/sessions",
                                             json: ["email": "user@example.com", "password": strongPassword, "recovery_code": codes[2]])
             #expect(old.errors == ["identity.session.invalid_otp"])
+            let new = try await client.send(.post, "/identity/sessions",
+                                            json: ["email": "user@example.com", "password": strongPassword, "recovery_code": fresh[0]])
+            #expect(new.status == .ok && new.json["email"] as? String == "user@example.com", "\(new.text)")
             let disabled = try await client.send(.post, "/resource/otp/disable", json: ["code": authenticator.next()], login: login)
             #expect(disabled.status == .ok)
             let none = try await client.send(.get, "/resource/otp/recovery_codes", login: login)
             #expect(none.json["remaining"] as? Int == 0 && none.json["created_at"] is NSNull)
-            _ = fresh
         }
     }
 

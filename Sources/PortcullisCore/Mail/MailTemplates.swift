@@ -34,18 +34,23 @@ public struct MailTemplates: Sendable {
 
     /// A security notice: one of the recovery codes opened a session.
     public func recoveryCodeUsed(to email: String, remaining: Int, ip: String) -> MailMessage {
-        let lines = ["Hello,", "", "A recovery code was just used to sign in to your account" + (ip.isEmpty ? "." : " from \(ip)."),
-                     "\(remaining) of your recovery codes are left.", "",
-                     "If it was not you, change your password and contact support at once."]
-        let text = lines.joined(separator: "\r\n") + "\r\n"
-        let html = "<!DOCTYPE html>\r\n<html><body>\r\n"
-            + lines.filter { !$0.isEmpty }.map { "<p>\(HTMLText.escape($0))</p>" }.joined(separator: "\r\n") + "\r\n</body></html>\r\n"
-        return MailMessage(to: email, subject: "\(appName): a recovery code was used", text: text, html: html)
+        message(
+            to: email, subject: "\(appName): a recovery code was used",
+            lines: ["Hello,", "", "A recovery code was just used to sign in to your account" + (ip.isEmpty ? "." : " from \(ip)."),
+                    "\(remaining) of your recovery codes are left.", "",
+                    "If it was not you, change your password and contact support at once."],
+            link: nil, action: ""
+        )
     }
 
-    private func message(to: String, subject: String, lines: [String], link: String, action: String) -> MailMessage {
+    /// Text and HTML of the same lines; with a `link`, the HTML shows it as a button after the greeting.
+    private func message(to: String, subject: String, lines: [String], link: String?, action: String) -> MailMessage {
         let text = lines.joined(separator: "\r\n") + "\r\n"
         let paragraphs = lines.filter { !$0.isEmpty && $0 != link }.map { "<p>\(HTMLText.escape($0))</p>" }
+        guard let link else {
+            let html = "<!DOCTYPE html>\r\n<html><body>\r\n" + paragraphs.joined(separator: "\r\n") + "\r\n</body></html>\r\n"
+            return MailMessage(to: to, subject: subject, text: text, html: html)
+        }
         let html = """
             <!DOCTYPE html>\r
             <html><body>\r

@@ -9,7 +9,7 @@ extension OTPService {
             try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
         }
         let (codes, now, box) = (RecoveryCodes.generate(), clock.now(), self.box)
-        let hashes = codes.map { RecoveryCodes.hash(RecoveryCodes.normalize($0) ?? $0, box: box) }
+        let hashes = codes.map { RecoveryCodes.hash(shown: $0, box: box) }
         try await store.write { tx in
             try await tx.replaceRecoveryCodes(userID: user.id, hashes: hashes, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))

@@ -22,6 +22,11 @@ public enum RecoveryCodes {
         }
     }
 
+    /// The stored form of a code as shown (`xxxxx-xxxxx`): its keyed hash.
+    static func hash(shown code: String, box: SecretBox) -> String {
+        hash(code.replacingOccurrences(of: "-", with: ""), box: box)
+    }
+
     /// The code as stored, or nil when it cannot be one (wrong length or a
     /// character outside the alphabet): such input is a wrong code.
     public static func normalize(_ input: String) -> String? {

@@ -46,5 +46,3 @@ public struct UserStatusRules: Sendable {
         return level
     }
 }
-
-import Foundation
