@@ -91,7 +91,7 @@ public enum ErrorKey {
         public static let invalidWebAuthn = "resource.passkey.invalid_webauthn"
         /// `step_up/options`: an action name outside the list.
         public static let invalidAction = "resource.passkey.invalid_action"
-        /// `step_up/options` for `otp_sign` without the payload it approves (or a payload over 64 KiB).
+        /// `step_up/options` for `otp_sign` without the payload it approves (or a payload over 16 KiB).
         public static let missingPayload = "resource.passkey.missing_payload"
         public static let invalidPayload = "resource.passkey.invalid_payload"
     }

@@ -58,8 +58,8 @@ public struct StepUp: Sendable {
     let settings: PasskeySettings
     let throttle: LoginThrottle
     static let lifetime: Int64 = 300
-    /// A payload to sign is a JWS payload; 64 KiB is far beyond any withdrawal.
-    static let longestPayload = 65_536
+    /// A payload to sign is a JWS payload; 16 KiB is far beyond any withdrawal.
+    static let longestPayload = 16_384
     /// Random bytes before the payload's hash in an `otp_sign` challenge.
     static let payloadNonceLength = 16
 
