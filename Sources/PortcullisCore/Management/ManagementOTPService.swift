@@ -42,6 +42,9 @@ public struct ManagementOTPService: Sendable {
                                             client: client)
             } catch let refusal as StepUpRefusal {
                 throw ManagementError.sentence(.unprocessable, Self.refusalKey(refusal))
+            } catch let error as APIError {
+                // The account waits (the login throttle), answered as the code path answers it.
+                throw ManagementError.sentence(.unprocessable, error.keys.first ?? ErrorKey.Session.tooManyAttempts)
             }
         case .code(let code):
             guard user.otp else { throw ManagementError.sentence(.unprocessable, "Account has not enabled 2FA") }
