@@ -125,6 +125,10 @@ struct RecoveryCodeTests {
             let viaBearer = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": "000000"],
                                                   headers: [.authorization: token])
             #expect(viaBearer.status == .forbidden && viaBearer.errors == ["resource.session.recovery_restricted"], "\(viaBearer.text)")
+            // Each refusal is an activity row naming the route.
+            let held = try await StepUpTests.activities(harness).filter { $0.action == "sensitive write" && $0.result == "failed" }
+            #expect(held.count == expected.count + 1, "\(held.count) rows for \(expected.count + 1) refusals")
+            #expect(held.contains { $0.data.contains(#""route":"POST \/api\/v2\/auth\/resource\/api_keys""#) }, "\(held.map(\.data))")
             harness.clock.advance(SessionService.recoveryRestriction + 1)
             #expect(try await refused().isEmpty, "15 minutes later the session writes as any other")
             let later = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": "000000"],
