@@ -133,6 +133,21 @@ struct StepUpTests {
         }
     }
 
+    /// The front-end guide lists every route's action and key, and every otp/sign reason.
+    @Test func theGuideListsEveryActionAndKey() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/second-factors.md")
+        let rows = try String(contentsOf: path.standardized, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("| ") }
+        for (route, (action, key)) in Self.actions {
+            let path = route.replacingOccurrences(of: " /", with: " resource/")
+            #expect(rows.contains { $0.contains("`\(path)`") && $0.contains("`\(action.rawValue)`") && $0.contains("`\(key)`") },
+                    "\(route): \(action.rawValue), \(key)")
+        }
+        #expect(rows.contains { $0.contains("`otp_sign`") })
+        for refusal in [StepUpRefusal.invalid, .challenge, .otherUser, .otherAction, .payloadMismatch, .notVerified, .cloned] {
+            #expect(rows.contains { $0.contains("`\(ManagementOTPService.refusalKey(refusal))`") }, "\(refusal)")
+        }
+    }
+
     /// Every activity row: action, result and data.
     static func activities(_ harness: Harness) async throws -> [(action: String, result: String, data: String)] {
         try await harness.store.read { tx in
