@@ -3,3 +3,4 @@
 -- otp_sign the challenge's own bytes end with SHA-256 of the payload it approves.
 ALTER TABLE webauthn_challenges ADD COLUMN user_id BIGINT REFERENCES users(id) ON DELETE CASCADE;
 ALTER TABLE webauthn_challenges ADD COLUMN action TEXT;
+CREATE INDEX webauthn_challenges_user_id ON webauthn_challenges(user_id);

@@ -81,6 +81,16 @@ extension SQLTransaction {
             """).run()
     }
 
+    func trimStepUpChallenges(userID: Int64, keep: Int) async throws {
+        let purpose = ChallengePurpose.stepUp.rawValue
+        try await db.raw("""
+            DELETE FROM webauthn_challenges WHERE user_id = \(bind: userID) AND purpose = \(bind: purpose)
+            AND challenge_hash NOT IN (
+                SELECT challenge_hash FROM webauthn_challenges WHERE user_id = \(bind: userID) AND purpose = \(bind: purpose)
+                ORDER BY expires_at DESC LIMIT \(bind: keep))
+            """).run()
+    }
+
     func deleteExpiredChallenges(now: Int64) async throws {
         try await db.raw("DELETE FROM webauthn_challenges WHERE expires_at <= \(bind: now)").run()
     }

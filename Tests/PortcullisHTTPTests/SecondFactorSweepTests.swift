@@ -119,6 +119,29 @@ struct SecondFactorSweepTests {
         }
     }
 
+    /// The right password before a wrong code is half a proof: it must not
+    /// wipe the count, or the code could be guessed without limit behind it.
+    @Test func aRightPasswordDoesNotClearTheCountOfWrongCodes() async throws {
+        try await Harness.run { harness, client in
+            let (login, _) = try await client.signupWithTwoFactor("owner@example.com", clock: harness.clock)
+            let routes: [(HTTPRequest.Method, String, [String: Any])] = [
+                (.put, "/resource/users/password", ["old_password": strongPassword, "new_password": Self.otherPassword,
+                                                    "confirm_password": Self.otherPassword, "otp_code": "000000"]),
+                (.delete, "/resource/users/me", ["password": strongPassword, "otp_code": "000000"]),
+                (.post, "/identity/sessions", ["email": "owner@example.com", "password": strongPassword, "otp_code": "000000"]),
+            ]
+            for (method, path, body) in routes {
+                var answers: [String] = []
+                for _ in 0..<7 {
+                    answers.append(try await client.send(method, path, json: body, login: login).errors.joined())
+                }
+                #expect(answers.last == ErrorKey.Session.tooManyAttempts, "\(method) \(path): \(answers)")
+                harness.clock.advance(120)  // the wait runs out before the next route
+                _ = try await client.send(.post, "/identity/sessions", json: ["email": "x@example.com", "password": "x"])
+            }
+        }
+    }
+
     @Test func aWaitingAccountIsRefusedBeforeAnyProofIsChecked() async throws {
         try await Harness.run({ $0.loginThrottleAccount = 2 }) { harness, client in
             let login = try await client.signup("solo@example.com")

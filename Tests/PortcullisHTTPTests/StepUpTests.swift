@@ -82,6 +82,21 @@ struct StepUpTests {
             #expect(try await create(elsewhere, other).errors == [ErrorKey.APIKey.invalidWebAuthn], "another session")
             let unverified = try passkey.assertion(try await client.stepUpChallenge("api_key.create", login: login), verified: false)
             #expect(try await create(unverified, login).errors == [ErrorKey.APIKey.invalidWebAuthn], "no UV")
+            // The id is the rawId, and a user handle, when sent, is the owner's.
+            var renamed = try passkey.assertion(try await client.stepUpChallenge("api_key.create", login: login))
+            renamed["id"] = "AAAA"
+            #expect(try await create(renamed, login).errors == [ErrorKey.APIKey.invalidWebAuthn], "id is not rawId")
+            var handed = try passkey.assertion(try await client.stepUpChallenge("api_key.create", login: login))
+            handed["response"] = (handed["response"] as? [String: Any] ?? [:]).merging(["userHandle": "AAAA"]) { $1 }
+            #expect(try await create(handed, login).errors == [ErrorKey.APIKey.invalidWebAuthn], "another handle")
+            // At most ten pending: the eleventh drops the oldest.
+            let oldest = try passkey.assertion(try await client.stepUpChallenge("api_key.create", login: login))
+            for _ in 0..<StepUp.mostPending {
+                harness.clock.advance(1)  // "oldest" by when it ends
+                _ = try await client.stepUpChallenge("api_key.create", login: login)
+            }
+            #expect(try await create(oldest, login).errors == [ErrorKey.APIKey.invalidWebAuthn], "dropped")
+            harness.clock.advance(61)  // the refusals above count as wrong codes do: the account waits
             let unreadable = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "webauthn": "{"], login: login)
             #expect(unreadable.errors == [ErrorKey.APIKey.invalidWebAuthn])
 

@@ -25,6 +25,8 @@ struct AssertionCheck {
               let rawID = Base64URL.decode(credential.rawId), !rawID.isEmpty, rawID.count <= AuthenticatorData.longestCredentialID else {
             throw PasskeyFailure("assertion fields are not base64url")
         }
+        // `id` is `rawId` in base64url (toJSON gives both); a different one is not this credential.
+        guard credential.id == credential.rawId else { throw PasskeyFailure("id differs from rawId") }
         return Parsed(client: client, authBytes: authBytes, signature: signature, credentialID: Base64URL.encode(rawID))
     }
 

@@ -60,6 +60,8 @@ public struct StepUp: Sendable {
     static let lifetime: Int64 = 300
     /// A payload to sign is a JWS payload; 16 KiB is far beyond any withdrawal.
     static let longestPayload = 16_384
+    /// Step-up challenges a user may have pending at once.
+    static let mostPending = 10
     /// Random bytes before the payload's hash in an `otp_sign` challenge.
     static let payloadNonceLength = 16
 
@@ -83,7 +85,11 @@ public struct StepUp: Sendable {
                                        userID: user.id, action: action.rawValue, expiresAt: clock.now() + Self.lifetime)
         let passkeys: [Passkey] = try await store.write { tx in
             let passkeys = try await tx.passkeys(userID: user.id)
-            if !passkeys.isEmpty { try await tx.insertChallenge(record) }
+            if !passkeys.isEmpty {
+                // A few pending at once (tabs, retries); asking for more drops the oldest.
+                try await tx.trimStepUpChallenges(userID: user.id, keep: Self.mostPending - 1)
+                try await tx.insertChallenge(record)
+            }
             return passkeys
         }
         guard !passkeys.isEmpty else { throw APIError(.notFound, ErrorKey.Passkey.doesntExist) }
@@ -130,9 +136,14 @@ public struct StepUp: Sendable {
         guard let challenge = try await store.write({ tx in
             try await tx.takeChallenge(hash: Ceremony.challengeHash(parsed.client.challenge), purpose: .stepUp, now: now)
         }) else { throw StepUpFailure(.challenge, "challenge unknown, used or expired") }
-        guard let passkey = try await store.read({ tx in try await tx.passkey(credentialID: parsed.credentialID) }) else {
-            throw StepUpFailure(.invalid, "unknown credential")
-        }
+        guard let passkey = try await store.read({ tx -> Passkey? in
+            guard let passkey = try await tx.passkey(credentialID: parsed.credentialID) else { return nil }
+            // A user handle, when the authenticator sends one, names the passkey's owner (§7.2 step 6).
+            if let handle = credential.response.userHandle, !handle.isEmpty, try await tx.passkeyHandle(userID: passkey.userID) != handle {
+                return nil
+            }
+            return passkey
+        }) else { throw StepUpFailure(.invalid, "unknown credential (or a user handle of another user)") }
         let authData: AuthenticatorData
         do { authData = try check.authenticate(parsed, by: passkey, verified: false) } catch let failure as PasskeyFailure {
             throw StepUpFailure(.invalid, failure.reason)

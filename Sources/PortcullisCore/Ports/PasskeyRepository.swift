@@ -62,5 +62,7 @@ public protocol PasskeyRepository: Sendable {
     func takeChallenge(hash: String, purpose: ChallengePurpose, now: Int64) async throws -> WebAuthnChallenge?
     /// Drops the user's step-up challenges not yet used.
     func deleteStepUpChallenges(userID: Int64) async throws
+    /// Drops the user's step-up challenges but the `keep` newest.
+    func trimStepUpChallenges(userID: Int64, keep: Int) async throws
     func deleteExpiredChallenges(now: Int64) async throws
 }

@@ -65,11 +65,14 @@ public struct LoginThrottle: Sendable {
     /// checked. A wrong answer stays counted; a right one gives back its
     /// place in the address's and the account's counts and clears this
     /// attempt's own, so a user's own confirmations never add up to a wait.
-    public func checked(_ attempt: Attempt, _ check: () async throws -> Bool) async throws -> Bool {
+    /// `clearingOwn` false: a right answer that is only half the proof (a
+    /// password before the code) keeps this attempt's own count, so the
+    /// half that follows cannot be guessed without limit behind it.
+    public func checked(_ attempt: Attempt, clearingOwn: Bool = true, _ check: () async throws -> Bool) async throws -> Bool {
         guard accountLimit > 0 || ipLimit > 0 else { return try await check() }
         try await admit(attempt)
         let passed = try await check()
-        if passed { try await store.write { tx in try await self.passed(attempt, clearingOwn: true, in: tx) } }
+        if passed { try await store.write { tx in try await self.passed(attempt, clearingOwn: clearingOwn, in: tx) } }
         return passed
     }
 

@@ -14,9 +14,11 @@ public struct Reauthentication: Sendable {
         self.hasher = hasher; self.otp = otp; self.throttle = throttle
     }
 
-    public func password(_ password: String, of user: User, client: ClientInfo) async throws -> Bool {
+    /// `secondFactorFollows`: the code (or an assertion) is asked next; the
+    /// right password then does not wipe the count the code's guesses add to.
+    public func password(_ password: String, of user: User, client: ClientInfo, secondFactorFollows: Bool = false) async throws -> Bool {
         let (hasher, digest) = (self.hasher, user.passwordDigest)
-        return try await throttle.checked(try await throttle.attempt(for: user, client: client)) {
+        return try await throttle.checked(try await throttle.attempt(for: user, client: client), clearingOwn: !secondFactorFollows) {
             await hasher.verify(password, digest: digest)
         }
     }

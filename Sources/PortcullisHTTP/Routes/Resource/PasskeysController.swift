@@ -8,11 +8,11 @@ struct PasskeysController {
     let stepUp: StepUp
 
     func addRoutes(to group: RouterGroup<PortcullisContext>) {
-        group.post("step_up/options", use: stepUpOptions)
+        group.post("step_up/options", use: SensitiveWrite.guarded(stepUpOptions))
         group.post("options", use: SensitiveWrite.guarded(options))
         group.post("", use: SensitiveWrite.guarded(register))
         group.get("", use: list)
-        group.delete(":id", use: delete)
+        group.delete(":id", use: SensitiveWrite.guarded(delete))
     }
 
     @Sendable func options(_ request: Request, context: PortcullisContext) async throws -> Response {
