@@ -10,6 +10,12 @@ public enum SecondFactor: Sendable {
         return false
     }
 
+    /// An assertion, or a code that is not blank: something to check.
+    public var isSent: Bool {
+        guard let code else { return isAssertion }
+        return !code.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+
     /// The code, unless an assertion came (then the code is not read).
     public var code: String? {
         if case .code(let code) = self { return code }

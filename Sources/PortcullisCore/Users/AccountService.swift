@@ -48,7 +48,7 @@ public struct AccountService: Sendable {
     /// every session ends too (deliberate difference).
     /// With 2FA on the code (or a step-up assertion) is asked after the password.
     public func delete(user: User, session: SessionRecord?, password: String, proof: SecondFactor, client: ClientInfo) async throws {
-        guard try await reauth.password(password, of: user, client: client, secondFactorFollows: user.otp || proof.isAssertion) else {
+        guard try await reauth.password(password, of: user, client: client, secondFactorFollows: proof.isSent) else {
             throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidPassword)
         }
         if case .passkey(let assertion) = proof {
@@ -86,7 +86,7 @@ public struct AccountService: Sendable {
         guard constantTimeEquals(new, confirm) else {
             try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.doesntMatch))
         }
-        guard try await reauth.password(old, of: user, client: client, secondFactorFollows: user.otp || proof.isAssertion) else {
+        guard try await reauth.password(old, of: user, client: client, secondFactorFollows: proof.isSent) else {
             try await fail(APIError(.badRequest, ErrorKey.ResourcePassword.prevPassNotCorrect))
         }
         if user.otp || proof.isAssertion {
