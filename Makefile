@@ -60,7 +60,7 @@ integration-test: release
 ## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
 ## 100,000 users on both backends (bench/admin_users.sh), then management users/get with two
 ## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols), login timing and
-## throttling, events, and the admin console's pages over 100,000 users on both backends (bench/console.sh).
+## throttling, passkey step-up, events, and the admin console's pages over 100,000 users on both backends (bench/console.sh).
 bench: release test-deps
 	bash bench/hotpath.sh
 	bash bench/floor.sh
@@ -73,6 +73,7 @@ bench: release test-deps
 	bash bench/management.sh
 	bash bench/login_timing.sh
 	bash bench/login_throttle.sh
+	bash bench/step_up.sh
 	bash bench/events.sh
 	bash bench/console.sh
 

@@ -19,5 +19,6 @@ public enum PostgresMigrations {
         ("0013_console_sessions", String(decoding: PackageResources._013_console_sessions_sql, as: UTF8.self)),
         ("0014_devices", String(decoding: PackageResources._014_devices_sql, as: UTF8.self)),
         ("0015_recovery_codes", String(decoding: PackageResources._015_recovery_codes_sql, as: UTF8.self)),
+        ("0016_step_up", String(decoding: PackageResources._016_step_up_sql, as: UTF8.self)),
     ]
 }

@@ -87,6 +87,13 @@ public enum ErrorKey {
         public static let missingName = "resource.passkey.missing_name"
         public static let nameTooLong = "resource.passkey.name_too_long"
         public static let invalidName = "resource.passkey.invalid_name"
+        /// A failed step-up assertion in place of the code for passkey registration.
+        public static let invalidWebAuthn = "resource.passkey.invalid_webauthn"
+        /// `step_up/options`: an action name outside the list.
+        public static let invalidAction = "resource.passkey.invalid_action"
+        /// `step_up/options` for `otp_sign` without the payload it approves (or a payload over 16 KiB).
+        public static let missingPayload = "resource.passkey.missing_payload"
+        public static let invalidPayload = "resource.passkey.invalid_payload"
     }
 
     public enum Identity {
@@ -131,6 +138,8 @@ public enum ErrorKey {
         public static let missingOTPCode = "resource.user.missing_otp_code"
         public static let emptyOTPCode = "resource.user.empty_otp_code"
         public static let invalidOTP = "resource.user.invalid_otp"
+        /// A failed step-up assertion (`webauthn`) on account deletion.
+        public static let invalidWebAuthn = "resource.user.invalid_webauthn"
         public static let wrongTopic = "resource.user.wrong_topic"
         public static let emptyTopic = "resource.user.empty_topic"
         public static let nonIntegerTimeFrom = "resource.user.non_integer_time_from"
@@ -142,6 +151,8 @@ public enum ErrorKey {
         public static let alreadyEnabled = "resource.otp.already_enabled"
         public static let notEnabled = "resource.otp.not_enabled"
         public static let invalid = "resource.otp.invalid"
+        /// A failed step-up assertion on `otp/disable` and `otp/recovery_codes`.
+        public static let invalidWebAuthn = "resource.otp.invalid_webauthn"
         public static let backend = "totp.error"
     }
 
@@ -149,6 +160,7 @@ public enum ErrorKey {
         public static let twoFADisabled = "resource.api_key.2fa_disabled"
         public static let missingTOTP = "resource.api_key.missing_totp"
         public static let invalidTOTP = "resource.api_key.invalid_totp"
+        public static let invalidWebAuthn = "resource.api_key.invalid_webauthn"
         public static let invalidOrdering = "resource.api_key.invalid_ordering"
         public static let invalidAttribute = "resource.api_key.invalid_attribute"
         public static let algorithmInclusion = "algorithm.inclusion"
@@ -162,6 +174,7 @@ public enum ErrorKey {
         public static let twoFADisabled = "resource.service_accounts.2fa_disabled"
         public static let missingTOTP = "resource.service_accounts.missing_totp"
         public static let invalidTOTP = "resource.service_accounts.invalid_totp"
+        public static let invalidWebAuthn = "resource.service_accounts.invalid_webauthn"
         public static let invalidOrdering = "resource.service_accounts.invalid_ordering"
         public static let invalidAttribute = "resource.service_accounts.invalid_attribute"
         public static let doesntExist = "resource.service_account.doesnt_exist"
@@ -186,6 +199,7 @@ public enum ErrorKey {
         /// 2FA on and no `otp_code` (deliberate difference).
         public static let missingOTPCode = "resource.password.missing_otp_code"
         public static let invalidOTP = "resource.password.invalid_otp"
+        public static let invalidWebAuthn = "resource.password.invalid_webauthn"
     }
 
     /// The admin API (`admin/…`).

@@ -55,19 +55,40 @@ extension SQLTransaction {
         try await db.raw("DELETE FROM passkeys WHERE user_id = \(bind: userID) AND id = \(bind: id) RETURNING id").first() != nil
     }
 
-    func insertChallenge(hash: String, purpose: ChallengePurpose, sessionHash: String?, expiresAt: Int64) async throws {
+    func insertChallenge(_ c: WebAuthnChallenge) async throws {
         try await db.raw("""
-            INSERT INTO webauthn_challenges (challenge_hash, purpose, session_hash, expires_at)
-            VALUES (\(bind: hash), \(bind: purpose.rawValue), \(bind: sessionHash), \(bind: expiresAt))
+            INSERT INTO webauthn_challenges (challenge_hash, purpose, session_hash, user_id, action, expires_at)
+            VALUES (\(bind: c.hash), \(bind: c.purpose.rawValue), \(bind: c.sessionHash), \(bind: c.userID), \(bind: c.action),
+                    \(bind: c.expiresAt))
             """).run()
     }
 
-    func takeChallenge(hash: String, purpose: ChallengePurpose, now: Int64) async throws -> String? {
+    func takeChallenge(hash: String, purpose: ChallengePurpose, now: Int64) async throws -> WebAuthnChallenge? {
         try await db.raw("""
             DELETE FROM webauthn_challenges
             WHERE challenge_hash = \(bind: hash) AND purpose = \(bind: purpose.rawValue) AND expires_at > \(bind: now)
-            RETURNING session_hash
-            """).first().map { try $0.optionalString("session_hash") ?? "" }
+            RETURNING session_hash, user_id, action, expires_at
+            """).first().map { row in
+            WebAuthnChallenge(hash: hash, purpose: purpose, sessionHash: try row.optionalString("session_hash"),
+                              userID: try row.optionalInt64("user_id"), action: try row.optionalString("action"),
+                              expiresAt: try row.int64("expires_at"))
+        }
+    }
+
+    func deleteStepUpChallenges(userID: Int64) async throws {
+        try await db.raw("""
+            DELETE FROM webauthn_challenges WHERE user_id = \(bind: userID) AND purpose = \(bind: ChallengePurpose.stepUp.rawValue)
+            """).run()
+    }
+
+    func trimStepUpChallenges(userID: Int64, keep: Int) async throws {
+        let purpose = ChallengePurpose.stepUp.rawValue
+        try await db.raw("""
+            DELETE FROM webauthn_challenges WHERE user_id = \(bind: userID) AND purpose = \(bind: purpose)
+            AND challenge_hash NOT IN (
+                SELECT challenge_hash FROM webauthn_challenges WHERE user_id = \(bind: userID) AND purpose = \(bind: purpose)
+                ORDER BY expires_at DESC LIMIT \(bind: keep))
+            """).run()
     }
 
     func deleteExpiredChallenges(now: Int64) async throws {

@@ -96,8 +96,9 @@ struct RecoveryCodeTests {
             let recovered = try await client.send(.post, "/identity/sessions",
                                                   json: ["email": "user@example.com", "password": strongPassword, "recovery_code": codes[0]])
             let session = try recovered.login()
-            // The proof routes but the mere check, and the passkey registration's second step.
-            let expected = SecondFactorSweepTests.knownProofRoutes.subtracting(["POST /otp/verify"]).union(["POST /passkeys"])
+            // The proof routes but the mere check, the passkey registration's second step, passkey
+            // deletion, and step-up challenges (one for otp_sign would approve a withdrawal past the hold).
+            let expected = SecondFactorSweepTests.knownProofRoutes.subtracting(["POST /otp/verify"]).union(["POST /passkeys", "DELETE /passkeys/{id}", "POST /passkeys/step_up/options"])
             // An ordinary session of the same user is not held.
             let plain = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": authenticator.next()],
                                               login: login)
@@ -125,6 +126,10 @@ struct RecoveryCodeTests {
             let viaBearer = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": "000000"],
                                                   headers: [.authorization: token])
             #expect(viaBearer.status == .forbidden && viaBearer.errors == ["resource.session.recovery_restricted"], "\(viaBearer.text)")
+            // Each refusal is an activity row naming the route.
+            let held = try await StepUpTests.activities(harness).filter { $0.action == "sensitive write" && $0.result == "failed" }
+            #expect(held.count == expected.count + 1, "\(held.count) rows for \(expected.count + 1) refusals")
+            #expect(held.contains { $0.data.contains(#""route":"POST \/api\/v2\/auth\/resource\/api_keys""#) }, "\(held.map(\.data))")
             harness.clock.advance(SessionService.recoveryRestriction + 1)
             #expect(try await refused().isEmpty, "15 minutes later the session writes as any other")
             let later = try await client.send(.post, "/resource/api_keys", json: ["algorithm": "HS256", "totp_code": "000000"],

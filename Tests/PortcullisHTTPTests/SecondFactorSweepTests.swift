@@ -49,44 +49,96 @@ struct SecondFactorSweepTests {
         }
     }
 
-    @Test func everyRouteThatChecksAProofCountsItAndRefusesThePasswordAlone() async throws {
-        try await Harness.run { harness, client in
-            let email = "owner@example.com"
+    /// A 2FA user with a service account, and a fresh 2FA sign-in for each request.
+    struct ProofUser {
+        let email: String
+        let authenticator: Authenticator
+        let serviceAccount: String
+
+        static func make(_ email: String, _ harness: Harness, _ client: any TestClientProtocol) async throws -> ProofUser {
             let (_, authenticator) = try await client.signupWithTwoFactor(email, clock: harness.clock)
             let owner = try #require(try await harness.store.read { tx in try await tx.user(email: email) })
             let now = harness.clock.now()
             let account = try await harness.store.write { tx in
                 try await tx.insertServiceAccount(ServiceAccount(
-                    id: 0, uid: "SI0000000001", ownerID: owner.id, email: "bot@example.com", role: "service_account",
-                    level: 1, state: "active", createdAt: now, updatedAt: now
+                    id: 0, uid: "SI" + String(format: "%010X", owner.id), ownerID: owner.id, email: "bot\(owner.id)@example.com",
+                    role: "service_account", level: 1, state: "active", createdAt: now, updatedAt: now
                 ))
             }
-            func signIn() async throws -> Login {
-                let response = try await client.send(.post, "/identity/sessions", json: [
-                    "email": email, "password": strongPassword, "otp_code": authenticator.next(),
-                ])
-                return try response.login()
-            }
-            let routes = GateSweepTests.routes(harness.catalog, group: "resource")
-                .filter { CSRFRule.stateChangingMethods.contains($0.method.rawValue) }
-            var found: Set<String> = []
-            for (method, path) in routes {
-                let concrete = "/resource" + path.replacingOccurrences(of: "{kid}", with: "0123456789abcdef")
-                    .replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "x")
-                let login = try await signIn()
-                let before = try await Self.failures(harness, email: email)
-                let wrong = try await client.send(method, concrete, json: Self.wrongProofs(serviceAccount: account.uid), login: login)
-                guard try await Self.failures(harness, email: email) > before else { continue }
-                let route = "\(method.rawValue) \(path)"
-                found.insert(route)
-                #expect((400..<500).contains(wrong.status.code) && !wrong.errors.isEmpty, "\(route) with wrong proofs: \(wrong.text)")
-                let alone = try await client.send(method, concrete, json: Self.passwordAlone(serviceAccount: account.uid),
-                                                  login: try await signIn())
+            return ProofUser(email: email, authenticator: authenticator, serviceAccount: account.uid)
+        }
+
+        func signIn(_ client: any TestClientProtocol) async throws -> Login {
+            let response = try await client.send(.post, "/identity/sessions", json: [
+                "email": email, "password": strongPassword, "otp_code": authenticator.next(),
+            ])
+            return try response.login()
+        }
+    }
+
+    /// A proof route as the router lists it, with a path it can be called on.
+    struct ProofRoute {
+        let method: HTTPRequest.Method
+        let path: String
+        let concrete: String
+        var name: String { "\(method.rawValue) \(path)" }
+    }
+
+    /// Walks every state-changing resource route the router registered and
+    /// keeps those where wrong proofs move the account's failure count.
+    static func proofRoutes(_ harness: Harness, _ client: any TestClientProtocol, user: ProofUser) async throws -> [ProofRoute] {
+        var found: [ProofRoute] = []
+        for (method, path) in GateSweepTests.routes(harness.catalog, group: "resource")
+            where CSRFRule.stateChangingMethods.contains(method.rawValue) {
+            let concrete = "/resource" + path.replacingOccurrences(of: "{kid}", with: "0123456789abcdef")
+                .replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "x")
+            let login = try await user.signIn(client)
+            let before = try await failures(harness, email: user.email)
+            let wrong = try await client.send(method, concrete, json: wrongProofs(serviceAccount: user.serviceAccount), login: login)
+            guard try await failures(harness, email: user.email) > before else { continue }
+            let route = ProofRoute(method: method, path: path, concrete: concrete)
+            #expect((400..<500).contains(wrong.status.code) && !wrong.errors.isEmpty, "\(route.name) with wrong proofs: \(wrong.text)")
+            found.append(route)
+        }
+        return found
+    }
+
+    @Test func everyRouteThatChecksAProofCountsItAndRefusesThePasswordAlone() async throws {
+        try await Harness.run { harness, client in
+            let user = try await ProofUser.make("owner@example.com", harness, client)
+            let found = try await Self.proofRoutes(harness, client, user: user)
+            for route in found {
+                let alone = try await client.send(route.method, route.concrete, json: Self.passwordAlone(serviceAccount: user.serviceAccount),
+                                                  login: try await user.signIn(client))
                 #expect((400..<500).contains(alone.status.code) && !alone.errors.isEmpty,
-                        "\(route) took the password alone from a 2FA user: \(alone.status) \(alone.text)")
+                        "\(route.name) took the password alone from a 2FA user: \(alone.status) \(alone.text)")
             }
-            #expect(found.isSuperset(of: Self.knownProofRoutes),
-                    "routes that check a proof without counting it: \(Self.knownProofRoutes.subtracting(found).sorted())")
+            let names = Set(found.map(\.name))
+            #expect(names.isSuperset(of: Self.knownProofRoutes),
+                    "routes that check a proof without counting it: \(Self.knownProofRoutes.subtracting(names).sorted())")
+        }
+    }
+
+    /// The right password before a wrong code is half a proof: it must not
+    /// wipe the count, or the code could be guessed without limit behind it.
+    @Test func aRightPasswordDoesNotClearTheCountOfWrongCodes() async throws {
+        try await Harness.run { harness, client in
+            let (login, _) = try await client.signupWithTwoFactor("owner@example.com", clock: harness.clock)
+            let routes: [(HTTPRequest.Method, String, [String: Any])] = [
+                (.put, "/resource/users/password", ["old_password": strongPassword, "new_password": Self.otherPassword,
+                                                    "confirm_password": Self.otherPassword, "otp_code": "000000"]),
+                (.delete, "/resource/users/me", ["password": strongPassword, "otp_code": "000000"]),
+                (.post, "/identity/sessions", ["email": "owner@example.com", "password": strongPassword, "otp_code": "000000"]),
+            ]
+            for (method, path, body) in routes {
+                var answers: [String] = []
+                for _ in 0..<7 {
+                    answers.append(try await client.send(method, path, json: body, login: login).errors.joined())
+                }
+                #expect(answers.last == ErrorKey.Session.tooManyAttempts, "\(method) \(path): \(answers)")
+                harness.clock.advance(120)  // the wait runs out before the next route
+                _ = try await client.send(.post, "/identity/sessions", json: ["email": "x@example.com", "password": "x"])
+            }
         }
     }
 

@@ -33,13 +33,14 @@ public struct CreatedAPIKey: Sendable {
 
 /// The TOTP guard's keys differ between `api_keys` and `service_accounts`.
 public struct TOTPGuardKeys: Sendable {
-    let disabled: String, missing: String, invalid: String
+    let disabled: String, missing: String, invalid: String, invalidAssertion: String
     public static let apiKeys = TOTPGuardKeys(
-        disabled: ErrorKey.APIKey.twoFADisabled, missing: ErrorKey.APIKey.missingTOTP, invalid: ErrorKey.APIKey.invalidTOTP
+        disabled: ErrorKey.APIKey.twoFADisabled, missing: ErrorKey.APIKey.missingTOTP, invalid: ErrorKey.APIKey.invalidTOTP,
+        invalidAssertion: ErrorKey.APIKey.invalidWebAuthn
     )
     public static let serviceAccounts = TOTPGuardKeys(
         disabled: ErrorKey.ServiceAccount.twoFADisabled, missing: ErrorKey.ServiceAccount.missingTOTP,
-        invalid: ErrorKey.ServiceAccount.invalidTOTP
+        invalid: ErrorKey.ServiceAccount.invalidTOTP, invalidAssertion: ErrorKey.ServiceAccount.invalidWebAuthn
     )
 }
 
@@ -54,11 +55,15 @@ public struct APIKeyService: Sendable {
         self.store = store; self.box = box; self.otp = otp; self.clock = clock
     }
 
-    /// 2FA on (400), `totp_code` given (422), code right (422).
-    public func guardTOTP(owner: User, code: String?, keys: TOTPGuardKeys, client: ClientInfo) async throws {
+    /// 2FA on (400), `totp_code` (or a step-up assertion) given (422), and right (422).
+    public func guardTOTP(owner: User, proof: SecondFactor, action: StepUpAction, session: SessionRecord?, keys: TOTPGuardKeys,
+                          client: ClientInfo) async throws {
         guard owner.otp else { throw APIError(.badRequest, keys.disabled) }
-        guard let code, !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError(.unprocessable, keys.missing) }
-        guard try await otp.verify(code, of: owner, client: client) else { throw APIError(.unprocessable, keys.invalid) }
+        switch try await otp.holds(proof, of: owner, action: action, session: session, client: client) {
+        case nil: throw APIError(.unprocessable, keys.missing)
+        case false?: throw APIError(.unprocessable, proof.isAssertion ? keys.invalidAssertion : keys.invalid)
+        case true?: return
+        }
     }
 
     public func create(for holder: KeyHolder, algorithm: String, scope: String?, owner: User, client: ClientInfo) async throws -> CreatedAPIKey {

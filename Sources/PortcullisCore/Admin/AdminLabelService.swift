@@ -62,7 +62,7 @@ public struct AdminLabelService: Sendable {
     public func delete(uid: String, key rawKey: String, scope: String, by admin: User?) async throws {
         let key = LabelRules.normalize(rawKey)
         let now = clock.now()
-        let (userWriter, events) = (self.userWriter, self.events)
+        let userWriter = self.userWriter
         try await store.write { tx in
             let target = try await Self.lockedTarget(uid, by: admin, in: tx)
             guard try await tx.adminLabels(userID: target.id).contains(where: { $0.key == key && $0.scope == scope }) else {

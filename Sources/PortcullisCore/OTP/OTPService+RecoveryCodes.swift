@@ -2,12 +2,10 @@ extension OTPService {
     /// `POST otp/recovery_codes`: a new set of codes replacing the old one,
     /// for a user with 2FA on who proves it with the current code (the keys
     /// of `otp/disable`). The codes are returned once and stored only hashed.
-    public func createRecoveryCodes(for user: User, code: String, client: ClientInfo) async throws -> [String] {
+    public func createRecoveryCodes(for user: User, proof: SecondFactor, session: SessionRecord?, client: ClientInfo) async throws -> [String] {
         let action = "create recovery codes"
         guard user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.notEnabled)) }
-        guard try await verify(code, of: user, client: client) else {
-            try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
-        }
+        try await requireProof(proof, of: user, action: .recoveryCodesCreate, session: session, client: client, recordAs: action)
         let (codes, now, box) = (RecoveryCodes.generate(), clock.now(), self.box)
         let hashes = codes.map { RecoveryCodes.hash(shown: $0, box: box) }
         try await store.write { tx in

@@ -12,11 +12,13 @@ public struct OTPService: Sendable {
     let throttle: LoginThrottle
     let clock: any ServerClock
     let issuer: String
+    /// A passkey in place of the code (takeover.md §S).
+    public let stepUp: StepUp
 
     public init(store: any Store, box: SecretBox, qr: any QRCodeRenderer, userWriter: UserWriter,
-                throttle: LoginThrottle, clock: any ServerClock, issuer: String) {
+                throttle: LoginThrottle, clock: any ServerClock, issuer: String, stepUp: StepUp) {
         self.store = store; self.box = box; self.qr = qr; self.userWriter = userWriter
-        self.throttle = throttle; self.clock = clock; self.issuer = issuer
+        self.throttle = throttle; self.clock = clock; self.issuer = issuer; self.stepUp = stepUp
     }
 
     /// `generate_qrcode`: a new seed replacing any not-yet-enabled one.
@@ -71,12 +73,10 @@ public struct OTPService: Sendable {
     }
 
     /// `disable`: the label goes (level recomputed) and so does the seed (deliberate differences).
-    public func disable(for user: User, code: String, client: ClientInfo) async throws {
+    public func disable(for user: User, proof: SecondFactor, session: SessionRecord?, client: ClientInfo) async throws {
         let action = "disable 2FA"
         guard user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.notEnabled)) }
-        guard try await verify(code, of: user, client: client) else {
-            try await fail(user, client, action, APIError(.unprocessable, ErrorKey.OTP.invalid))
-        }
+        try await requireProof(proof, of: user, action: .otpDisable, session: session, client: client, recordAs: action)
         let (now, userWriter) = (clock.now(), self.userWriter)
         try await store.write { tx in
             let fresh = try await Self.setFlag(false, userID: user.id, userWriter: userWriter, in: tx, now: now)
@@ -85,6 +85,19 @@ public struct OTPService: Sendable {
             try await tx.deleteRecoveryCodes(userID: user.id)
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
+        }
+    }
+
+    /// The code of `otp/disable` and `otp/recovery_codes` (the route has
+    /// asked it already), or a step-up assertion: each wrong one recorded.
+    func requireProof(_ proof: SecondFactor, of user: User, action: StepUpAction, session: SessionRecord?, client: ClientInfo,
+                      recordAs name: String) async throws {
+        if case .passkey(let assertion) = proof {
+            guard try await approves(assertion, of: user, action: action, session: session, client: client) else {
+                throw APIError(.unprocessable, ErrorKey.OTP.invalidWebAuthn)
+            }
+        } else if try await verify(proof.code ?? "", of: user, client: client) != true {
+            try await fail(user, client, name, APIError(.unprocessable, ErrorKey.OTP.invalid))
         }
     }
 

@@ -43,8 +43,10 @@ public struct AssertionResponse: Sendable, Decodable {
 struct Ceremony {
     let settings: PasskeySettings
 
-    /// The client data: its type, a challenge (base64url) and an allowed origin.
-    func clientData(_ encoded: String, type: String) throws -> (data: ClientData, bytes: [UInt8], challenge: [UInt8]) {
+    /// The client data: its type, a challenge (base64url) of one of the
+    /// lengths this server issues, and an allowed origin.
+    func clientData(_ encoded: String, type: String, challengeLengths: Set<Int> = [32]) throws
+        -> (data: ClientData, bytes: [UInt8], challenge: [UInt8]) {
         guard let bytes = Base64URL.decode(encoded), bytes.count <= 4096 else { throw PasskeyFailure("client data is not base64url") }
         let data: ClientData
         do { data = try JSONDecoder().decode(ClientData.self, from: Data(bytes)) } catch {
@@ -52,17 +54,20 @@ struct Ceremony {
         }
         guard data.type == type else { throw PasskeyFailure("client data type \(data.type.prefix(32))") }
         guard settings.origins.contains(data.origin) else { throw PasskeyFailure("origin \(data.origin.prefix(100))") }
-        guard let challenge = Base64URL.decode(data.challenge), challenge.count == 32 else { throw PasskeyFailure("challenge") }
+        guard let challenge = Base64URL.decode(data.challenge), challengeLengths.contains(challenge.count) else {
+            throw PasskeyFailure("challenge")
+        }
         return (data, bytes, challenge)
     }
 
-    /// The authenticator data names our RP and says the user was present and verified.
-    func check(_ authData: AuthenticatorData) throws {
+    /// The authenticator data names our RP and says the user was present
+    /// (and verified, unless the caller checks that itself to say so apart).
+    func check(_ authData: AuthenticatorData, verified: Bool = true) throws {
         guard Array(SHA256.hash(data: Data(settings.rpID.utf8))) == authData.rpIDHash else {
             throw PasskeyFailure("rpIdHash")
         }
         guard authData.userPresent else { throw PasskeyFailure("user not present") }
-        guard authData.userVerified else { throw PasskeyFailure("user not verified") }
+        guard !verified || authData.userVerified else { throw PasskeyFailure("user not verified") }
     }
 
     /// What an assertion and a packed self-attestation sign: authenticator data ‖ SHA-256(client data).

@@ -35,7 +35,8 @@ public struct PasskeyLogin: Sendable {
         let expires = clock.now() + PasskeyRegistration.challengeLifetime
         let email = rawEmail?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
         let passkeys: [Passkey] = try await store.write { tx in
-            try await tx.insertChallenge(hash: Ceremony.challengeHash(challenge), purpose: .login, sessionHash: nil, expiresAt: expires)
+            try await tx.insertChallenge(WebAuthnChallenge(hash: Ceremony.challengeHash(challenge), purpose: .login, sessionHash: nil,
+                                                          expiresAt: expires))
             guard !email.isEmpty, let user = try await tx.user(email: email) else { return [] }
             return try await tx.passkeys(userID: user.id)
         }
@@ -57,9 +58,8 @@ public struct PasskeyLogin: Sendable {
             try await record(nil, client, action: "login::passkey", reason: failure.reason)
             throw APIError(.unauthorized, ErrorKey.Session.invalidPasskey)
         }
-        // A counter that does not grow (when either side counts) is a copied authenticator.
         let counted = Int64(authData.signCount)
-        if (counted != 0 || passkey.signCount != 0) && counted <= passkey.signCount {
+        if !AssertionCheck.counterGrew(authData, over: passkey) {
             try await record(user, client, action: "login::passkey",
                              reason: "signature counter \(counted) not above \(passkey.signCount): cloned authenticator")
             throw APIError(.unauthorized, ErrorKey.Session.passkeyCloned)
@@ -77,41 +77,23 @@ public struct PasskeyLogin: Sendable {
     }
 
     private func verify(_ credential: AssertionCredential) async throws -> (Passkey, User, AuthenticatorData) {
-        guard credential.type == "public-key" else { throw PasskeyFailure("credential type") }
-        let ceremony = Ceremony(settings: settings)
-        let client = try ceremony.clientData(credential.response.clientDataJSON, type: "webauthn.get")
-        guard let authBytes = Base64URL.decode(credential.response.authenticatorData), authBytes.count <= 4096,
-              let signature = Base64URL.decode(credential.response.signature), signature.count <= 1024,
-              let rawID = Base64URL.decode(credential.rawId), !rawID.isEmpty, rawID.count <= AuthenticatorData.longestCredentialID else {
-            throw PasskeyFailure("assertion fields are not base64url")
-        }
+        let check = AssertionCheck(settings: settings, cbor: cbor)
+        let parsed = try check.parse(credential)
         let now = clock.now()
-        let hash = Ceremony.challengeHash(client.challenge)
+        let hash = Ceremony.challengeHash(parsed.client.challenge)
         // Spent whatever follows (its own transaction): a replay finds nothing.
         guard try await store.write({ tx in try await tx.takeChallenge(hash: hash, purpose: .login, now: now) }) != nil else {
             throw PasskeyFailure("challenge unknown, used or expired")
         }
-        let credentialID = Base64URL.encode(rawID)
         guard let (passkey, user) = try await store.read({ tx -> (Passkey, User)? in
-            guard let passkey = try await tx.passkey(credentialID: credentialID), let user = try await tx.user(id: passkey.userID) else {
+            guard let passkey = try await tx.passkey(credentialID: parsed.credentialID), let user = try await tx.user(id: passkey.userID) else {
                 return nil
             }
             if let handle = credential.response.userHandle, !handle.isEmpty,
                try await tx.passkeyHandle(userID: user.id) != handle { return nil }
             return (passkey, user)
         }) else { throw PasskeyFailure("unknown credential (or a user handle of another user)") }
-        let authData: AuthenticatorData
-        do { authData = try AuthenticatorData(authBytes, cbor: cbor) } catch let error as CBORError {
-            throw PasskeyFailure("authenticator data: \(error.reason)")
-        }
-        try ceremony.check(authData)
-        guard let keyBytes = Base64URL.decode(passkey.publicKey) else { throw PasskeyFailure("stored key") }
-        let key: COSEKey
-        do { key = try COSEKey(try cbor.decode(keyBytes)) } catch let error as CBORError { throw PasskeyFailure("stored key: \(error.reason)") }
-        guard key.isValid(signature: signature, for: Ceremony.signedBytes(authData: authBytes, clientData: client.bytes)) else {
-            throw PasskeyFailure("signature")
-        }
-        return (passkey, user, authData)
+        return (passkey, user, try check.authenticate(parsed, by: passkey))
     }
 
     private func record(_ user: User?, _ client: ClientInfo, action: String, reason: String) async throws {

@@ -26,16 +26,23 @@ public struct PasskeyRegistration: Sendable {
         public let exclude: [Passkey]
     }
 
-    /// The caller proves it is them again (`otp_code` when 2FA is on, else `password`).
-    public func options(for user: User, session: SessionRecord?, password: String?, otpCode: String?,
+    /// The caller proves it is them again (`otp_code` when 2FA is on, else
+    /// `password`; a step-up assertion by a passkey they have stands for either).
+    public func options(for user: User, session: SessionRecord?, password: String?, proof: SecondFactor,
                         client: ClientInfo) async throws -> CreationOptions {
-        try await reauthenticate(user, password: password, otpCode: otpCode, client: client)
+        if case .passkey(let assertion) = proof {
+            guard try await reauth.otp.approves(assertion, of: user, action: .passkeyCreate, session: session, client: client) else {
+                throw APIError(.unprocessable, ErrorKey.Passkey.invalidWebAuthn)
+            }
+        } else {
+            try await reauthenticate(user, password: password, otpCode: proof.code, client: client)
+        }
         let challenge = SecureRandom.bytes(32)
         let expires = clock.now() + Self.challengeLifetime
         let (handle, passkeys) = try await store.write { tx in
             let handle = try await Self.handle(of: user, in: tx)
-            try await tx.insertChallenge(hash: Ceremony.challengeHash(challenge), purpose: .register,
-                                         sessionHash: session?.idHash, expiresAt: expires)
+            try await tx.insertChallenge(WebAuthnChallenge(hash: Ceremony.challengeHash(challenge), purpose: .register,
+                                                           sessionHash: session?.idHash, expiresAt: expires))
             return (handle, try await tx.passkeys(userID: user.id))
         }
         return CreationOptions(rpID: settings.rpID, rpName: settings.rpName, userHandle: handle, userName: user.email,
@@ -62,10 +69,10 @@ public struct PasskeyRegistration: Sendable {
         let now = clock.now()
         // Single use, live, and asked for by this very session; taken in a
         // transaction of its own so that it is spent even if the rest fails.
-        let boundTo = try await store.write { tx in
+        let taken = try await store.write { tx in
             try await tx.takeChallenge(hash: verified.challenge, purpose: .register, now: now)
         }
-        guard let boundTo, boundTo == (session?.idHash ?? "") else {
+        guard let taken, (taken.sessionHash ?? "") == (session?.idHash ?? "") else {
             try await record(user, client, result: "failed", reason: "challenge unknown, used, expired or of another session")
             throw APIError(.unprocessable, ErrorKey.Passkey.invalidCredential)
         }

@@ -24,6 +24,26 @@ public struct Passkey: Sendable, Equatable {
 /// What a WebAuthn challenge was issued for.
 public enum ChallengePurpose: String, Sendable {
     case register, login
+    case stepUp = "step_up"
+}
+
+/// A challenge as kept: its hash (the challenge itself is a secret until
+/// used), what it is for, and what it is bound to.
+public struct WebAuthnChallenge: Sendable, Equatable {
+    public var hash: String
+    public var purpose: ChallengePurpose
+    /// The session that asked for it (nil: none, as for a passwordless login).
+    public var sessionHash: String?
+    /// The user a step-up challenge was issued to, and the action it approves.
+    public var userID: Int64?
+    public var action: String?
+    public var expiresAt: Int64
+
+    public init(hash: String, purpose: ChallengePurpose, sessionHash: String?, userID: Int64? = nil, action: String? = nil,
+                expiresAt: Int64) {
+        self.hash = hash; self.purpose = purpose; self.sessionHash = sessionHash; self.userID = userID; self.action = action
+        self.expiresAt = expiresAt
+    }
 }
 
 public protocol PasskeyRepository: Sendable {
@@ -37,8 +57,12 @@ public protocol PasskeyRepository: Sendable {
     /// Records a use when the counter still allows it (grows, or both sides count 0); false otherwise.
     func recordPasskeyUse(id: Int64, signCount: Int64, backedUp: Bool, at: Int64) async throws -> Bool
     func deletePasskey(userID: Int64, id: Int64) async throws -> Bool
-    func insertChallenge(hash: String, purpose: ChallengePurpose, sessionHash: String?, expiresAt: Int64) async throws
-    /// Deletes and returns a live challenge of that purpose (its session hash, "" when none): single use.
-    func takeChallenge(hash: String, purpose: ChallengePurpose, now: Int64) async throws -> String?
+    func insertChallenge(_ challenge: WebAuthnChallenge) async throws
+    /// Deletes and returns a live challenge of that purpose: single use.
+    func takeChallenge(hash: String, purpose: ChallengePurpose, now: Int64) async throws -> WebAuthnChallenge?
+    /// Drops the user's step-up challenges not yet used.
+    func deleteStepUpChallenges(userID: Int64) async throws
+    /// Drops the user's step-up challenges but the `keep` newest.
+    func trimStepUpChallenges(userID: Int64, keep: Int) async throws
     func deleteExpiredChallenges(now: Int64) async throws
 }

@@ -65,12 +65,19 @@ public struct LoginThrottle: Sendable {
     /// checked. A wrong answer stays counted; a right one gives back its
     /// place in the address's and the account's counts and clears this
     /// attempt's own, so a user's own confirmations never add up to a wait.
-    public func checked(_ attempt: Attempt, _ check: () async throws -> Bool) async throws -> Bool {
+    /// `halfProof`: a right answer that is only half the proof (a password
+    /// before the code) gives back its own place but clears nothing, so the
+    /// half that follows cannot be guessed without limit behind it.
+    public func checked(_ attempt: Attempt, halfProof: Bool = false, _ check: () async throws -> Bool) async throws -> Bool {
         guard accountLimit > 0 || ipLimit > 0 else { return try await check() }
         try await admit(attempt)
         let passed = try await check()
-        if passed { try await store.write { tx in try await self.passed(attempt, clearingOwn: true, in: tx) } }
-        return passed
+        guard passed else { return false }
+        try await store.write { tx in
+            try await self.passed(attempt, clearingOwn: !halfProof, in: tx)
+            if halfProof, accountLimit > 0 { try await tx.releaseAttempt(key: Self.ownKey(attempt)) }
+        }
+        return true
     }
 
     var accountWideLimit: Int { Self.accountWide(accountLimit) }

@@ -14,9 +14,12 @@ public struct Reauthentication: Sendable {
         self.hasher = hasher; self.otp = otp; self.throttle = throttle
     }
 
-    public func password(_ password: String, of user: User, client: ClientInfo) async throws -> Bool {
+    /// `secondFactorFollows`: a code (or an assertion) was sent and is
+    /// checked next; the right password then does not wipe the count the
+    /// code's guesses add to (it only gives back its own place).
+    public func password(_ password: String, of user: User, client: ClientInfo, secondFactorFollows: Bool = false) async throws -> Bool {
         let (hasher, digest) = (self.hasher, user.passwordDigest)
-        return try await throttle.checked(try await throttle.attempt(for: user, client: client)) {
+        return try await throttle.checked(try await throttle.attempt(for: user, client: client), halfProof: secondFactorFollows) {
             await hasher.verify(password, digest: digest)
         }
     }

@@ -40,6 +40,19 @@ public struct SessionService: Sendable {
         return clock.nowMilliseconds() < session.openedAtMS + Self.recoveryRestriction * 1000
     }
 
+    /// A sensitive write refused by the hold: recorded, then 403
+    /// `resource.session.recovery_restricted`.
+    public func refuseRecoveryHeldWrite(of user: User, route: String, client: ClientInfo) async throws -> Never {
+        let now = clock.now()
+        try await store.write { tx in
+            try await tx.insertActivity(NewActivity(
+                userID: user.id, client: client, topic: "session", action: "sensitive write", result: "failed",
+                data: ActivityData.fields(["reason": "recovery code session held", "route": String(route.prefix(200))]), now: now
+            ))
+        }
+        throw APIError(.forbidden, ErrorKey.Session.recoveryRestricted)
+    }
+
     /// For a gateway bearer call, which carries no session: whether any live
     /// session of the user was opened by a recovery code inside the window.
     /// A token the gateway minted from such a session must not do what the

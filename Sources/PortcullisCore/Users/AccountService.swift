@@ -46,12 +46,17 @@ public struct AccountService: Sendable {
 
     /// `DELETE users/me`: label `delete: by_user` makes the user `deleted`;
     /// every session ends too (deliberate difference).
-    public func delete(user: User, password: String, otpCode: String?, client: ClientInfo) async throws {
-        guard try await reauth.password(password, of: user, client: client) else {
+    /// With 2FA on the code (or a step-up assertion) is asked after the password.
+    public func delete(user: User, session: SessionRecord?, password: String, proof: SecondFactor, client: ClientInfo) async throws {
+        guard try await reauth.password(password, of: user, client: client, secondFactorFollows: proof.isSent) else {
             throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidPassword)
         }
-        if user.otp {
-            guard let otpCode else { throw APIError(.unprocessable, ErrorKey.ResourceUser.missingOTPCode) }
+        if case .passkey(let assertion) = proof {
+            guard try await reauth.otp.approves(assertion, of: user, action: .accountDelete, session: session, client: client) else {
+                throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidWebAuthn)
+            }
+        } else if user.otp {
+            guard let otpCode = proof.code else { throw APIError(.unprocessable, ErrorKey.ResourceUser.missingOTPCode) }
             guard !otpCode.isEmpty else { throw APIError(.unprocessable, ErrorKey.ResourceUser.emptyOTPCode) }
             guard try await reauth.otp.verify(otpCode, of: user, client: client) else {
                 throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidOTP)
@@ -68,10 +73,11 @@ public struct AccountService: Sendable {
 
     /// `PUT users/password`: every failure is recorded;
     /// success ends every other session of the user.
-    /// With 2FA on, `otpCode` is asked after the old password (deliberate
-    /// difference: Barong takes the password alone).
+    /// With 2FA on, the code (or a step-up assertion) is asked after the old
+    /// password (deliberate difference: Barong takes the password alone).
+    /// An assertion sent without 2FA is checked all the same.
     public func changePassword(
-        user: User, session: SessionRecord?, old: String, new: String, confirm: String, otpCode: String?, client: ClientInfo
+        user: User, session: SessionRecord?, old: String, new: String, confirm: String, proof: SecondFactor, client: ClientInfo
     ) async throws {
         func fail(_ error: APIError, reason: String? = nil) async throws -> Never {
             try await record(user, client, result: "failed", data: reason.map(ActivityData.reason))
@@ -80,15 +86,16 @@ public struct AccountService: Sendable {
         guard constantTimeEquals(new, confirm) else {
             try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.doesntMatch))
         }
-        guard try await reauth.password(old, of: user, client: client) else {
+        guard try await reauth.password(old, of: user, client: client, secondFactorFollows: proof.isSent) else {
             try await fail(APIError(.badRequest, ErrorKey.ResourcePassword.prevPassNotCorrect))
         }
-        if user.otp {
-            guard let otpCode, !otpCode.trimmingCharacters(in: .whitespaces).isEmpty else {
-                try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.missingOTPCode))
-            }
-            guard try await reauth.otp.verify(otpCode, of: user, client: client) else {
-                try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.invalidOTP))
+        if user.otp || proof.isAssertion {
+            switch try await reauth.otp.holds(proof, of: user, action: .passwordChange, session: session, client: client) {
+            case nil: try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.missingOTPCode))
+            case false?:
+                try await fail(APIError(.unprocessable, proof.isAssertion ? ErrorKey.ResourcePassword.invalidWebAuthn
+                                                                         : ErrorKey.ResourcePassword.invalidOTP))
+            case true?: break
             }
         }
         guard old != new else {

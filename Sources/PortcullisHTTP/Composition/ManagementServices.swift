@@ -30,7 +30,7 @@ struct ManagementServices: Sendable {
             phones: ManagementPhoneService(store: store, clock: clock, salt: config.crc32Salt),
             apiKeys: ManagementAPIKeyService(store: store, box: inputs.secretBox, clock: clock, uidPrefix: config.uidPrefix,
                                              forUsers: config.mgnAPIKeysUser, forServiceAccounts: config.mgnAPIKeysSA),
-            otp: ManagementOTPService(store: store, otp: shared.otp, signer: shared.serverSigner),
+            otp: ManagementOTPService(store: store, otp: shared.otp, signer: shared.serverSigner, clock: clock),
             adminUsers: admin.users, adminLabels: admin.labels, renderer: admin.renderer, clock: clock
         )
     }

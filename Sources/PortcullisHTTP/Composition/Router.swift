@@ -76,7 +76,7 @@ private func addResourceRoutes(to router: Router<PortcullisContext>, _ s: Resour
     DocumentsController(documents: s.documents, renderer: s.renderer).addRoutes(to: group("documents", uploads: true))
     AddressesController(documents: s.documents).addRoutes(to: group("addresses", uploads: true))
     UserSessionsController(sessionList: s.sessionList, cookie: s.cookie).addRoutes(to: group("sessions"))
-    PasskeysController(passkeys: s.passkeys).addRoutes(to: group("passkeys"))
+    PasskeysController(passkeys: s.passkeys, stepUp: s.otp.stepUp).addRoutes(to: group("passkeys"))
 }
 
 /// `<base>/admin`: a session or bearer, then the caller's role's abilities.

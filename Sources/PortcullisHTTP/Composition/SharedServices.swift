@@ -36,8 +36,9 @@ struct SharedServices: Sendable {
         let sessions = SessionService(store: store, clock: clock, cache: cache, expireTime: config.sessionExpireTime)
         let throttle = LoginThrottle(store: store, clock: clock, accountLimit: config.loginThrottleAccount,
                                      ipLimit: config.loginThrottleIP)
+        let stepUp = StepUp(store: store, clock: clock, cbor: LibCBORDecoder(), settings: config.passkeySettings, throttle: throttle)
         let otp = OTPService(store: store, box: inputs.secretBox, qr: QRCodePNGRenderer(), userWriter: userWriter, throttle: throttle,
-                             clock: clock, issuer: config.appName)
+                             clock: clock, issuer: config.appName, stepUp: stepUp)
         let permissionCache = PermissionCache(repository: StorePermissions(store: store), clock: clock)
         store.addCommitObserver(permissionCache)
         let restrictions = RestrictionGuard(store: store, clock: clock)

@@ -14,8 +14,13 @@ struct ResourceAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = try await caller(of: request, context: context)
-        return try await next(request, context)
+        let caller = try await caller(of: request, context: context)
+        context.caller = caller
+        do {
+            return try await next(request, context)
+        } catch let refusal as SensitiveWrite.Refusal {
+            try await sessions.refuseRecoveryHeldWrite(of: caller.user, route: refusal.route, client: context.client)
+        }
     }
 
     /// Who the request acts for, by bearer JWT or by session cookie.

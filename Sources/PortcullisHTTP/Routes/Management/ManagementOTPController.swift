@@ -12,11 +12,14 @@ struct ManagementOTPController {
 
     @Sendable func sign(_ params: inout ManagementParams) -> ManagementRoutes.Work {
         let uid = params.required("user_uid")
-        let code = params.required("otp_code")
+        // A step-up assertion (`webauthn`) for this payload stands in for the code.
+        let assertion = params.params.stepUpAssertion
+        let proof = assertion.map(SecondFactor.passkey) ?? .code(params.required("otp_code"))
         // `jwt` is a JSON object: read it from the data's JSON text (params keep no arrays).
         let data = (try? JSONSerialization.jsonObject(with: Data(params.params.rawBody))) as? [String: Any] ?? [:]
         if data["jwt"] == nil { params.fail("jwt is missing") }
         let jwt = (try? JSONSerialization.data(withJSONObject: data["jwt"] as? [String: Any] ?? [])).map { Array($0) } ?? []
-        return { Responses.raw(try await otp.sign(uid: uid, code: code, jwt: jwt), status: .created) }
+        let client = params.client
+        return { Responses.raw(try await otp.sign(uid: uid, proof: proof, jwt: jwt, client: client), status: .created) }
     }
 }

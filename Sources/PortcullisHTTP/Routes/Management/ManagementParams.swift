@@ -5,8 +5,10 @@ import PortcullisCore
 /// declaration order, joined by ", " into one 422 `{"error": "…"}`.
 struct ManagementParams {
     private var engine: ParamValidator
+    /// The back-end that called (what activity rows record).
+    let client: ClientInfo
 
-    init(_ params: Params) { engine = ParamValidator(params, dialect: .sentences) }
+    init(_ params: Params, client: ClientInfo) { engine = ParamValidator(params, dialect: .sentences); self.client = client }
 
     var params: Params { engine.params }
 

@@ -18,7 +18,7 @@ struct ManagementRoutes {
             let data = try await gate.verify(body: context.params.rawBody, scope: scope)
             var raw = Params(try ParamsReader.json(data))
             raw.rawBody = data
-            var params = ManagementParams(raw)
+            var params = ManagementParams(raw, client: context.client)
             let work = try handler(&params)
             try params.finish()
             return try await work()

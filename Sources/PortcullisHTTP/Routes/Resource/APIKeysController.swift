@@ -29,7 +29,8 @@ struct APIKeysController {
         let algorithm = params.required("algorithm")
         let scope = params.optionalNonBlank("scope")
         try params.finish()
-        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys, client: context.client)
+        try await apiKeys.guardTOTP(owner: caller.user, proof: context.params.secondFactor(code: context.params.text("totp_code")),
+                                      action: .apiKeyCreate, session: caller.session, keys: .apiKeys, client: context.client)
         let created = try await apiKeys.create(
             for: .user(caller.user), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
@@ -42,7 +43,8 @@ struct APIKeysController {
         let scope = params.optionalNonBlank("scope")
         let state = params.optionalNonBlank("state")
         try params.finish()
-        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys, client: context.client)
+        try await apiKeys.guardTOTP(owner: caller.user, proof: context.params.secondFactor(code: context.params.text("totp_code")),
+                                      action: .apiKeyUpdate, session: caller.session, keys: .apiKeys, client: context.client)
         let key = try await apiKeys.update(
             for: .user(caller.user), kid: context.parameters.get("kid") ?? "", scope: scope, state: state,
             owner: caller.user, client: context.client
@@ -52,7 +54,8 @@ struct APIKeysController {
 
     @Sendable func delete(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .apiKeys, client: context.client)
+        try await apiKeys.guardTOTP(owner: caller.user, proof: context.params.secondFactor(code: context.params.text("totp_code")),
+                                      action: .apiKeyDelete, session: caller.session, keys: .apiKeys, client: context.client)
         try await apiKeys.delete(
             for: .user(caller.user), kid: context.parameters.get("kid") ?? "", owner: caller.user, client: context.client
         )

@@ -37,7 +37,8 @@ struct MeController {
         let password = params.required("password")
         let otpCode = params.optional("otp_code", keepBlank: true)
         try params.finish()
-        try await accounts.delete(user: caller.user, password: password, otpCode: otpCode, client: context.client)
+        try await accounts.delete(user: caller.user, session: caller.session, password: password,
+                                  proof: context.params.secondFactor(code: otpCode), client: context.client)
         return Responses.empty(.ok)
     }
 
@@ -50,7 +51,8 @@ struct MeController {
         let otpCode = params.optional("otp_code", keepBlank: true)
         try params.finish()
         try await accounts.changePassword(
-            user: caller.user, session: caller.session, old: old, new: new, confirm: confirm, otpCode: otpCode, client: context.client
+            user: caller.user, session: caller.session, old: old, new: new, confirm: confirm,
+            proof: context.params.secondFactor(code: otpCode), client: context.client
         )
         return Responses.empty(.created)
     }

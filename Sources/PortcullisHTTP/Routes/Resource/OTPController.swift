@@ -18,7 +18,8 @@ struct OTPController {
     /// The codes, once: only their keyed hashes are kept.
     @Sendable func createRecoveryCodes(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let codes = try await otp.createRecoveryCodes(for: caller.user, code: try Self.code(context), client: context.client)
+        let codes = try await otp.createRecoveryCodes(for: caller.user, proof: try Self.proof(context), session: caller.session,
+                                                      client: context.client)
         return Responses.secretJSON(.object([("codes", .array(codes.map(JSONValue.string)))]), status: .created)
     }
 
@@ -53,7 +54,7 @@ struct OTPController {
 
     @Sendable func disable(_ request: Request, context: PortcullisContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try await otp.disable(for: caller.user, code: try Self.code(context), client: context.client)
+        try await otp.disable(for: caller.user, proof: try Self.proof(context), session: caller.session, client: context.client)
         return Responses.empty(.ok)
     }
 
@@ -61,6 +62,12 @@ struct OTPController {
         let caller = try context.requireCaller()
         try await otp.verifyEndpoint(for: caller.user, code: try Self.code(context), client: context.client)
         return Responses.empty(.created)
+    }
+
+    /// `code`, or a step-up assertion (`webauthn`) in its place.
+    static func proof(_ context: PortcullisContext) throws -> SecondFactor {
+        if let assertion = context.params.stepUpAssertion { return .passkey(assertion) }
+        return .code(try code(context))
     }
 
     static func code(_ context: PortcullisContext) throws -> String {

@@ -50,7 +50,8 @@ struct ServiceAccountsController {
         let algorithm = params.required("algorithm")
         let scope = params.optionalNonBlank("scope")
         let account = try await account(&params, owner: caller.user)
-        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts, client: context.client)
+        try await apiKeys.guardTOTP(owner: caller.user, proof: context.params.secondFactor(code: context.params.text("totp_code")),
+                                      action: .serviceAccountKeyCreate, session: caller.session, keys: .serviceAccounts, client: context.client)
         let created = try await apiKeys.create(
             for: .serviceAccount(account), algorithm: algorithm, scope: scope, owner: caller.user, client: context.client
         )
@@ -63,7 +64,8 @@ struct ServiceAccountsController {
         let scope = params.optionalNonBlank("scope")
         let state = params.optionalNonBlank("state")
         let account = try await account(&params, owner: caller.user)
-        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts, client: context.client)
+        try await apiKeys.guardTOTP(owner: caller.user, proof: context.params.secondFactor(code: context.params.text("totp_code")),
+                                      action: .serviceAccountKeyUpdate, session: caller.session, keys: .serviceAccounts, client: context.client)
         let key = try await apiKeys.update(
             for: .serviceAccount(account), kid: context.parameters.get("kid") ?? "", scope: scope, state: state,
             owner: caller.user, client: context.client
@@ -75,7 +77,8 @@ struct ServiceAccountsController {
         let caller = try context.requireCaller()
         var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceServiceAccount)
         let account = try await account(&params, owner: caller.user)
-        try await apiKeys.guardTOTP(owner: caller.user, code: context.params.text("totp_code"), keys: .serviceAccounts, client: context.client)
+        try await apiKeys.guardTOTP(owner: caller.user, proof: context.params.secondFactor(code: context.params.text("totp_code")),
+                                      action: .serviceAccountKeyDelete, session: caller.session, keys: .serviceAccounts, client: context.client)
         try await apiKeys.delete(
             for: .serviceAccount(account), kid: context.parameters.get("kid") ?? "", owner: caller.user, client: context.client
         )
