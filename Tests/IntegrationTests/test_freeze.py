@@ -1,0 +1,121 @@
+"""The freeze and the anti-phishing code against the real binary, mail read
+from the SMTP sink: the freeze link of a security mail, posted, ends a
+second browser's session (on the other instance with PostgreSQL), disables
+the user's API key (authorize refuses it), and keeps the user from signing
+in or resetting the password; an operator's unfreeze lets them sign in and
+leaves the key disabled. Every mail shows the anti-phishing code in both
+parts; no log line, activity or model event holds it."""
+import time
+
+import requests
+
+from conftest import BACKEND, STRONG, run_cli, start_shared_pair
+from helpers import SMTPSink, api_key_headers, enable_2fa, html_part, text_part, token_from, totp
+from test_admin import query
+
+CODE = "Harbor light 7"
+
+
+def session_on(server, email, password=STRONG, **extra):
+    s = requests.Session()
+    r = s.post(server.url("/identity/sessions"), json={"email": email, "password": password, **extra}, timeout=30)
+    assert r.status_code == 200, r.text
+    s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return s
+
+
+def mail_with(sink, subject, count=1, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = [m for m in sink.messages if m["message"]["Subject"].endswith(subject)]
+        if len(found) >= count:
+            return found[-1]
+        time.sleep(0.05)
+    raise AssertionError(f"no mail '{subject}' in {[m['message']['Subject'] for m in sink.messages]}")
+
+
+def test_the_freeze_link_ends_everything_and_every_mail_shows_the_code(make_server):
+    sink = SMTPSink().start()
+    pair = None
+    try:
+        if BACKEND == "postgres":
+            pair = start_shared_pair(sink.env())
+            first, second = pair
+        else:
+            first = second = make_server(env=sink.env())
+        assert run_cli("users", "create", "--email", "root@example.com", "--password", STRONG, "--role", "superadmin",
+                       env=first.env, cwd=first.dir).returncode == 0
+        r = requests.post(first.url("/identity/users"), json={"email": "user@example.com", "password": STRONG}, timeout=30)
+        assert r.status_code == 201, r.text
+        uid = r.json()["uid"]
+        root = session_on(first, "root@example.com")
+        r = root.post(first.url("/admin/users/labels"), json={"uid": uid, "key": "email", "value": "verified", "scope": "private"})
+        assert r.status_code == 200, r.text
+        owner = session_on(first, "user@example.com")
+        set_code = owner.put(first.url("/resource/users/anti_phishing"), json={"code": CODE, "password": STRONG})
+        assert set_code.status_code == 200, set_code.text
+        secret, step = enable_2fa(owner, first.url(""), owner.headers["X-CSRF-Token"])
+        key = owner.post(first.url("/resource/api_keys"), json={"algorithm": "HS256", "totp_code": totp(secret, step)})
+        assert key.status_code == 201, key.text
+        kid, key_secret = key.json()["kid"], key.json()["secret"]
+        nonce = str(int(time.time() * 1000))
+        authorized = requests.get(first.authorize_base + "/api/v2/peatio/account/balances", headers=api_key_headers(kid, key_secret, nonce))
+        assert authorized.status_code == 200, authorized.text
+        browser = session_on(second, "user@example.com", otp_code=totp(secret, step + 1))
+        assert browser.get(second.url("/resource/users/me")).status_code == 200
+
+        # Every mail shows the code first, in both parts.
+        requests.post(first.url("/identity/users/password/generate_code"), json={"email": "user@example.com"}, timeout=30)
+        notice = mail_with(sink, "two-factor authentication was turned on")
+        for subject in ("two-factor authentication was turned on", "a new API key was created", "reset your password"):
+            mail = mail_with(sink, subject)
+            assert text_part(mail).startswith(f"Your anti-phishing code: {CODE}\r\n"), (subject, text_part(mail)[:80])
+            assert f"<p>Your anti-phishing code: {CODE}</p>" in html_part(mail), subject
+        events = query(first, "SELECT name, payload FROM outbox ORDER BY id")
+        assert not any(CODE in payload for name, payload in events if not name.startswith("system.")), "never in model events"
+        for event in ("system.user.otp.enabled", "system.user.api_key.created", "system.user.password.reset.token"):
+            assert any(name == event and f'"anti_phishing_code":"{CODE}"' in payload for name, payload in events), event
+        assert not any(CODE in " ".join(row) for row in query(first, "SELECT action, COALESCE(data, '') FROM activities"))
+
+        # The link from the mail freezes: sessions on both instances end, the key is refused.
+        token = token_from(notice, "freeze_token")
+        assert f"/accounts/freeze?freeze_token={token}" in html_part(notice)
+        frozen = requests.post(first.url("/identity/users/freeze"), json={"token": token}, timeout=30)
+        assert (frozen.status_code, frozen.json()) == (201, {}), frozen.text
+        assert browser.get(second.url("/resource/users/me")).status_code == 401
+        assert owner.get(first.url("/resource/users/me")).status_code == 401
+        later = str(int(time.time() * 1000) + 5)
+        refused = requests.get(first.authorize_base + "/api/v2/peatio/account/balances", headers=api_key_headers(kid, key_secret, later))
+        assert refused.status_code == 401, refused.text
+        r = requests.post(first.url("/identity/sessions"), json={"email": "user@example.com", "password": STRONG,
+                                                                 "otp_code": totp(secret, step + 2)}, timeout=30)
+        assert r.json() == {"errors": ["identity.session.not_active"]}, r.text
+        # No reset mail for a frozen account; the user cannot unfreeze themselves.
+        before = len(sink.messages)
+        requests.post(first.url("/identity/users/password/generate_code"), json={"email": "user@example.com"}, timeout=30)
+        mail_with(sink, "your account is frozen")
+        time.sleep(1)
+        assert not any(m["message"]["Subject"].endswith("reset your password") for m in sink.messages[before:])
+        assert requests.post(first.url("/identity/users/freeze"), json={"token": token}).status_code == 201, "frozen already: the same"
+        rows = query(first, f"SELECT a.action, a.result FROM activities a JOIN users u ON u.id = a.user_id WHERE u.uid = '{uid}' "
+                            "AND a.action = 'freeze'")
+        assert rows == [("freeze", "succeed")], rows
+
+        # An operator's unfreeze lets the owner sign in; the key stays disabled.
+        r = root.put(first.url("/admin/users"), json={"uid": uid, "state": "active"})
+        assert r.status_code in (200, 201), r.text
+        # Past the state check now: only the code question is left (each TOTP step works once).
+        r = requests.post(first.url("/identity/sessions"), json={"email": "user@example.com", "password": STRONG}, timeout=30)
+        assert r.json() == {"errors": ["identity.session.missing_otp"]}, r.text
+        again = str(int(time.time() * 1000) + 9)
+        assert requests.get(first.authorize_base + "/api/v2/peatio/account/balances",
+                            headers=api_key_headers(kid, key_secret, again)).status_code == 401
+        assert requests.post(first.url("/identity/users/freeze"), json={"token": token}).json() == {
+            "errors": ["identity.user.utilized_token"]}, "the link works once"
+
+        log = open(first.log_path).read() + (open(second.log_path).read() if second is not first else "")
+        assert CODE not in log and token not in log
+    finally:
+        for server in pair or []:
+            server.stop()
+        sink.stop()
