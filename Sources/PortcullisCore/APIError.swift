@@ -74,6 +74,11 @@ public enum ErrorKey {
         public static let passkeyCloned = "identity.session.passkey_cloned"
     }
 
+    /// A user's devices.
+    public enum Device {
+        public static let doesntExist = "resource.device.doesnt_exist"
+    }
+
     /// A user's passkeys.
     public enum Passkey {
         public static let exists = "resource.passkey.exists"

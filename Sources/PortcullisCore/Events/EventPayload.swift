@@ -47,6 +47,9 @@ public enum EventName {
     public static let accountDeleted = "system.user.account.deleted"
     /// A 2FA user signed in with a recovery code: `{user, remaining, user_ip}`.
     public static let recoveryCodeUsed = "system.user.recovery_code.used"
+    /// A sign-in from a device or a country the user has not used before:
+    /// `{user, user_ip, user_ip_country, user_agent, method}`.
+    public static let newDevice = "system.session.new_device"
     /// The owner froze the account ("this wasn't me"): `{user, user_ip, reason}`.
     public static let accountFrozen = "system.user.account.frozen"
     /// Security notices, each mailed with the freeze link: `{user, user_ip}`.
@@ -59,7 +62,7 @@ public enum EventName {
     /// The published events: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
-        recoveryCodeUsed, accountFrozen, otpEnabled, otpDisabled, apiKeyCreated, passkeyCreated, recoveryCodesCreated,
+        recoveryCodeUsed, newDevice, accountFrozen, otpEnabled, otpDisabled, apiKeyCreated, passkeyCreated, recoveryCodesCreated,
         "system.document.verified", "system.document.rejected",
         "model.user.created", "model.user.updated", "model.profile.created", "model.profile.updated",
         "model.label.created", "model.label.updated", "model.document.created",

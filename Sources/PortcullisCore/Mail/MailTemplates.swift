@@ -34,10 +34,12 @@ public struct MailTemplates: Sendable {
 
     /// A security notice: what happened, from where, and — unless the
     /// account is frozen already — the link that freezes it.
+    /// `details`: lines after the sentence (the new sign-in's time, place, browser and method).
     public func securityNotice(_ notice: SecurityNotice, to email: String, ip: String, remaining: Int?, freezeToken: String?,
-                               antiPhishing: String? = nil) -> MailMessage {
-        var lines = ["Hello,", "", notice.sentence + (ip.isEmpty ? "." : " from \(ip).")]
+                               details: [String] = [], antiPhishing: String? = nil) -> MailMessage {
+        var lines = ["Hello,", "", notice.sentence + (ip.isEmpty || !details.isEmpty ? "." : " from \(ip).")]
         if let remaining { lines.append("\(remaining) of your recovery codes are left.") }
+        lines += details
         var link: String?
         if let freezeToken, notice.offersFreeze {
             let url = "\(publicURL)/accounts/freeze?freeze_token=\(freezeToken)"

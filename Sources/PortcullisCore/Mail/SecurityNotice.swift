@@ -1,12 +1,13 @@
 /// The security notices mailed to the owner, each with the freeze link
 /// (takeover.md §F), by the event that carries it.
 public enum SecurityNotice: String, Sendable, CaseIterable {
-    case passwordChanged, otpEnabled, otpDisabled, apiKeyCreated, passkeyAdded, recoveryCodesCreated, recoveryCodeUsed
+    case newDevice, passwordChanged, otpEnabled, otpDisabled, apiKeyCreated, passkeyAdded, recoveryCodesCreated, recoveryCodeUsed
     /// The freeze itself: said, without a link (the account is frozen already).
     case accountFrozen
 
     public var event: String {
         switch self {
+        case .newDevice: EventName.newDevice
         case .passwordChanged: EventName.passwordChange
         case .otpEnabled: EventName.otpEnabled
         case .otpDisabled: EventName.otpDisabled
@@ -26,6 +27,7 @@ public enum SecurityNotice: String, Sendable, CaseIterable {
     /// The subject after the app's name, and what happened.
     var subject: String {
         switch self {
+        case .newDevice: "new sign-in to your account"
         case .passwordChanged: "your password was changed"
         case .otpEnabled: "two-factor authentication was turned on"
         case .otpDisabled: "two-factor authentication was turned off"
@@ -39,6 +41,7 @@ public enum SecurityNotice: String, Sendable, CaseIterable {
 
     var sentence: String {
         switch self {
+        case .newDevice: "Someone just signed in to your account from a device or a country it was not used from before"
         case .passwordChanged: "The password of your account was just changed"
         case .otpEnabled: "Two-factor authentication was just turned on for your account"
         case .otpDisabled: "Two-factor authentication was just turned off for your account"

@@ -17,7 +17,8 @@ public enum EventSinks {
         let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
         // Each security notice carries a freeze link signed when the mail is made.
         var sinks: [any EventSink] = [MailSink(mailer: mailer, templates: templates,
-                                               freezeToken: { email, uid in try await freeze.token(email: email, uid: uid) })]
+                                               freezeToken: { email, uid in try await freeze.token(email: email, uid: uid) },
+                                               agents: UserAgentParser.load())]
         let envelope = EventEnvelope(signer: signer, clock: clock)
         if let broker = rabbitMQSettings(config) {
             sinks.append(RabbitMQSink(settings: broker, envelope: envelope))

@@ -9,6 +9,7 @@ struct ResourceServices: Sendable {
     let activities: ActivityService
     let freeze: FreezeService
     let antiPhishing: AntiPhishingService
+    let devices: DeviceService
     /// `users/me` bodies, reused while the caller's full info is unchanged.
     let meBodies: RenderedBodyCache
     let otp: OTPService
@@ -30,7 +31,8 @@ struct ResourceServices: Sendable {
             accounts: AccountService(store: store, hasher: inputs.hasher, policy: shared.policy, userWriter: shared.userWriter, clock: clock,
                                      cache: shared.cache, events: shared.events, reauth: shared.reauth),
             activities: ActivityService(store: store), freeze: shared.freeze,
-            antiPhishing: AntiPhishingService(store: store, box: inputs.secretBox, reauth: shared.reauth, clock: clock), meBodies: RenderedBodyCache(), otp: shared.otp,
+            antiPhishing: AntiPhishingService(store: store, box: inputs.secretBox, reauth: shared.reauth, clock: clock),
+            devices: DeviceService(store: store, clock: clock), meBodies: RenderedBodyCache(), otp: shared.otp,
             apiKeys: APIKeyService(store: store, box: inputs.secretBox, otp: shared.otp, clock: clock, events: shared.events),
             labels: LabelService(store: store, events: shared.events, clock: clock),
             dataStorage: DataStorageService(store: store, userWriter: shared.userWriter, events: shared.events, clock: clock,
