@@ -119,3 +119,51 @@ def test_the_freeze_link_ends_everything_and_every_mail_shows_the_code(make_serv
         for server in pair or []:
             server.stop()
         sink.stop()
+
+
+FIREFOX = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+
+
+def test_a_new_browser_or_country_mails_once(make_server, tmp_path):
+    from test_operations import GB, JP, write_mmdb
+    sink = SMTPSink().start()
+    try:
+        server = make_server(env={**sink.env(), "BARONG_MAXMINDDB_PATH": write_mmdb(str(tmp_path / "country.mmdb"))})
+        r = requests.post(server.url("/identity/users"), json={"email": "walker@example.com", "password": STRONG},
+                          headers={"X-Forwarded-For": GB}, timeout=30)
+        assert r.status_code == 201, r.text
+
+        def browser(ip=GB):
+            s = requests.Session()  # a cookie jar of its own: a browser
+            s.headers.update({"X-Forwarded-For": ip, "User-Agent": FIREFOX})
+            return s
+
+        def sign_in(session):
+            r = session.post(server.url("/identity/sessions"), json={"email": "walker@example.com", "password": STRONG}, timeout=30)
+            assert r.status_code == 200, r.text
+            return r
+
+        def alerts():
+            time.sleep(0.5)
+            return [m for m in sink.messages if m["message"]["Subject"].endswith("new sign-in to your account")]
+
+        laptop = browser()
+        sign_in(laptop)  # the first sign-in after signup alerts nobody
+        assert alerts() == []
+        sign_in(laptop)
+        assert alerts() == [], "the same browser never again"
+        sign_in(browser())
+        mail = mail_with(sink, "new sign-in to your account")
+        text = text_part(mail)
+        assert f"IP address: {GB} (GB)" in text and "Browser: Firefox 120 on Ubuntu" in text and "Signed in with: password" in text
+        assert "freeze_token=" in text and "UTC" in text
+        sign_in(laptop)
+        assert len(alerts()) == 1
+        traveller = browser(JP)
+        traveller.cookies.update(laptop.cookies)  # the same device, from another country
+        sign_in(traveller)
+        assert len(alerts()) == 2 and f"IP address: {JP} (JP)" in text_part(alerts()[-1])
+        events = query(server, "SELECT payload FROM outbox WHERE name = 'system.session.new_device' ORDER BY id")
+        assert len(events) == 2 and '"user_ip_country":"JP"' in events[1][0]
+    finally:
+        sink.stop()
