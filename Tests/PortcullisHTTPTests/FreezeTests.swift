@@ -89,6 +89,20 @@ struct FreezeTests {
                 #expect(refused.errors == ["jwt.decode_and_verify.\(subject)"], "\(refused.text)")
             }
             #expect(try await client.send(.get, "/resource/users/me", login: login).status == .ok, "nothing frozen by another kind")
+
+            // An operator's ban is never swapped for a freeze (which an unfreeze would lift).
+            try await harness.store.write { tx in
+                guard var user = try await tx.user(email: "user@example.com") else { return }
+                let old = user
+                user.state = .banned
+                try await UserWriter(rules: UserStatusRules(activationRequirements: []), events: nil).save(user, was: old, in: tx, now: 0)
+                try await tx.holdState(userID: user.id, .banned, now: 0)
+            }
+            let onBanned = try await client.send(.post, "/identity/users/freeze", json: ["token": token])
+            #expect(onBanned.status == .created && onBanned.text == "{}")
+            let banned = try await harness.store.read { tx in try await tx.user(email: "user@example.com") }
+            let hold = try await harness.store.read { tx in try await tx.heldState(userID: banned?.id ?? 0) }
+            #expect(banned?.state == .banned && hold == .banned)
         }
     }
 

@@ -104,6 +104,11 @@ public struct LoginService: Sendable {
         let now = clock.now()
         let (sessions, events, throttle) = (self.sessions, self.events, self.throttle)
         return try await store.write { tx in
+            // The state as it is now, locked: a freeze or a ban committed since the
+            // check above must not be outlived by a session opened after it.
+            guard let current = try await tx.user(id: user.id), current.state.canAuthenticate else {
+                throw APIError(.unauthorized, ErrorKey.Session.notActive)
+            }
             if let attempt { try await throttle.signedIn(attempt, in: tx) }
             let unfamiliar = try await Self.isUnfamiliar(client, to: user, in: tx)
             try await tx.insertActivity(NewActivity(

@@ -44,8 +44,10 @@ public struct AntiPhishingService: Sendable {
         let code = raw.trimmingCharacters(in: [" "])
         let scalars = code.unicodeScalars
         guard lengths.contains(scalars.count) else { return nil }
+        // Letters that render as nothing (Hangul fillers, other default-ignorables) are no code.
         let allowed = scalars.allSatisfy { scalar in
-            scalar == " " || scalar.properties.generalCategory.isLetter || scalar.properties.generalCategory == .decimalNumber
+            scalar == " " || (scalar.properties.generalCategory.isLetter || scalar.properties.generalCategory == .decimalNumber)
+                && !scalar.properties.isDefaultIgnorableCodePoint
         }
         return allowed && !code.contains("  ") ? code : nil
     }

@@ -30,15 +30,16 @@ public struct FreezeService: Sendable {
     }
 
     /// `POST identity/users/freeze {token}`: no session needed. A token works
-    /// once; an account already frozen answers the same.
+    /// once; an account already frozen, or held by an operator (banned,
+    /// deleted), answers the same and keeps its state.
     public func freeze(token: String, client: ClientInfo) async throws {
         let claims = try await signer.verify(token, subject: Self.subject)
         let now = clock.now()
         try await store.write { tx in
-            guard let user = try await tx.user(uid: claims.uid), user.email == claims.email, user.state != .deleted else {
+            guard let user = try await tx.user(uid: claims.uid), user.email == claims.email else {
                 throw APIError(.unprocessable, ErrorKey.Identity.activeOrDoesntExist)
             }
-            if try await Self.isFrozen(user, in: tx) { return }
+            if try await Self.isHeld(user, in: tx) { return }
             guard try await tx.markTokenUsed(hash: sha256Hex(claims.jti), kind: "jti", userID: user.id,
                                              expireAt: claims.expiresAt, now: now) else {
                 throw APIError(.unprocessable, ErrorKey.Identity.utilizedToken)
@@ -57,7 +58,7 @@ public struct FreezeService: Sendable {
         let now = clock.now()
         try await store.write { tx in
             guard let fresh = try await tx.user(id: user.id) else { throw APIError(.notFound, ErrorKey.Record.notFound) }
-            if try await Self.isFrozen(fresh, in: tx) { return }
+            if try await Self.isHeld(fresh, in: tx) { return }
             try await apply(to: fresh, client: client, in: tx, now: now)
         }
     }
@@ -65,6 +66,13 @@ public struct FreezeService: Sendable {
     static func isFrozen(_ user: User, in tx: some UserRepository) async throws -> Bool {
         guard user.state == .locked else { return false }
         return try await tx.heldState(userID: user.id) == .locked
+    }
+
+    /// Frozen already, or held by an operator (banned, locked, deleted): a
+    /// freeze changes nothing then, so an operator's ban is never swapped
+    /// for a freeze that the next unfreeze would lift.
+    static func isHeld(_ user: User, in tx: some UserRepository) async throws -> Bool {
+        try await tx.heldState(userID: user.id) != nil || UserStatusRules.operatorStates.contains(user.state)
     }
 
     typealias FreezeRepositories = UserRepository & APIKeyRepository & SessionRepository & PasskeyRepository & OutboxRepository
