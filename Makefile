@@ -4,8 +4,9 @@
 SWIFT       ?= swift
 RELEASE_BIN := .build/release/portcullis
 PYTHON      ?= python3
-# Debian packages the build and the tests need (sqlite is bundled by sqlite-nio).
-BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev librabbitmq-dev libcbor-dev
+# Debian packages the build and the tests need (sqlite is bundled by sqlite-nio);
+# uap-core: ua-parser's regexes.yaml, read at start to name the browser of a new sign-in.
+BUILD_DEBS  := pkg-config libqrencode-dev libpng-dev libmaxminddb-dev librabbitmq-dev libcbor-dev uap-core
 # postgresql: the integration suite runs a second time against a throwaway
 # cluster it starts itself (initdb/pg_ctl from /usr/lib/postgresql/*/bin).
 # iproute2: the client-address test runs nginx and a client in a network namespace of its own (unshare + ip).

@@ -74,6 +74,11 @@ public enum ErrorKey {
         public static let passkeyCloned = "identity.session.passkey_cloned"
     }
 
+    /// A user's devices.
+    public enum Device {
+        public static let doesntExist = "resource.device.doesnt_exist"
+    }
+
     /// A user's passkeys.
     public enum Passkey {
         public static let exists = "resource.passkey.exists"
@@ -140,6 +145,8 @@ public enum ErrorKey {
         public static let invalidOTP = "resource.user.invalid_otp"
         /// A failed step-up assertion (`webauthn`) on account deletion.
         public static let invalidWebAuthn = "resource.user.invalid_webauthn"
+        /// Not 4–20 letters, digits and spaces.
+        public static let invalidAntiPhishingCode = "resource.user.invalid_anti_phishing_code"
         public static let wrongTopic = "resource.user.wrong_topic"
         public static let emptyTopic = "resource.user.empty_topic"
         public static let nonIntegerTimeFrom = "resource.user.non_integer_time_from"

@@ -42,6 +42,21 @@ extension SQLTransaction {
             .flatMap { UserState(rawValue: try $0.string("state")) }
     }
 
+    func sealedAntiPhishingCode(userID: Int64) async throws -> String? {
+        try await db.raw("SELECT sealed FROM anti_phishing_codes WHERE user_id = \(bind: userID)").first()?.string("sealed")
+    }
+
+    func setSealedAntiPhishingCode(userID: Int64, _ sealed: String?, now: Int64) async throws {
+        guard let sealed else {
+            try await db.raw("DELETE FROM anti_phishing_codes WHERE user_id = \(bind: userID)").run()
+            return
+        }
+        try await db.raw("""
+            INSERT INTO anti_phishing_codes (user_id, sealed, updated_at) VALUES (\(bind: userID), \(bind: sealed), \(bind: now))
+            ON CONFLICT (user_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at
+            """).run()
+    }
+
     func holdState(userID: Int64, _ state: UserState?, now: Int64) async throws {
         changes.touch(userID: userID)
         guard let state else {

@@ -87,7 +87,7 @@ struct GateSweepTests {
         let signer = try await JWTOneTimeTokenSigner.make(privateKeyPEM: testPrivateKeyPEM, clock: SystemClock())
         let now = SystemClock().now()
         var tokens: [String] = []
-        for subject in ["confirmation", "reset"] {
+        for subject in ["confirmation", "reset", FreezeService.subject] {
             tokens.append(try await signer.sign(OneTimeClaims(subject: subject, email: email, uid: uid, jti: SecureRandom.hex(bytes: 10),
                                                               resetToken: subject == "reset" ? "x" : nil, issuedAt: now,
                                                               expiresAt: now + 600)))

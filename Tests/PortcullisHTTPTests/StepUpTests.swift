@@ -17,6 +17,8 @@ struct StepUpTests {
     static let actions: [String: (action: StepUpAction, key: String)] = [
         "PUT /users/password": (.passwordChange, ErrorKey.ResourcePassword.invalidWebAuthn),
         "DELETE /users/me": (.accountDelete, ErrorKey.ResourceUser.invalidWebAuthn),
+        "PUT /users/anti_phishing": (.antiPhishingSet, ErrorKey.ResourceUser.invalidWebAuthn),
+        "DELETE /users/anti_phishing": (.antiPhishingClear, ErrorKey.ResourceUser.invalidWebAuthn),
         "POST /passkeys/options": (.passkeyCreate, ErrorKey.Passkey.invalidWebAuthn),
         "POST /otp/disable": (.otpDisable, ErrorKey.OTP.invalidWebAuthn),
         "POST /otp/recovery_codes": (.recoveryCodesCreate, ErrorKey.OTP.invalidWebAuthn),
@@ -45,6 +47,7 @@ struct StepUpTests {
                 let login = try await user.signIn(client)
                 let other: StepUpAction = action == .apiKeyCreate ? .apiKeyDelete : .apiKeyCreate
                 var body = SecondFactorSweepTests.passwordAlone(serviceAccount: user.serviceAccount)
+                if route.name == "PUT /users/anti_phishing" { body["code"] = "Blue harbor 42" }
                 body["webauthn"] = try passkey.assertion(try await client.stepUpChallenge(other.rawValue, login: login))
                 let refused = try await client.send(route.method, route.concrete, json: body, login: login)
                 #expect(refused.status == .unprocessableContent && refused.errors == [key], "\(route.name), another action: \(refused.text)")

@@ -50,9 +50,11 @@ public struct APIKeyService: Sendable {
     let box: SecretBox
     let otp: OTPService
     let clock: any ServerClock
+    /// Where "a new API key was created" goes to the owner.
+    let events: EventWriter?
 
-    public init(store: any Store, box: SecretBox, otp: OTPService, clock: any ServerClock) {
-        self.store = store; self.box = box; self.otp = otp; self.clock = clock
+    public init(store: any Store, box: SecretBox, otp: OTPService, clock: any ServerClock, events: EventWriter? = nil) {
+        self.store = store; self.box = box; self.otp = otp; self.clock = clock; self.events = events
     }
 
     /// 2FA on (400), `totp_code` (or a step-up assertion) given (422), and right (422).
@@ -76,6 +78,7 @@ public struct APIKeyService: Sendable {
             id: 0, holderType: holder.type, holderID: holder.id, kid: SecureRandom.hex(bytes: 8), algorithm: algorithm,
             scope: Self.scopes(scope), state: "active", sealedSecret: sealed, createdAt: now, updatedAt: now
         )
+        let events = self.events
         let key = try await store.write { tx in
             // Decided on the holder as it is now: a ban committed meanwhile
             // disabled its keys, and this one must not be born active after it.
@@ -86,6 +89,7 @@ public struct APIKeyService: Sendable {
             try await tx.insertActivity(NewActivity(
                 userID: owner.id, client: client, topic: "account", action: "api key create", result: "succeed", now: now
             ))
+            try await events?.emit(EventName.apiKeyCreated, user: owner, extra: ["user_ip": client.ip, "kid": key.kid], in: tx, now: now)
             return key
         }
         return CreatedAPIKey(key: key, secret: Secret(secret))

@@ -16,9 +16,13 @@ public struct EventPayload: Sendable {
         ]
     }
 
-    /// `{user, domain}` plus any extra fields (`token`, `user_ip` …).
-    public func record(_ user: User, referralUID: String?, extra: [String: any Sendable] = [:], withDomain: Bool = true) -> String {
-        var object: [String: Any] = ["user": self.user(user, referralUID: referralUID)]
+    /// `{user, domain}` plus any extra fields (`token`, `user_ip` …);
+    /// `antiPhishingCode` goes inside `user` (system events only).
+    public func record(_ user: User, referralUID: String?, extra: [String: any Sendable] = [:], withDomain: Bool = true,
+                       antiPhishingCode: String? = nil) -> String {
+        var userObject = self.user(user, referralUID: referralUID)
+        if let antiPhishingCode { userObject["anti_phishing_code"] = antiPhishingCode }
+        var object: [String: Any] = ["user": userObject]
         if withDomain { object["domain"] = domain }
         for (key, value) in extra { object[key] = value }
         return Self.text(object)
@@ -43,11 +47,22 @@ public enum EventName {
     public static let accountDeleted = "system.user.account.deleted"
     /// A 2FA user signed in with a recovery code: `{user, remaining, user_ip}`.
     public static let recoveryCodeUsed = "system.user.recovery_code.used"
+    /// A sign-in from a device or a country the user has not used before:
+    /// `{user, user_ip, user_ip_country, user_agent, method}`.
+    public static let newDevice = "system.session.new_device"
+    /// The owner froze the account ("this wasn't me"): `{user, user_ip, reason}`.
+    public static let accountFrozen = "system.user.account.frozen"
+    /// Security notices, each mailed with the freeze link: `{user, user_ip}`.
+    public static let otpEnabled = "system.user.otp.enabled"
+    public static let otpDisabled = "system.user.otp.disabled"
+    public static let apiKeyCreated = "system.user.api_key.created"
+    public static let passkeyCreated = "system.user.passkey.created"
+    public static let recoveryCodesCreated = "system.user.recovery_codes.created"
 
     /// The published events: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
-        recoveryCodeUsed,
+        recoveryCodeUsed, newDevice, accountFrozen, otpEnabled, otpDisabled, apiKeyCreated, passkeyCreated, recoveryCodesCreated,
         "system.document.verified", "system.document.rejected",
         "model.user.created", "model.user.updated", "model.profile.created", "model.profile.updated",
         "model.label.created", "model.label.updated", "model.document.created",
@@ -61,10 +76,13 @@ public enum EventName {
 public struct EventWriter: Sendable {
     public let payloads: EventPayload
     let routing: EventRouting
+    /// Opens users' anti-phishing codes for `system.*` events (nil: never added).
+    let box: SecretBox?
 
-    public init(domain: String, routing: EventRouting = .none) {
+    public init(domain: String, routing: EventRouting = .none, box: SecretBox? = nil) {
         payloads = EventPayload(domain: domain)
         self.routing = routing
+        self.box = box
     }
 
     /// Any event whose record the caller built.
@@ -79,7 +97,13 @@ public struct EventWriter: Sendable {
     ) async throws {
         var referralUID: String?
         if let referralID = user.referralID { referralUID = try await tx.user(id: referralID)?.uid }
-        try await enqueue(name, record: payloads.record(user, referralUID: referralUID, extra: extra, withDomain: withDomain),
+        // For mailers (ours and external): system events only, never model events.
+        var antiPhishing: String?
+        if name.hasPrefix("system."), let box, let sealed = try await tx.sealedAntiPhishingCode(userID: user.id) {
+            antiPhishing = try? box.open(sealed)
+        }
+        try await enqueue(name, record: payloads.record(user, referralUID: referralUID, extra: extra, withDomain: withDomain,
+                                                        antiPhishingCode: antiPhishing),
                           in: tx, now: now)
     }
 }

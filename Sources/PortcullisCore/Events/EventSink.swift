@@ -38,9 +38,9 @@ public struct SinkRoute: Sendable {
 
     public init(sink: String, takes: @escaping @Sendable (String) -> Bool) { self.sink = sink; self.takes = takes }
 
-    /// Mail: the two token events.
+    /// Mail: the two token events and the security notices.
     public static let mail = SinkRoute(sink: "mail") {
-        $0 == EventName.emailConfirmationToken || $0 == EventName.passwordResetToken || $0 == EventName.recoveryCodeUsed
+        $0 == EventName.emailConfirmationToken || $0 == EventName.passwordResetToken || SecurityNotice(event: $0) != nil
     }
     /// RabbitMQ: every published event (`EventName.published`).
     public static let rabbitMQ = SinkRoute(sink: "rabbitmq") { EventName.published.contains($0) }

@@ -12,39 +12,52 @@ public struct MailTemplates: Sendable {
         self.appName = appName
     }
 
-    public func confirmation(to email: String, token: String) -> MailMessage {
+    public func confirmation(to email: String, token: String, antiPhishing: String? = nil) -> MailMessage {
         let link = "\(publicURL)/accounts/confirmation?confirmation_token=\(token)&lang=\(language)"
         return message(
             to: email, subject: "\(appName): confirm your email",
             lines: ["Hello,", "", "Please confirm your email address by opening this link:", link, "",
                     "If you did not sign up, you can ignore this message."],
-            link: link, action: "Confirm my email"
+            link: link, action: "Confirm my email", antiPhishing: antiPhishing
         )
     }
 
-    public func passwordReset(to email: String, token: String) -> MailMessage {
+    public func passwordReset(to email: String, token: String, antiPhishing: String? = nil) -> MailMessage {
         let link = "\(publicURL)/accounts/password_reset?reset_token=\(token)&lang=\(language)"
         return message(
             to: email, subject: "\(appName): reset your password",
             lines: ["Hello,", "", "Someone asked to reset the password of your account. To choose a new one, open this link:",
                     link, "", "If it was not you, ignore this message: your password stays as it is."],
-            link: link, action: "Reset my password"
+            link: link, action: "Reset my password", antiPhishing: antiPhishing
         )
     }
 
-    /// A security notice: one of the recovery codes opened a session.
-    public func recoveryCodeUsed(to email: String, remaining: Int, ip: String) -> MailMessage {
-        message(
-            to: email, subject: "\(appName): a recovery code was used",
-            lines: ["Hello,", "", "A recovery code was just used to sign in to your account" + (ip.isEmpty ? "." : " from \(ip)."),
-                    "\(remaining) of your recovery codes are left.", "",
-                    "If it was not you, change your password and contact support at once."],
-            link: nil, action: ""
-        )
+    /// A security notice: what happened, from where, and — unless the
+    /// account is frozen already — the link that freezes it.
+    /// `details`: lines after the sentence (the new sign-in's time, place, browser and method).
+    public func securityNotice(_ notice: SecurityNotice, to email: String, ip: String, remaining: Int?, freezeToken: String?,
+                               details: [String] = [], antiPhishing: String? = nil) -> MailMessage {
+        var lines = ["Hello,", "", notice.sentence + (ip.isEmpty || !details.isEmpty ? "." : " from \(ip).")]
+        if let remaining { lines.append("\(remaining) of your recovery codes are left.") }
+        lines += details
+        var link: String?
+        if let freezeToken, notice.offersFreeze {
+            let url = "\(publicURL)/accounts/freeze?freeze_token=\(freezeToken)"
+            lines += ["", "If it was not you, freeze your account at once: every session ends and every API key is disabled.", url]
+            link = url
+        } else {
+            lines += ["", "To use your account again, contact support."]
+        }
+        return message(to: email, subject: "\(appName): \(notice.subject)", lines: lines, link: link,
+                       action: "This wasn't me: freeze my account", antiPhishing: antiPhishing)
     }
 
-    /// Text and HTML of the same lines; with a `link`, the HTML shows it as a button after the greeting.
-    private func message(to: String, subject: String, lines: [String], link: String?, action: String) -> MailMessage {
+    /// Text and HTML of the same lines; with a `link`, the HTML shows it as a
+    /// button after the greeting. The user's anti-phishing code, when set,
+    /// is the first line of both.
+    private func message(to: String, subject: String, lines body: [String], link: String?, action: String,
+                         antiPhishing: String?) -> MailMessage {
+        let lines = (antiPhishing.map { ["Your anti-phishing code: \($0)", ""] } ?? []) + body
         let text = lines.joined(separator: "\r\n") + "\r\n"
         let paragraphs = lines.filter { !$0.isEmpty && $0 != link }.map { "<p>\(HTMLText.escape($0))</p>" }
         guard let link else {
@@ -54,9 +67,9 @@ public struct MailTemplates: Sendable {
         let html = """
             <!DOCTYPE html>\r
             <html><body>\r
-            \(paragraphs.prefix(2).joined(separator: "\r\n"))\r
+            \(paragraphs.prefix(antiPhishing == nil ? 2 : 3).joined(separator: "\r\n"))\r
             <p><a href="\(HTMLText.escape(link))">\(HTMLText.escape(action))</a></p>\r
-            \(paragraphs.dropFirst(2).joined(separator: "\r\n"))\r
+            \(paragraphs.dropFirst(antiPhishing == nil ? 2 : 3).joined(separator: "\r\n"))\r
             </body></html>\r
 
             """

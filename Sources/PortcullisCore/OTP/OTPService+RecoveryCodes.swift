@@ -6,10 +6,11 @@ extension OTPService {
         let action = "create recovery codes"
         guard user.otp else { try await fail(user, client, action, APIError(.badRequest, ErrorKey.OTP.notEnabled)) }
         try await requireProof(proof, of: user, action: .recoveryCodesCreate, session: session, client: client, recordAs: action)
-        let (codes, now, box) = (RecoveryCodes.generate(), clock.now(), self.box)
+        let (codes, now, box, events) = (RecoveryCodes.generate(), clock.now(), self.box, userWriter.events)
         let hashes = codes.map { RecoveryCodes.hash(shown: $0, box: box) }
         try await store.write { tx in
             try await tx.replaceRecoveryCodes(userID: user.id, hashes: hashes, now: now)
+            try await events?.emit(EventName.recoveryCodesCreated, user: user, extra: ["user_ip": client.ip], in: tx, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
         }
         return codes

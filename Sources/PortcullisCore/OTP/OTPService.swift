@@ -58,6 +58,7 @@ public struct OTPService: Sendable {
             _ = try await userWriter.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
             try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
+            try await userWriter.events?.emit(EventName.otpEnabled, user: fresh, extra: ["user_ip": client.ip], in: tx, now: now)
         }
     }
 
@@ -85,6 +86,7 @@ public struct OTPService: Sendable {
             try await tx.deleteRecoveryCodes(userID: user.id)
             try await tx.disableAPIKeys(holderType: "user", holderID: user.id, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
+            try await userWriter.events?.emit(EventName.otpDisabled, user: fresh, extra: ["user_ip": client.ip], in: tx, now: now)
         }
     }
 

@@ -77,9 +77,12 @@ public struct PasskeyRegistration: Sendable {
             throw APIError(.unprocessable, ErrorKey.Passkey.invalidCredential)
         }
         do {
+            let events = reauth.otp.userWriter.events
             let passkey = try await store.write { tx in
                 guard try await tx.passkey(credentialID: verified.0.credentialID) == nil else { throw DuplicateRecord(field: "credential_id") }
-                return try await tx.insertPasskey(verified.0)
+                let passkey = try await tx.insertPasskey(verified.0)
+                try await events?.emit(EventName.passkeyCreated, user: user, extra: ["user_ip": client.ip], in: tx, now: now)
+                return passkey
             }
             try await record(user, client, result: "succeed", reason: nil)
             return passkey

@@ -16,6 +16,9 @@ public enum StepUpAction: String, Sendable, CaseIterable {
     case recoveryCodesCreate = "recovery_codes.create"
     /// `DELETE resource/users/me`, which asks the code too (beyond the names takeover.md lists).
     case accountDelete = "account.delete"
+    /// `PUT` and `DELETE resource/users/anti_phishing` (beyond the names takeover.md lists).
+    case antiPhishingSet = "anti_phishing.set"
+    case antiPhishingClear = "anti_phishing.clear"
     /// Management `otp/sign`: the challenge ends with SHA-256 of the payload it approves.
     case otpSign = "otp_sign"
 }

@@ -24,4 +24,12 @@ public protocol DeviceRepository: Sendable {
     /// Records a sign-in from the device: inserted the first time, else its
     /// last sighting (time, address, country, user agent) updated.
     func recordDevice(_ device: DeviceRecord) async throws
+    /// The user's devices, the last seen first.
+    func devices(userID: Int64) async throws -> [DeviceRecord]
+    /// Forgets one of the user's devices; false when it is not theirs.
+    func deleteDevice(userID: Int64, id: Int64) async throws -> Bool
+    /// Whether any of the user's devices was last seen from `country`.
+    func hasDevice(userID: Int64, country: String) async throws -> Bool
+    /// Whether the user has signed in before (a successful sign-in activity, signup not counted).
+    func hasSignedIn(userID: Int64) async throws -> Bool
 }

@@ -85,6 +85,10 @@ public protocol UserRepository: Sendable {
     func heldState(userID: Int64) async throws -> UserState?
     /// Holds `state` for the user, or with nil releases any hold.
     func holdState(userID: Int64, _ state: UserState?, now: Int64) async throws
+    /// The user's anti-phishing code, sealed (nil: none set).
+    func sealedAntiPhishingCode(userID: Int64) async throws -> String?
+    /// Sets (or with nil clears) the sealed anti-phishing code.
+    func setSealedAntiPhishingCode(userID: Int64, _ sealed: String?, now: Int64) async throws
 }
 
 public struct Level: Sendable, Equatable {

@@ -104,11 +104,23 @@ public struct LoginService: Sendable {
         let now = clock.now()
         let (sessions, events, throttle) = (self.sessions, self.events, self.throttle)
         return try await store.write { tx in
+            // The state as it is now, locked: a freeze or a ban committed since the
+            // check above must not be outlived by a session opened after it.
+            guard let current = try await tx.user(id: user.id), current.state.canAuthenticate else {
+                throw APIError(.unauthorized, ErrorKey.Session.notActive)
+            }
             if let attempt { try await throttle.signedIn(attempt, in: tx) }
+            let unfamiliar = try await Self.isUnfamiliar(client, to: user, in: tx)
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "session", action: action, result: "succeed", now: now
             ))
             let opened = try await sessions.open(for: user, client: client, method: method, in: tx)
+            if unfamiliar {
+                try await events.emit(EventName.newDevice, user: user, extra: [
+                    "user_ip": client.ip, "user_ip_country": client.country, "user_agent": client.userAgent,
+                    "method": method.rawValue, "signed_in_at": Timestamp.iso8601(now),
+                ], withDomain: false, in: tx, now: now)
+            }
             try await events.emit(EventName.sessionCreate, user: user, extra: [
                 "user_ip": client.ip, "user_agent": client.userAgent,
             ], withDomain: false, in: tx, now: now)
@@ -119,6 +131,19 @@ public struct LoginService: Sendable {
             }
             return (try await tx.fullInfo(of: user), opened)
         }
+    }
+
+    /// A sign-in from a device the user has not signed in from (no device
+    /// cookie, or one new to this account) or from a country none of their
+    /// devices was seen in — by a user who has signed in before (the first
+    /// sign-in after signup alerts nobody).
+    static func isUnfamiliar(_ client: ClientInfo, to user: User, in tx: some DeviceRepository) async throws -> Bool {
+        var known = false
+        if let device = client.deviceHash { known = try await tx.isKnownDevice(userID: user.id, idHash: device) }
+        var seenCountry = true
+        if !client.country.isEmpty { seenCountry = try await tx.hasDevice(userID: user.id, country: client.country) }
+        guard !known || !seenCountry else { return false }
+        return try await tx.hasSignedIn(userID: user.id)
     }
 
     /// `DELETE identity/sessions`: 404 without a live session, else end it.

@@ -115,7 +115,7 @@ public struct AccountService: Sendable {
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "password", action: "password change", result: "succeed", now: now
             ))
-            try await events.emit(EventName.passwordChange, user: fresh, in: tx, now: now)
+            try await events.emit(EventName.passwordChange, user: fresh, extra: ["user_ip": client.ip], in: tx, now: now)
             try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
         }
     }

@@ -45,7 +45,8 @@ public struct PasswordResetService: Sendable {
                 subject: "reset", email: email, uid: user?.uid ?? "", jti: SecureRandom.hex(bytes: 10),
                 resetToken: secret, issuedAt: now, expiresAt: now + lifetime
             ))
-            guard let user else { return }
+            // A frozen account gets no reset (the same answer): only an operator lifts a freeze.
+            guard let user, try await !FreezeService.isFrozen(user, in: tx) else { return }
             try await tx.replaceResetSecret(userID: user.id, hash: sha256Hex(secret), expireAt: now + lifetime, now: now)
             try await tx.insertActivity(NewActivity(
                 userID: user.id, client: client, topic: "password", action: "request password reset", result: "succeed", now: now
@@ -81,7 +82,7 @@ public struct PasswordResetService: Sendable {
         let (events, lifetime) = (self.events, self.tokenLifetime)
         try await store.write { tx in
             // Checked again inside the transaction: two confirmations racing use the token once.
-            guard var fresh = try await tx.user(id: user.id),
+            guard var fresh = try await tx.user(id: user.id), try await !FreezeService.isFrozen(fresh, in: tx),
                   let current = try await tx.currentResetSecret(userID: user.id, now: now),
                   constantTimeEquals(current, sha256Hex(claims.resetToken ?? "")),
                   try await tx.markTokenUsed(hash: sha256Hex(claims.jti), kind: "jti", userID: user.id,

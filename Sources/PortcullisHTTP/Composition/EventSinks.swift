@@ -13,9 +13,12 @@ public enum EventSinks {
 
     /// The sinks `routing` names, built.
     static func make(config: Config, mailer: any Mailer, signer: any ServerSigner, client: HTTPClient, kycaid: KYCAIDSink?,
-                           clock: any ServerClock) -> [any EventSink] {
+                     freeze: FreezeService, clock: any ServerClock) -> [any EventSink] {
         let templates = MailTemplates(publicURL: config.publicURL, language: config.defaultLanguage, appName: config.appName)
-        var sinks: [any EventSink] = [MailSink(mailer: mailer, templates: templates)]
+        // Each security notice carries a freeze link signed when the mail is made.
+        var sinks: [any EventSink] = [MailSink(mailer: mailer, templates: templates,
+                                               freezeToken: { email, uid in try await freeze.token(email: email, uid: uid) },
+                                               agents: UserAgentParser.load())]
         let envelope = EventEnvelope(signer: signer, clock: clock)
         if let broker = rabbitMQSettings(config) {
             sinks.append(RabbitMQSink(settings: broker, envelope: envelope))

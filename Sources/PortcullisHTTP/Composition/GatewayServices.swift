@@ -39,7 +39,7 @@ struct BackgroundServices: Sendable {
     static func make(_ inputs: CompositionInputs, _ shared: SharedServices) -> BackgroundServices {
         let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
         let sinks = EventSinks.make(config: config, mailer: inputs.mailer, signer: shared.serverSigner, client: inputs.httpClient,
-                                    kycaid: shared.kyc.sink, clock: clock)
+                                    kycaid: shared.kyc.sink, freeze: shared.freeze, clock: clock)
         let outbox = OutboxWorker(store: store, sinks: sinks, clock: clock, logger: inputs.logger,
                                   maxDelay: config.outboxMaxRetryDelay, lease: config.outboxLease)
         let service = OutboxService(worker: outbox)

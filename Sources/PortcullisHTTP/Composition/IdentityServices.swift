@@ -16,6 +16,7 @@ struct IdentityServices: Sendable {
     let login: LoginService
     let auth0: Auth0LoginService
     let passkeyLogin: PasskeyLogin
+    let freeze: FreezeService
     let renderer: EntityRenderer
     let cookie: SessionCookie
     let geetestID: String
@@ -52,7 +53,7 @@ struct IdentityServices: Sendable {
                                      uids: shared.uids, userWriter: shared.userWriter, clock: clock),
             passkeyLogin: PasskeyLogin(store: store, clock: clock, cbor: LibCBORDecoder(), settings: config.passkeySettings,
                                        login: shared.login, decoySecret: inputs.privateKeyPEM),
-            renderer: shared.renderer, cookie: shared.cookie, geetestID: config.geetestID
+            freeze: shared.freeze, renderer: shared.renderer, cookie: shared.cookie, geetestID: config.geetestID
         )
     }
 }

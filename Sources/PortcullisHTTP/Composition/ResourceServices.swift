@@ -7,6 +7,9 @@ struct ResourceServices: Sendable {
     let auth: ResourceAuthMiddleware
     let accounts: AccountService
     let activities: ActivityService
+    let freeze: FreezeService
+    let antiPhishing: AntiPhishingService
+    let devices: DeviceService
     /// `users/me` bodies, reused while the caller's full info is unchanged.
     let meBodies: RenderedBodyCache
     let otp: OTPService
@@ -27,8 +30,10 @@ struct ResourceServices: Sendable {
             auth: shared.resourceAuth,
             accounts: AccountService(store: store, hasher: inputs.hasher, policy: shared.policy, userWriter: shared.userWriter, clock: clock,
                                      cache: shared.cache, events: shared.events, reauth: shared.reauth),
-            activities: ActivityService(store: store), meBodies: RenderedBodyCache(), otp: shared.otp,
-            apiKeys: APIKeyService(store: store, box: inputs.secretBox, otp: shared.otp, clock: clock),
+            activities: ActivityService(store: store), freeze: shared.freeze,
+            antiPhishing: AntiPhishingService(store: store, box: inputs.secretBox, reauth: shared.reauth, clock: clock),
+            devices: DeviceService(store: store, clock: clock), meBodies: RenderedBodyCache(), otp: shared.otp,
+            apiKeys: APIKeyService(store: store, box: inputs.secretBox, otp: shared.otp, clock: clock, events: shared.events),
             labels: LabelService(store: store, events: shared.events, clock: clock),
             dataStorage: DataStorageService(store: store, userWriter: shared.userWriter, events: shared.events, clock: clock,
                                             allowedTitles: config.userStorageTitles),

@@ -49,6 +49,7 @@ private func addPublicAndIdentityRoutes(to router: Router<PortcullisContext>, _ 
     EmailController(captcha: s.captcha, confirmations: s.confirmations, cookie: s.cookie, renderer: s.renderer)
         .addRoutes(to: group("identity/users/email"))
     PasswordResetController(captcha: s.captcha, resets: s.resets).addRoutes(to: group("identity/users/password"))
+    FreezeController(freeze: s.freeze).addRoutes(to: group("identity/users/freeze"))
     SessionsController(auth0: s.auth0, captcha: s.captcha, cookie: s.cookie, login: s.login, renderer: s.renderer)
         .addRoutes(to: group("identity/sessions"))
     PasskeySessionsController(passkeyLogin: s.passkeyLogin, renderer: s.renderer, cookie: s.cookie)
@@ -64,9 +65,11 @@ private func addResourceRoutes(to router: Router<PortcullisContext>, _ s: Resour
             .add(middleware: s.auth)
             .group(RouterPath(path))
     }
-    MeController(accounts: s.accounts, activities: s.activities, meBodies: s.meBodies, renderer: s.renderer)
+    MeController(accounts: s.accounts, activities: s.activities, freeze: s.freeze, antiPhishing: s.antiPhishing, meBodies: s.meBodies,
+                 renderer: s.renderer)
         .addRoutes(to: group("users"))
     OTPController(otp: s.otp).addRoutes(to: group("otp"))
+    DevicesController(devices: s.devices).addRoutes(to: group("devices"))
     APIKeysController(apiKeys: s.apiKeys, renderer: s.renderer).addRoutes(to: group("api_keys"))
     ServiceAccountsController(accounts: s.accounts, apiKeys: s.apiKeys, renderer: s.renderer).addRoutes(to: group("service_accounts"))
     LabelsController(labels: s.labels, renderer: s.renderer).addRoutes(to: group("labels"))

@@ -14,6 +14,7 @@ struct SharedServices: Sendable {
     let throttle: LoginThrottle
     let otp: OTPService
     let reauth: Reauthentication
+    let freeze: FreezeService
     let login: LoginService
     let oneTimeTokens: JWTOneTimeTokenSigner
     let serverSigner: ServerJWSSigner
@@ -29,7 +30,7 @@ struct SharedServices: Sendable {
 
     static func make(_ inputs: CompositionInputs) async throws -> SharedServices {
         let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
-        let events = EventWriter(domain: config.domain, routing: EventSinks.routing(config: config))
+        let events = EventWriter(domain: config.domain, routing: EventSinks.routing(config: config), box: inputs.secretBox)
         let userWriter = UserWriter(rules: UserStatusRules(activationRequirements: config.activationRequirements), events: events)
         let cache = AuthCache(ttl: config.authCacheTTL, clock: clock)
         store.addCommitObserver(cache)
@@ -48,13 +49,15 @@ struct SharedServices: Sendable {
             sessions: sessions, tokens: try await AccessTokenVerifier.make(privateKeyPEM: inputs.privateKeyPEM), cookie: cookie,
             csrfProtection: config.csrfProtection
         )
+        let reauth = Reauthentication(hasher: inputs.hasher, otp: otp, throttle: throttle)
+        let oneTimeTokens = try await JWTOneTimeTokenSigner.make(privateKeyPEM: inputs.privateKeyPEM, clock: clock)
         return SharedServices(
             policy: try PasswordPolicy(config: config), events: events, userWriter: userWriter, cache: cache, sessions: sessions,
-            sessionList: SessionListService(store: store, clock: clock), throttle: throttle, otp: otp,
-            reauth: Reauthentication(hasher: inputs.hasher, otp: otp, throttle: throttle),
+            sessionList: SessionListService(store: store, clock: clock), throttle: throttle, otp: otp, reauth: reauth,
+            freeze: FreezeService(store: store, signer: oneTimeTokens, reauth: reauth, userWriter: userWriter, events: events, clock: clock),
             login: LoginService(store: store, hasher: inputs.hasher, sessions: sessions, events: events, otp: otp,
                                 throttle: throttle, clock: clock),
-            oneTimeTokens: try await JWTOneTimeTokenSigner.make(privateKeyPEM: inputs.privateKeyPEM, clock: clock),
+            oneTimeTokens: oneTimeTokens,
             serverSigner: try await ServerJWSSigner.make(privateKeyPEM: inputs.privateKeyPEM),
             permissionGate: PermissionGate(permissions: permissionCache, store: store, clock: clock),
             restrictions: restrictions,

@@ -5,6 +5,8 @@ import PortcullisCore
 struct MeController {
     let accounts: AccountService
     let activities: ActivityService
+    let freeze: FreezeService
+    let antiPhishing: AntiPhishingService
     let meBodies: RenderedBodyCache
     let renderer: EntityRenderer
 
@@ -13,6 +15,9 @@ struct MeController {
         group.put("me", use: update)
         group.delete("me", use: SensitiveWrite.guarded(delete))
         group.put("password", use: SensitiveWrite.guarded(changePassword))
+        group.post("freeze", use: freezeAccount)
+        group.put("anti_phishing", use: SensitiveWrite.guarded(setAntiPhishing))
+        group.delete("anti_phishing", use: SensitiveWrite.guarded(clearAntiPhishing))
         group.get("activity/:topic", use: activity)
     }
 
@@ -55,6 +60,41 @@ struct MeController {
             proof: context.params.secondFactor(code: otpCode), client: context.client
         )
         return Responses.empty(.created)
+    }
+
+    /// `{password}`: the owner freezes the account from a signed-in device
+    /// (this session ends with the others). 201 `{}`, also when frozen already.
+    @Sendable func freezeAccount(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceUser)
+        let password = params.required("password")
+        try params.finish()
+        try await freeze.freeze(user: caller.user, password: password, client: context.client)
+        return Responses.json(.object([]), status: .created)
+    }
+
+    /// `{code, password}` (and `otp_code` or `webauthn` with 2FA on): 200 `{}`.
+    @Sendable func setAntiPhishing(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceUser)
+        let code = params.required("code")
+        let password = params.required("password")
+        let otpCode = params.optional("otp_code", keepBlank: true)
+        try params.finish()
+        try await antiPhishing.set(code, for: caller.user, session: caller.session, password: password,
+                                   proof: context.params.secondFactor(code: otpCode), client: context.client)
+        return Responses.json(.object([]))
+    }
+
+    @Sendable func clearAntiPhishing(_ request: Request, context: PortcullisContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        var params = ParamValidator(context.params, scope: ErrorKey.Scope.resourceUser)
+        let password = params.required("password")
+        let otpCode = params.optional("otp_code", keepBlank: true)
+        try params.finish()
+        try await antiPhishing.clear(for: caller.user, session: caller.session, password: password,
+                                     proof: context.params.secondFactor(code: otpCode), client: context.client)
+        return Responses.json(.object([]))
     }
 
     @Sendable func activity(_ request: Request, context: PortcullisContext) async throws -> Response {
