@@ -7,6 +7,7 @@ leaves the key disabled. Every mail shows the anti-phishing code in both
 parts; no log line, activity or model event holds it."""
 import time
 
+import pytest
 import requests
 
 from conftest import BACKEND, STRONG, run_cli, start_shared_pair
@@ -171,10 +172,8 @@ def test_a_new_browser_or_country_mails_once(make_server, tmp_path):
         sink.stop()
 
 
-def test_no_session_or_key_outlives_a_freeze_raced_on_two_instances():
-    import pytest
-    if BACKEND != "postgres":
-        pytest.skip("two instances share a database on PostgreSQL")
+@pytest.mark.skipif(BACKEND != "postgres", reason="two instances share a database on PostgreSQL")
+def test_no_session_outlives_a_freeze_raced_on_two_instances():
     from test_races import at_once
     first, second = start_shared_pair()
     try:

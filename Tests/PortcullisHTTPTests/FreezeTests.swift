@@ -57,7 +57,9 @@ struct FreezeTests {
             // An operator unfreezes; the key stays disabled; the old link is spent.
             let root = try await client.login("root@example.com")
             let unfrozen = try await client.send(.put, "/admin/users", json: ["uid": login.uid, "state": "active"], login: root)
-            #expect(unfrozen.status == .ok || unfrozen.status == .created, "\(unfrozen.text)")
+            #expect(unfrozen.status == .ok, "\(unfrozen.text)")
+            let me = try await client.send(.post, "/identity/sessions", json: ["email": "user@example.com", "password": "Vb7#rTq2!nWz"])
+            #expect(me.status == .ok && me.json["state"] as? String == "active", "signs in again: \(me.text)")
             let keys = try await harness.store.read { tx in
                 let id = try await tx.user(email: "user@example.com")?.id ?? 0
                 return try await tx.apiKeys(holderType: "user", holderID: id, page: APIKeyPage(orderBy: "id", ascending: true, page: 1, limit: 10))

@@ -33,15 +33,9 @@ public struct CreatedAPIKey: Sendable {
 
 /// The TOTP guard's keys differ between `api_keys` and `service_accounts`.
 public struct TOTPGuardKeys: Sendable {
-    let disabled: String, missing: String, invalid: String, invalidAssertion: String
-    public static let apiKeys = TOTPGuardKeys(
-        disabled: ErrorKey.APIKey.twoFADisabled, missing: ErrorKey.APIKey.missingTOTP, invalid: ErrorKey.APIKey.invalidTOTP,
-        invalidAssertion: ErrorKey.APIKey.invalidWebAuthn
-    )
-    public static let serviceAccounts = TOTPGuardKeys(
-        disabled: ErrorKey.ServiceAccount.twoFADisabled, missing: ErrorKey.ServiceAccount.missingTOTP,
-        invalid: ErrorKey.ServiceAccount.invalidTOTP, invalidAssertion: ErrorKey.ServiceAccount.invalidWebAuthn
-    )
+    let disabled: String, proof: SecondFactorKeys
+    public static let apiKeys = TOTPGuardKeys(disabled: ErrorKey.APIKey.twoFADisabled, proof: .apiKeys)
+    public static let serviceAccounts = TOTPGuardKeys(disabled: ErrorKey.ServiceAccount.twoFADisabled, proof: .serviceAccounts)
 }
 
 /// `resource/api_keys` and `resource/service_accounts/api_keys`.
@@ -61,11 +55,7 @@ public struct APIKeyService: Sendable {
     public func guardTOTP(owner: User, proof: SecondFactor, action: StepUpAction, session: SessionRecord?, keys: TOTPGuardKeys,
                           client: ClientInfo) async throws {
         guard owner.otp else { throw APIError(.badRequest, keys.disabled) }
-        switch try await otp.holds(proof, of: owner, action: action, session: session, client: client) {
-        case nil: throw APIError(.unprocessable, keys.missing)
-        case false?: throw APIError(.unprocessable, proof.isAssertion ? keys.invalidAssertion : keys.invalid)
-        case true?: return
-        }
+        try await otp.require(proof, of: owner, action: action, session: session, client: client, keys: keys.proof)
     }
 
     public func create(for holder: KeyHolder, algorithm: String, scope: String?, owner: User, client: ClientInfo) async throws -> CreatedAPIKey {

@@ -91,15 +91,14 @@ public struct OTPService: Sendable {
     }
 
     /// The code of `otp/disable` and `otp/recovery_codes` (the route has
-    /// asked it already), or a step-up assertion: each wrong one recorded.
+    /// asked it already), or a step-up assertion: a wrong code recorded as
+    /// the route's failure (a refused assertion is recorded by step-up itself).
     func requireProof(_ proof: SecondFactor, of user: User, action: StepUpAction, session: SessionRecord?, client: ClientInfo,
                       recordAs name: String) async throws {
-        if case .passkey(let assertion) = proof {
-            guard try await approves(assertion, of: user, action: action, session: session, client: client) else {
-                throw APIError(.unprocessable, ErrorKey.OTP.invalidWebAuthn)
-            }
-        } else if try await verify(proof.code ?? "", of: user, client: client) != true {
-            try await fail(user, client, name, APIError(.unprocessable, ErrorKey.OTP.invalid))
+        do {
+            try await require(proof, of: user, action: action, session: session, client: client, keys: .otp)
+        } catch let refusal as APIError where !proof.isAssertion {
+            try await fail(user, client, name, refusal)
         }
     }
 

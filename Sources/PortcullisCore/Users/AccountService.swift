@@ -90,12 +90,11 @@ public struct AccountService: Sendable {
             try await fail(APIError(.badRequest, ErrorKey.ResourcePassword.prevPassNotCorrect))
         }
         if user.otp || proof.isAssertion {
-            switch try await reauth.otp.holds(proof, of: user, action: .passwordChange, session: session, client: client) {
-            case nil: try await fail(APIError(.unprocessable, ErrorKey.ResourcePassword.missingOTPCode))
-            case false?:
-                try await fail(APIError(.unprocessable, proof.isAssertion ? ErrorKey.ResourcePassword.invalidWebAuthn
-                                                                         : ErrorKey.ResourcePassword.invalidOTP))
-            case true?: break
+            do {
+                try await reauth.otp.require(proof, of: user, action: .passwordChange, session: session, client: client,
+                                             keys: .passwordChange)
+            } catch let refusal as APIError {
+                try await fail(refusal)
             }
         }
         guard old != new else {

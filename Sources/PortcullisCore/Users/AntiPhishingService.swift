@@ -58,11 +58,7 @@ public struct AntiPhishingService: Sendable {
             throw APIError(.unprocessable, ErrorKey.ResourceUser.invalidPassword)
         }
         guard user.otp || proof.isAssertion else { return }
-        switch try await reauth.otp.holds(proof, of: user, action: action, session: session, client: client) {
-        case nil: throw APIError(.unprocessable, ErrorKey.ResourceUser.missingOTPCode)
-        case false?: throw APIError(.unprocessable, proof.isAssertion ? ErrorKey.ResourceUser.invalidWebAuthn : ErrorKey.ResourceUser.invalidOTP)
-        case true?: return
-        }
+        try await reauth.otp.require(proof, of: user, action: action, session: session, client: client, keys: .resourceUser)
     }
 }
 
