@@ -53,8 +53,12 @@ public final class BreachFile: @unchecked Sendable {  // the mapping is read-onl
                 high = start
             }
         }
-        guard low < size, compare(at: low, with: target, in: bytes) == 0 else { return nil }
-        return count(after: low + 40, in: bytes)
+        let found = low < size && compare(at: low, with: target, in: bytes) == 0 ? count(after: low + 40, in: bytes) : nil
+        // Unmaps the pages this lookup touched from the process (they stay in
+        // the page cache): its resident memory stays flat however many
+        // lookups run, instead of growing toward the file's size.
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), size, MADV_DONTNEED)
+        return found
     }
 
     static let hex = Array("0123456789ABCDEF".utf8)

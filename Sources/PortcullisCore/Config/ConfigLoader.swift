@@ -75,6 +75,12 @@ public struct ConfigLoader {
             guard let range = setting.range, case .int(let path) = setting.field, !range.contains(config[keyPath: path]) else { continue }
             throw ConfigError("\(setting.key): must be \(range.lowerBound) to \(range.upperBound)")
         }
+        if config.passwordBreachCheck == .file, config.passwordBreachFile.isEmpty {
+            throw ConfigError("password_breach_file: must name the breach list when password_breach_check is file")
+        }
+        if config.passwordBreachCheck == .range, URL(string: config.passwordBreachAPIURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ConfigError("password_breach_api_url: must be an http:// or https:// URL")
+        }
         if !config.eventAPIRabbitMQURL.isEmpty, !config.eventAPIRabbitMQURL.hasPrefix("amqp://") {
             throw ConfigError("event_api_rabbitmq_url: must be amqp://user:password@host:port/vhost")
         }
