@@ -75,8 +75,8 @@ if mode == "cold":
     password = probes[rng.randrange(len(probes))]
     print(validate(listed, password, password.startswith("Leaked")), validate(ref, password))
     sys.exit()
-pid = int(os.environ["LISTED_PID"])
-before = memory(pid)
+pid, ref_pid = int(os.environ["LISTED_PID"]), int(os.environ["REF_PID"])
+before, ref_before = memory(pid), memory(ref_pid)
 with open(path, "rb") as f:
     while f.read(1 << 24):
         pass
@@ -85,7 +85,7 @@ for _ in range(rounds):
     password = probes[rng.randrange(len(probes))]
     warm.append(validate(listed, password, password.startswith("Leaked")))
     warm_ref.append(validate(ref, password))
-after = memory(pid)
+after, ref_after = memory(pid), memory(ref_pid)
 cold = [tuple(map(float, l.split())) for l in open(os.environ["COLD_FILE"])]
 print(f"list {os.path.getsize(path) / (1 << 30):.2f} GiB; password/validate, one client, SQLite")
 a = line("cold: check = file", [c[0] for c in cold])
@@ -96,6 +96,7 @@ d = line("warm: check = off (reference)", warm_ref)
 print(f"{'  a warm lookup costs about':40} {c - d:+.2f} ms at p50")
 print(f"server memory, MiB, before: {before}")
 print(f"server memory, MiB, after {rounds} warm lookups: {after}")
+print(f"reference's memory, MiB, before: {ref_before}; after: {ref_after}")
 print("(RssFile: pages of the list this process touched — page cache, shared, reclaimable; RssAnon: its own memory)")
 PY
 evict() { python3 -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$list"; }
@@ -110,5 +111,6 @@ for _ in $(seq "${COLD:-30}"); do
   stop_instances
 done
 start_both
-LISTED_PID=$(ss -ltnpH "sport = :$app_port" | sed 's/.*pid=\([0-9]*\).*/\1/') COLD_FILE="$work/cold.txt" \
+pid_on() { ss -ltnpH "sport = :$1" | sed 's/.*pid=\([0-9]*\).*/\1/'; }
+LISTED_PID=$(pid_on "$app_port") REF_PID=$(pid_on "$ref_port") COLD_FILE="$work/cold.txt" \
   python3 "$work/lookups.py" warm "$list" "$app_port" "$ref_port" "${WARM:-2000}"
