@@ -3,6 +3,10 @@ import Foundation
 import NIOCore
 import PortcullisCore
 
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
 /// The k-anonymity range API of breached passwords (Have I Been Pwned's
 /// shape): only the first 5 hex characters of the SHA-1 leave the server,
 /// and `Add-Padding: true` asks for decoy lines, so neither the hash nor the
@@ -35,7 +39,8 @@ public struct BreachRangeClient: BreachedPasswordList {
             }
             return text
         }
-        return Self.count(of: suffix, in: body)
+        guard let count = Self.count(of: suffix, in: body) else { throw Unavailable(description: "the answer holds no HASH:COUNT line") }
+        return count
     }
 
     private func fetch(_ prefix: String) async throws -> String {
@@ -50,31 +55,73 @@ public struct BreachRangeClient: BreachedPasswordList {
     }
 
     /// The count on the `SUFFIX:COUNT` line of the answer, 0 when none (a
-    /// padding line carries 0). Hex case is ignored.
-    static func count(of suffix: Substring, in body: String) -> Int {
+    /// padding line carries 0); nil when no line of the answer is a
+    /// `SUFFIX:COUNT` line (a page of something else is no answer). Hex case
+    /// is ignored; a count too large to hold is the largest.
+    static func count(of suffix: Substring, in body: String) -> Int? {
+        var wellFormed = false
         for line in body.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 35, parts[0].uppercased() == suffix else { continue }
-            return Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? 0
+            let digits = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            guard parts.count == 2, parts[0].count == 35, !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { continue }
+            wellFormed = true
+            if parts[0].uppercased() == suffix { return Int(digits) ?? Int.max }
         }
-        return 0
+        return wellFormed ? 0 : nil
     }
 }
 
 /// The downloadable breach list searched in place (`BreachFile`), each
-/// lookup on a thread of its own: a page fault on a cold file must not hold
-/// an event loop or the cooperative pool.
-public struct BreachFileList: BreachedPasswordList {
-    let file: BreachFile
-    let thread: BlockingThread
+/// lookup on one of a few threads of its own: a page fault on a cold file
+/// must not hold an event loop or the cooperative pool, and one slow
+/// lookup must not queue every other behind it. Before each lookup the path
+/// is checked: a list replaced by a rename is reopened; one written over in
+/// place is not read until it is whole again (meanwhile the list "does not
+/// answer" and the fail-open rule decides).
+public final class BreachFileList: BreachedPasswordList, @unchecked Sendable {  // `current` is guarded by `lock`
+    let path: String
+    let threads: [BlockingThread]
+    let timeoutMilliseconds: Int
+    private let lock = NSLock()
+    private var current: BreachFile?
+    private var next = 0
 
-    public init(path: String) throws {
-        file = try BreachFile(path: path)
-        thread = BlockingThread(name: "portcullis-breach-file")
+    public init(path: String, timeoutMilliseconds: Int, threads count: Int = 4) throws {
+        self.path = path
+        self.timeoutMilliseconds = timeoutMilliseconds
+        current = try BreachFile(path: path)
+        threads = (0..<count).map { BlockingThread(name: "portcullis-breach-file-\($0)") }
     }
 
     public func count(sha1 digest: [UInt8]) async throws -> Int {
-        let file = self.file
-        return try await thread.run { file.count(sha1: digest) ?? 0 }
+        let thread = lock.withLock { () -> BlockingThread in
+            next = (next + 1) % threads.count
+            return threads[next]
+        }
+        return try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { try await thread.run { try self.lookUp(digest) } }
+            group.addTask { try await Task.sleep(for: .milliseconds(self.timeoutMilliseconds)); return nil }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let count = first else {
+                throw BreachRangeClient.Unavailable(description: "no lookup within \(timeoutMilliseconds) ms")
+            }
+            return count
+        }
+    }
+
+    /// On a lookup thread: the file as the path names it now, then the search.
+    private func lookUp(_ digest: [UInt8]) throws -> Int {
+        let file = try lock.withLock { () throws -> BreachFile in
+            if let current, current.isCurrent(path: path) { return current }
+            current = nil
+            do {
+                let reopened = try BreachFile(path: path)
+                current = reopened
+                return reopened
+            } catch {
+                throw BreachRangeClient.Unavailable(description: "the list changed and cannot be read: \(error)")
+            }
+        }
+        return file.count(sha1: digest) ?? 0
     }
 }

@@ -127,4 +127,30 @@ struct BreachedPasswordTests {
             #expect(me.json["password_breached"] == nil)
         }
     }
+
+    /// A list that answers only when told to.
+    final class HeldList: BreachedPasswordList, @unchecked Sendable {
+        let released = AsyncStream<Void>.makeStream()
+        func count(sha1 digest: [UInt8]) async throws -> Int {
+            for await _ in released.stream { break }
+            return 5
+        }
+    }
+
+    /// Anonymous validations cannot take every lookup: past the advisory
+    /// limit they answer without asking, while a password being set still asks.
+    @Test func validationsPastTheLimitDoNotAsk() async throws {
+        let list = HeldList()
+        let screen = BreachScreen(list: list, source: "test", minCount: 1, failOpen: true, logger: .init(label: "test"))
+        let held = (0..<BreachScreen.advisoryLimit).map { _ in Task { await screen.advises("anything") } }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(await screen.advises("one more") == nil, "over the limit: not asked")
+        let setting = Task { await screen.refuses("a new password") }
+        for _ in 0...BreachScreen.advisoryLimit { list.released.continuation.yield() }
+        #expect(await setting.value == true)
+        for task in held { #expect(await task.value == true) }
+        list.released.continuation.yield()
+        Task { for _ in 0..<8 { list.released.continuation.yield(); try await Task.sleep(for: .milliseconds(20)) } }
+        #expect(await screen.advises("again") == true, "below the limit again")
+    }
 }

@@ -78,8 +78,12 @@ public struct ConfigLoader {
         if config.passwordBreachCheck == .file, config.passwordBreachFile.isEmpty {
             throw ConfigError("password_breach_file: must name the breach list when password_breach_check is file")
         }
-        if config.passwordBreachCheck == .range, URL(string: config.passwordBreachAPIURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
-            throw ConfigError("password_breach_api_url: must be an http:// or https:// URL")
+        if config.passwordBreachCheck == .range {
+            let url = URLComponents(string: config.passwordBreachAPIURL)
+            guard let url, ["http", "https"].contains(url.scheme ?? ""), !(url.host ?? "").isEmpty, url.query == nil,
+                  url.fragment == nil, url.user == nil else {
+                throw ConfigError("password_breach_api_url: must be an http:// or https:// base URL (a host, no query or credentials)")
+            }
         }
         if config.oidcEnabled, URL(string: config.oidcLoginURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             throw ConfigError("oidc_login_url: must be the front-end's sign-in page (http:// or https://) when oidc_enabled is true")

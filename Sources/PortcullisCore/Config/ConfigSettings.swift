@@ -65,7 +65,7 @@ public enum ConfigSettings {
         ConfigSetting("password_breach_api_url", .string(\.passwordBreachAPIURL),
                       "Base URL of the range API: GET <url>/range/<first 5 hex of SHA-1> with Add-Padding: true"),
         ConfigSetting("password_breach_timeout_ms", .int(\.passwordBreachTimeoutMs),
-                      "Milliseconds the range API has to answer", range: 1...60_000),
+                      "Milliseconds a breach lookup (the range API's answer, or a file lookup) may take", range: 1...60_000),
         ConfigSetting("password_breach_fail_open", .bool(\.passwordBreachFailOpen),
                       "When the range API does not answer: true accepts the password, false refuses it as breached"),
         ConfigSetting("password_breach_file", .string(\.passwordBreachFile),

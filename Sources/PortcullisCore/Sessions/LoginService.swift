@@ -118,6 +118,8 @@ public struct LoginService: Sendable {
             guard let current = try await tx.user(id: user.id), current.state.canAuthenticate else {
                 throw APIError(.unauthorized, ErrorKey.Session.notActive)
             }
+            // A password changed since it was checked: the proof is stale, no session.
+            guard current.passwordDigest == user.passwordDigest else { throw APIError(.unauthorized, ErrorKey.Session.invalidParams) }
             if let attempt { try await throttle.signedIn(attempt, in: tx) }
             let unfamiliar = try await Self.isUnfamiliar(client, to: user, in: tx)
             try await tx.insertActivity(NewActivity(
@@ -134,7 +136,7 @@ public struct LoginService: Sendable {
                 "user_ip": client.ip, "user_agent": client.userAgent,
             ], withDomain: false, in: tx, now: now)
             if passwordBreached, try await tx.flagBreachedPassword(
-                userID: user.id, mark: BreachScreen.mark(of: current.passwordDigest), now: now,
+                userID: user.id, mark: BreachScreen.mark(of: user.passwordDigest), now: now,
                 mailedBefore: now - BreachScreen.mailInterval
             ) {
                 try await events.emit(EventName.passwordBreached, user: user, extra: ["user_ip": client.ip],

@@ -11,7 +11,7 @@ extension BreachScreen {
         case .off: nil
         case .range: BreachRangeClient(client: client, baseURL: config.passwordBreachAPIURL,
                                        timeoutMilliseconds: config.passwordBreachTimeoutMs)
-        case .file: try BreachFileList(path: config.passwordBreachFile)
+        case .file: try BreachFileList(path: config.passwordBreachFile, timeoutMilliseconds: config.passwordBreachTimeoutMs)
         }
         return BreachScreen(list: list, source: config.passwordBreachCheck.rawValue, minCount: config.passwordBreachMinCount,
                             failOpen: config.passwordBreachFailOpen, logger: logger)
