@@ -62,7 +62,7 @@ let package = Package(
                 .embedInCode("sqlite/0011_login_throttle.sql"), .embedInCode("sqlite/0012_passkeys.sql"),
                 .embedInCode("sqlite/0013_console_sessions.sql"), .embedInCode("sqlite/0014_devices.sql"),
                 .embedInCode("sqlite/0015_recovery_codes.sql"), .embedInCode("sqlite/0016_step_up.sql"),
-                .embedInCode("sqlite/0017_anti_phishing.sql"),
+                .embedInCode("sqlite/0017_anti_phishing.sql"), .embedInCode("sqlite/0018_password_breaches.sql"),
             ]
         ),
         .target(
@@ -76,7 +76,7 @@ let package = Package(
                 .embedInCode("0009_event_sinks.sql"), .embedInCode("0010_session_details.sql"), .embedInCode("0011_login_throttle.sql"),
                 .embedInCode("0012_passkeys.sql"), .embedInCode("0013_console_sessions.sql"), .embedInCode("0014_devices.sql"),
                 .embedInCode("0015_recovery_codes.sql"), .embedInCode("0016_step_up.sql"),
-                .embedInCode("0017_anti_phishing.sql"),
+                .embedInCode("0017_anti_phishing.sql"), .embedInCode("0018_password_breaches.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.

@@ -22,5 +22,6 @@ public enum SQLiteMigrations {
         ("0015_recovery_codes", String(decoding: PackageResources._015_recovery_codes_sql, as: UTF8.self)),
         ("0016_step_up", String(decoding: PackageResources._016_step_up_sql, as: UTF8.self)),
         ("0017_anti_phishing", String(decoding: PackageResources._017_anti_phishing_sql, as: UTF8.self)),
+        ("0018_password_breaches", String(decoding: PackageResources._018_password_breaches_sql, as: UTF8.self)),
     ]
 }

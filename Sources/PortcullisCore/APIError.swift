@@ -281,6 +281,8 @@ public enum ErrorKey {
         public static let emailTaken = "email.taken"
         public static let passwordRequirements = "password.requirements"
         public static let passwordWeak = "password.weak"
+        /// A new password found in the breach list (takeover.md §P).
+        public static let passwordBreached = "password.breached"
         public static let usernameInvalid = "username.invalid"
         public static let usernameTooShort = "username.too_short"
         public static let usernameTooLong = "username.too_long"

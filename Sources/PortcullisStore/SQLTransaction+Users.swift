@@ -84,9 +84,12 @@ extension SQLTransaction {
             first_name, last_name, dob, address, postcode, city, country, state, metadata, created_at, updated_at
             """, from: "profiles", userID: user.id)
         let storagesSQL = jsonRows("title, data, created_at, updated_at", from: "data_storages", userID: user.id)
+        let breachMark = BreachScreen.mark(of: user.passwordDigest)
         let row = try await db.raw("""
             SELECT (SELECT uid FROM users WHERE id = \(bind: user.referralID)) AS referral_uid,
-                   \(labelsSQL) AS labels, \(phonesSQL) AS phones, \(profilesSQL) AS profiles, \(storagesSQL) AS data_storages
+                   \(labelsSQL) AS labels, \(phonesSQL) AS phones, \(profilesSQL) AS profiles, \(storagesSQL) AS data_storages,
+                   (SELECT COUNT(*) FROM password_breaches
+                     WHERE user_id = \(bind: user.id) AND digest_mark = \(bind: breachMark)) AS password_breached
             """).first()
         guard let row else { throw DuplicateRecord(field: "user") }
         let labels = try JSONRows(row.string("labels")).map { r in
@@ -108,7 +111,8 @@ extension SQLTransaction {
         }
         return UserFullInfo(
             user: user, referralUID: try row.optionalString("referral_uid"), labels: labels,
-            phones: phones, profiles: profiles, dataStorages: storages
+            phones: phones, profiles: profiles, dataStorages: storages,
+            passwordBreached: try row.decode(column: "password_breached", as: Int.self) > 0
         )
     }
 

@@ -185,7 +185,9 @@ def received(consumer, server, key="user.email.confirmation.token"):
 
 def test_a_server_killed_while_publishing_delivers_every_acknowledged_event_after_restart(make_server, rabbit):
     from conftest import Server
-    first = make_server(env=rabbit.env_for_portcullis())
+    # A short lease: the killed instance's claims pass to the next one in seconds, not the default two minutes.
+    lease = {"BARONG_OUTBOX_LEASE": "8", "BARONG_OUTBOX_MAX_RETRY_DELAY": "4"}
+    first = make_server(env={**rabbit.env_for_portcullis(), **lease})
     signup(first, "root@example.com")
     consumer = EventConsumer(rabbit).start()
     consumer.bind("barong.events.system", "user.email.confirmation.token")
@@ -207,7 +209,7 @@ def test_a_server_killed_while_publishing_delivers_every_acknowledged_event_afte
         first.proc.kill()
         first.proc.wait()
         second = Server(database_url=first.env["BARONG_DATABASE_URL"],
-                        env={**rabbit.env_for_portcullis(), "BARONG_DATA_DIR": first.env["BARONG_DATA_DIR"]}).start()
+                        env={**rabbit.env_for_portcullis(), **lease, "BARONG_DATA_DIR": first.env["BARONG_DATA_DIR"]}).start()
         try:
             consumer.wait_for(lambda m: m["routing_key"] == "user.email.confirmation.token", count=40, timeout=150)
             time.sleep(1)

@@ -26,6 +26,13 @@ public struct Config: Sendable {
     public var passwordRegexp = #"^(?=.*[[:lower:]])(?=.*[[:upper:]])(?=.*[[:digit:]])(?=.*[[:graph:]]).{8,80}$"#
     public var passwordMinEntropy = 14
     public var passwordUseDictionary = true
+    /// Breached passwords (takeover.md §P): off, the k-anonymity range API, or a local sorted file.
+    public var passwordBreachCheck = BreachCheckKind.off
+    public var passwordBreachAPIURL = "https://api.pwnedpasswords.com"
+    public var passwordBreachTimeoutMs = 1500
+    public var passwordBreachFailOpen = true
+    public var passwordBreachFile = ""
+    public var passwordBreachMinCount = 1
     public var firstRegistrationSuperadmin = true
     public var captcha = CaptchaKind.none
     public var captchaProtectedEndpoints = ["user_create", "session_create", "password_reset", "email_confirmation"]

@@ -27,3 +27,8 @@ public enum KYCProviderKind: String, CaseIterable, Sendable {
 public enum GatewayKind: String, CaseIterable, Sendable {
     case cloudflare, akamai, none
 }
+
+/// Where new passwords are looked up in breach lists (takeover.md §P).
+public enum BreachCheckKind: String, CaseIterable, Sendable {
+    case off, range, file
+}

@@ -75,6 +75,16 @@ public struct ConfigLoader {
             guard let range = setting.range, case .int(let path) = setting.field, !range.contains(config[keyPath: path]) else { continue }
             throw ConfigError("\(setting.key): must be \(range.lowerBound) to \(range.upperBound)")
         }
+        if config.passwordBreachCheck == .file, config.passwordBreachFile.isEmpty {
+            throw ConfigError("password_breach_file: must name the breach list when password_breach_check is file")
+        }
+        if config.passwordBreachCheck == .range {
+            let url = URLComponents(string: config.passwordBreachAPIURL)
+            guard let url, ["http", "https"].contains(url.scheme ?? ""), !(url.host ?? "").isEmpty, url.query == nil,
+                  url.fragment == nil, url.user == nil else {
+                throw ConfigError("password_breach_api_url: must be an http:// or https:// base URL (a host, no query or credentials)")
+            }
+        }
         if !config.eventAPIRabbitMQURL.isEmpty, !config.eventAPIRabbitMQURL.hasPrefix("amqp://") {
             throw ConfigError("event_api_rabbitmq_url: must be amqp://user:password@host:port/vhost")
         }

@@ -58,11 +58,14 @@ public enum EventName {
     public static let apiKeyCreated = "system.user.api_key.created"
     public static let passkeyCreated = "system.user.passkey.created"
     public static let recoveryCodesCreated = "system.user.recovery_codes.created"
+    /// A sign-in with a password found in the breach list, at most once a day: `{user, user_ip}`.
+    public static let passwordBreached = "system.user.password.breached"
 
     /// The published events: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
         recoveryCodeUsed, newDevice, accountFrozen, otpEnabled, otpDisabled, apiKeyCreated, passkeyCreated, recoveryCodesCreated,
+        passwordBreached,
         "system.document.verified", "system.document.rejected",
         "model.user.created", "model.user.updated", "model.profile.created", "model.profile.updated",
         "model.label.created", "model.label.updated", "model.document.created",

@@ -2,6 +2,8 @@
 /// (takeover.md §F), by the event that carries it.
 public enum SecurityNotice: String, Sendable, CaseIterable {
     case newDevice, passwordChanged, otpEnabled, otpDisabled, apiKeyCreated, passkeyAdded, recoveryCodesCreated, recoveryCodeUsed
+    /// A sign-in with a password found in the breach list (advice, once a day at most).
+    case passwordBreached
     /// The freeze itself: said, without a link (the account is frozen already).
     case accountFrozen
 
@@ -15,6 +17,7 @@ public enum SecurityNotice: String, Sendable, CaseIterable {
         case .passkeyAdded: EventName.passkeyCreated
         case .recoveryCodesCreated: EventName.recoveryCodesCreated
         case .recoveryCodeUsed: EventName.recoveryCodeUsed
+        case .passwordBreached: EventName.passwordBreached
         case .accountFrozen: EventName.accountFrozen
         }
     }
@@ -35,6 +38,7 @@ public enum SecurityNotice: String, Sendable, CaseIterable {
         case .passkeyAdded: "a passkey was added"
         case .recoveryCodesCreated: "new recovery codes were made"
         case .recoveryCodeUsed: "a recovery code was used"
+        case .passwordBreached: "your password appears in a data breach"
         case .accountFrozen: "your account is frozen"
         }
     }
@@ -49,6 +53,10 @@ public enum SecurityNotice: String, Sendable, CaseIterable {
         case .passkeyAdded: "A passkey was just added to your account"
         case .recoveryCodesCreated: "A new set of recovery codes was just made for your account; the old codes no longer work"
         case .recoveryCodeUsed: "A recovery code was just used to sign in to your account"
+        case .passwordBreached: """
+            You just signed in with a password that appears in a list of passwords leaked from other sites. \
+            Anyone can try it: please change it now
+            """
         case .accountFrozen: "Your account was just frozen: every session was ended and every API key disabled"
         }
     }

@@ -47,7 +47,7 @@ public struct ManagementUserService: Sendable {
         if let email, try await store.read({ tx in try await tx.user(email: email) }) != nil {
             errors.append(ManagementError.fullMessage(ErrorKey.Record.emailTaken))
         }
-        if let key = policy.violation(of: password) { errors.append(ManagementError.fullMessage(key)) }
+        if let key = await policy.refusal(of: password) { errors.append(ManagementError.fullMessage(key)) }
         guard errors.isEmpty, let email else { throw ManagementError.messages(.unprocessable, errors) }
         let referral = try await referrer(referralUID)
         let digest = await hasher.hash(password)

@@ -1,14 +1,25 @@
 import Foundation
 
 /// A password: the configured regexp must match, then the entropy must
-/// reach the minimum. Only the first failing rule is reported.
+/// reach the minimum, then (for a new password) it must not be in a breach
+/// list. Only the first failing rule is reported.
 public struct PasswordPolicy: Sendable {
     private let regexp: NSRegularExpression
     public let entropy: PasswordEntropy
+    public let breaches: BreachScreen
 
-    public init(config: Config) throws {
+    public init(config: Config, breaches: BreachScreen = .off) throws {
         regexp = try NSRegularExpression(pattern: config.passwordRegexp)
         entropy = PasswordEntropy(minEntropy: config.passwordMinEntropy, useDictionary: config.passwordUseDictionary)
+        self.breaches = breaches
+    }
+
+    /// The record key a new password is refused with, or nil: the rules of
+    /// `violation(of:)`, then the breach list (asked only for a password
+    /// that passes them, so a weak one costs no lookup).
+    public func refusal(of password: String) async -> String? {
+        if let key = violation(of: password) { return key }
+        return await breaches.refuses(password) ? ErrorKey.Record.passwordBreached : nil
     }
 
     /// The record key of the first rule the password breaks, or nil.
@@ -27,6 +38,10 @@ public struct PasswordPolicy: Sendable {
 
     /// Text for an activity's `reason`, as Barong's model messages read.
     public static func reason(for key: String) -> String {
-        key == ErrorKey.Record.passwordWeak ? "Password is too weak" : "Password does not meet the minimum requirements"
+        switch key {
+        case ErrorKey.Record.passwordWeak: "Password is too weak"
+        case ErrorKey.Record.passwordBreached: "Password appears in a data breach"
+        default: "Password does not meet the minimum requirements"
+        }
     }
 }

@@ -7,25 +7,31 @@ public struct LoginService: Sendable {
     let events: EventWriter
     let otp: OTPService
     let throttle: LoginThrottle
+    let breaches: BreachScreen
 
     public init(store: any Store, hasher: any PasswordHasher, sessions: SessionService, events: EventWriter, otp: OTPService,
-                throttle: LoginThrottle, clock: any ServerClock) {
+                throttle: LoginThrottle, breaches: BreachScreen, clock: any ServerClock) {
         self.store = store; self.hasher = hasher; self.sessions = sessions; self.events = events; self.otp = otp
-        self.throttle = throttle; self.clock = clock
+        self.throttle = throttle; self.breaches = breaches; self.clock = clock
     }
 
     /// `recoveryCode`: a 2FA user's recovery code in place of the TOTP code
     /// (the caller refuses both at once). A session it opens is marked
-    /// `recovery_code`, and the use is mailed and announced.
+    /// `recovery_code`, and the use is mailed and announced. A right
+    /// password found in the breach list still signs in, and is flagged.
     public func login(
         email: String, password: String, otpCode: String?, recoveryCode: String? = nil, client: ClientInfo
     ) async throws -> (UserFullInfo, OpenedSession) {
         let (user, attempt) = try await authenticate(email: email, password: password, otpCode: otpCode, recoveryCode: recoveryCode,
                                                      client: client)
+        // Asked only once every proof is right: a guesser learns nothing and waits for nothing more.
+        let breached = await breaches.verdict(for: password) == .breached
         guard user.otp, Self.given(recoveryCode) != nil else {
-            return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: attempt)
+            return try await signIn(user, client: client, action: user.otp ? "login::2fa" : "login", clearing: attempt,
+                                    passwordBreached: breached)
         }
-        return try await signIn(user, client: client, action: "login::recovery_code", method: .recoveryCode, clearing: attempt)
+        return try await signIn(user, client: client, action: "login::recovery_code", method: .recoveryCode, clearing: attempt,
+                                passwordBreached: breached)
     }
 
     /// The text when one was sent (blank counts as not sent).
@@ -99,8 +105,11 @@ public struct LoginService: Sendable {
     /// Opens the session of a user already authenticated and state-checked:
     /// activity, session, event.
     /// `clearing`: the throttled attempt this sign-in ends (its own count starts afresh).
+    /// `passwordBreached`: the password just checked is in the breach list:
+    /// flagged (`users/me` shows it) and, once a day at most, mailed.
     public func signIn(_ user: User, client: ClientInfo, action: String, method: SignInMethod = .password,
-                       clearing attempt: LoginThrottle.Attempt? = nil) async throws -> (UserFullInfo, OpenedSession) {
+                       clearing attempt: LoginThrottle.Attempt? = nil,
+                       passwordBreached: Bool = false) async throws -> (UserFullInfo, OpenedSession) {
         let now = clock.now()
         let (sessions, events, throttle) = (self.sessions, self.events, self.throttle)
         return try await store.write { tx in
@@ -109,6 +118,8 @@ public struct LoginService: Sendable {
             guard let current = try await tx.user(id: user.id), current.state.canAuthenticate else {
                 throw APIError(.unauthorized, ErrorKey.Session.notActive)
             }
+            // A password changed since it was checked: the proof is stale, no session.
+            guard current.passwordDigest == user.passwordDigest else { throw APIError(.unauthorized, ErrorKey.Session.invalidParams) }
             if let attempt { try await throttle.signedIn(attempt, in: tx) }
             let unfamiliar = try await Self.isUnfamiliar(client, to: user, in: tx)
             try await tx.insertActivity(NewActivity(
@@ -124,6 +135,13 @@ public struct LoginService: Sendable {
             try await events.emit(EventName.sessionCreate, user: user, extra: [
                 "user_ip": client.ip, "user_agent": client.userAgent,
             ], withDomain: false, in: tx, now: now)
+            if passwordBreached, try await tx.flagBreachedPassword(
+                userID: user.id, mark: BreachScreen.mark(of: user.passwordDigest), now: now,
+                mailedBefore: now - BreachScreen.mailInterval
+            ) {
+                try await events.emit(EventName.passwordBreached, user: user, extra: ["user_ip": client.ip],
+                                      withDomain: false, in: tx, now: now)
+            }
             if method == .recoveryCode {
                 let remaining = try await tx.recoveryCodeStatus(userID: user.id)?.remaining ?? 0
                 try await events.emit(EventName.recoveryCodeUsed, user: user, extra: ["remaining": remaining, "user_ip": client.ip],

@@ -100,7 +100,7 @@ public struct AccountService: Sendable {
         guard old != new else {
             try await fail(APIError(.badRequest, ErrorKey.ResourcePassword.noChangeProvided))
         }
-        if let key = policy.violation(of: new) {
+        if let key = await policy.refusal(of: new) {
             try await fail(APIError(.unprocessable, key), reason: PasswordPolicy.reason(for: key))
         }
         let digest = await hasher.hash(new)

@@ -69,7 +69,7 @@ public struct PasswordResetService: Sendable {
             return (user, matches && !used)
         }
         guard let user, secretOK else { throw APIError(.unprocessable, ErrorKey.Identity.utilizedToken) }
-        if let key = policy.violation(of: password) {
+        if let key = await policy.refusal(of: password) {
             try await store.write { tx in
                 try await tx.insertActivity(NewActivity(
                     userID: user.id, client: client, topic: "password", action: "password reset", result: "failed",

@@ -44,7 +44,7 @@ public struct SignupService: Sendable {
         if let email, try await store.read({ tx in try await tx.user(email: email) }) != nil {
             errors.append(ErrorKey.Record.emailTaken)
         }
-        if let key = policy.violation(of: input.password) { errors.append(key) }
+        if let key = await policy.refusal(of: input.password) { errors.append(key) }
         if let username {
             if let key = validator.validateUsername(username) {
                 errors.append(key)

@@ -42,10 +42,13 @@ public struct UserFullInfo: Sendable, Equatable {
     public var phones: [Phone]
     public var profiles: [Profile]
     public var dataStorages: [DataStorage]
+    /// The current password was found in the breach list at a sign-in (takeover.md §P).
+    public var passwordBreached: Bool
 
-    public init(user: User, referralUID: String?, labels: [Label], phones: [Phone], profiles: [Profile], dataStorages: [DataStorage]) {
+    public init(user: User, referralUID: String?, labels: [Label], phones: [Phone], profiles: [Profile], dataStorages: [DataStorage],
+                passwordBreached: Bool = false) {
         self.user = user; self.referralUID = referralUID; self.labels = labels
-        self.phones = phones; self.profiles = profiles; self.dataStorages = dataStorages
+        self.phones = phones; self.profiles = profiles; self.dataStorages = dataStorages; self.passwordBreached = passwordBreached
     }
 }
 

@@ -51,12 +51,13 @@ struct SharedServices: Sendable {
         )
         let reauth = Reauthentication(hasher: inputs.hasher, otp: otp, throttle: throttle)
         let oneTimeTokens = try await JWTOneTimeTokenSigner.make(privateKeyPEM: inputs.privateKeyPEM, clock: clock)
+        let breaches = try BreachScreen.make(config: config, client: inputs.httpClient, logger: inputs.logger)
         return SharedServices(
-            policy: try PasswordPolicy(config: config), events: events, userWriter: userWriter, cache: cache, sessions: sessions,
+            policy: try PasswordPolicy(config: config, breaches: breaches), events: events, userWriter: userWriter, cache: cache, sessions: sessions,
             sessionList: SessionListService(store: store, clock: clock), throttle: throttle, otp: otp, reauth: reauth,
             freeze: FreezeService(store: store, signer: oneTimeTokens, reauth: reauth, userWriter: userWriter, events: events, clock: clock),
             login: LoginService(store: store, hasher: inputs.hasher, sessions: sessions, events: events, otp: otp,
-                                throttle: throttle, clock: clock),
+                                throttle: throttle, breaches: breaches, clock: clock),
             oneTimeTokens: oneTimeTokens,
             serverSigner: try await ServerJWSSigner.make(privateKeyPEM: inputs.privateKeyPEM),
             permissionGate: PermissionGate(permissions: permissionCache, store: store, clock: clock),

@@ -28,6 +28,8 @@ struct EntityRenderer: Sendable {
         fields.append(("phones", .array(info.phones.map(phone))))
         fields.append(("profiles", .array(info.profiles.map(profile))))
         fields.append(("data_storages", .array(info.dataStorages.map(dataStorage))))
+        // Beyond Barong, and only when true: the contract's shape is otherwise unchanged.
+        if info.passwordBreached { fields.append(("password_breached", .bool(true))) }
         return .object(fields)
     }
 

@@ -15,7 +15,7 @@ struct InfoController {
         group.get("version") { _, _ in version() }
         group.get("configs") { _, _ in configs() }
         let scope = isPublic ? ErrorKey.Scope.publicGeneral : ErrorKey.Scope.identityGeneral
-        group.post("password/validate") { _, context in try validatePassword(context, scope: scope) }
+        group.post("password/validate") { _, context in try await validatePassword(context, scope: scope) }
         if isPublic {
             // A deliberate addition: the key that verifies authorize's JWTs.
             group.get("jwks") { _, _ in Responses.json(jwks) }
@@ -49,10 +49,15 @@ struct InfoController {
     }
 
     /// Barong keys a missing password here `<group>.general.missing_password`.
-    func validatePassword(_ context: PortcullisContext, scope: String) throws -> Response {
+    /// `breached` (beyond Barong) only when a breach list is configured: true
+    /// when a new password would be refused for it (takeover.md §P); left
+    /// out while `BreachScreen.advisoryLimit` validations are being looked up.
+    func validatePassword(_ context: PortcullisContext, scope: String) async throws -> Response {
         var params = ParamValidator(context.params, scope: scope)
         let password = params.required("password", allowBlank: true)
         try params.finish()
-        return Responses.json(.object([("entropy", .double(policy.entropy.entropy(of: password)))]), status: .created)
+        var fields: [(String, JSONValue)] = [("entropy", .double(policy.entropy.entropy(of: password)))]
+        if policy.breaches.isOn, let breached = await policy.breaches.advises(password) { fields.append(("breached", .bool(breached))) }
+        return Responses.json(.object(fields), status: .created)
     }
 }
