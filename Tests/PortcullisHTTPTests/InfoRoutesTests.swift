@@ -7,6 +7,7 @@ struct InfoRoutesTests {
     @Test(arguments: ["public", "identity"])
     func pingTimeVersion(_ group: String) async throws {
         try await Harness.run { harness, client in
+            harness.clock.freeze()
             let ping = try await client.send(.get, "/\(group)/ping")
             #expect(ping.status == .ok)
             #expect(ping.text == #"{"ping":"pong"}"#)
