@@ -264,6 +264,44 @@ struct OIDCFlowTests {
     }
 }
 
+extension OIDCFlowTests {
+    /// A user sees the apps they approved and withdraws one: its tokens end,
+    /// the next sign-in asks again, and it is an event and an activity.
+    @Test func aWithdrawnApprovalEndsTheAppsTokensAndAsksAgain() async throws {
+        try await Self.run { harness, client, admin in
+            let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect]])
+            let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
+            let user = try await client.signup("user@example.com")
+            let (verifier, challenge) = Self.pkce()
+            let code = try await Self.code(client, user, clientID: id, challenge: challenge, scope: "openid email")
+            let issued = try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("code_verifier", verifier),
+            ], to: "").dropFirst()), headers: Self.basic(id, secret))
+            let access = try #require(issued.json["access_token"] as? String)
+            let grants = try await client.send(.get, "/resource/oidc/grants", login: user)
+            #expect(grants.jsonArray.count == 1 && grants.jsonArray.first?["client_name"] as? String == "Partner")
+            #expect(grants.jsonArray.first?["scopes"] as? [String] == ["openid", "email"])
+            // Approved: the next request needs no consent page.
+            let again = try await client.send(.get, Self.authorizePath(id, Self.pkce().challenge, scope: "openid"), login: user)
+            #expect(again.status == .found && Self.query(again.headers[.location])["code"] != nil)
+
+            let missing = try await client.send(.delete, "/resource/oidc/grants/nope", login: user)
+            #expect(missing.status == .notFound && missing.errors == ["resource.oidc_grant.doesnt_exist"])
+            let withdrawn = try await client.send(.delete, "/resource/oidc/grants/\(id)", login: user)
+            #expect(withdrawn.status == .ok)
+            let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(access)"])
+            #expect(info.status == .unauthorized && info.json["error"] as? String == "invalid_token")
+            let asked = try await client.send(.get, Self.authorizePath(id, Self.pkce().challenge, scope: "openid"), login: user)
+            #expect(asked.status == .ok && asked.text.contains("id=\"consent\""))
+            let events = try await harness.outboxEvents().map(\.name)
+            #expect(events.contains(EventName.oidcGrantCreated) && events.contains(EventName.oidcGrantRevoked))
+            // Another user's approvals are not theirs to withdraw.
+            let other = try await client.signup("other@example.com")
+            #expect(try await client.send(.get, "/resource/oidc/grants", login: other).jsonArray.isEmpty)
+        }
+    }
+}
+
 /// The hidden fields of the consent page's form.
 enum OIDCAuthorizeRequestForm {
     static func fields(in html: String) -> [String: String] {

@@ -71,6 +71,7 @@ private func addResourceRoutes(to router: Router<PortcullisContext>, _ s: Resour
         .addRoutes(to: group("users"))
     OTPController(otp: s.otp).addRoutes(to: group("otp"))
     DevicesController(devices: s.devices).addRoutes(to: group("devices"))
+    OIDCGrantsController(grants: s.oidcGrants).addRoutes(to: group("oidc/grants"))
     APIKeysController(apiKeys: s.apiKeys, renderer: s.renderer).addRoutes(to: group("api_keys"))
     ServiceAccountsController(accounts: s.accounts, apiKeys: s.apiKeys, renderer: s.renderer).addRoutes(to: group("service_accounts"))
     LabelsController(labels: s.labels, renderer: s.renderer).addRoutes(to: group("labels"))

@@ -142,3 +142,10 @@ struct AdminOIDCClientsController {
         return .object(fields)
     }
 }
+
+/// A client as the admin API shows it, for the command line.
+public enum OIDCClientJSON {
+    public static func text(_ client: OIDCClient, secret: String?) -> String {
+        AdminOIDCClientsController.render(client, secret: secret).serialized()
+    }
+}
