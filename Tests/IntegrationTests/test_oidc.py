@@ -130,3 +130,18 @@ def test_a_refusal_at_consent_and_an_unregistered_redirect(provider):
     assert answer["error"] == "access_denied" and answer["state"] == state
     r = user.get(url.replace("rp.example.test", "evil.example.test"), allow_redirects=False)
     assert r.status_code == 400 and "Location" not in r.headers and "not registered" in r.text
+
+
+def test_the_command_line_registers_clients(provider):
+    import json
+    from conftest import run_cli
+    server = provider.server
+    r = run_cli("oidc", "clients", "create", "--name", "Exchange mobile", "--public", "--redirect-uri", "http://127.0.0.1:47012/cb",
+                "--scope", "openid", "--scope", "offline_access", env=server.env, cwd=server.dir)
+    assert r.returncode == 0, r.stderr
+    created = json.loads(r.stdout)
+    assert created["confidential"] is False and "client_secret" not in created and created["scopes"] == ["openid", "offline_access"]
+    listed = provider.admin.get(provider.api("/admin/oidc/clients")).json()
+    assert created["client_id"] in [c["client_id"] for c in listed]
+    r = run_cli("oidc", "clients", "create", "--name", "Bad", "--redirect-uri", "http://app.example/cb", env=server.env, cwd=server.dir)
+    assert r.returncode == 1 and "refused: invalid_redirect_uri" in r.stderr

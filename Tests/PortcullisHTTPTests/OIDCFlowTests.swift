@@ -89,6 +89,8 @@ struct OIDCFlowTests {
             for (fields, key) in [
                 (["name": "x", "redirect_uris": ["http://app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb#frag"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://*.app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?state=1"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": "https://app.test/cb"], "admin.oidc_client.invalid_redirect_uris"),
                 (["name": "x", "redirect_uris": [Self.redirect], "scopes": ["openid", "admin"]], "admin.oidc_client.invalid_scope"),
                 (["name": "x", "redirect_uris": [Self.redirect], "confidential": false, "grant_types": ["client_credentials"]],
@@ -210,6 +212,17 @@ struct OIDCFlowTests {
             let forced = try await client.send(.get, Self.authorizePath(id, challenge, extra: "&prompt=login"), login: user)
             let forcedBack = try #require(Self.query(forced.headers[.location])["return_to"])
             #expect(!forcedBack.contains("prompt=login") && forcedBack.contains("auth_after="))
+            // The way back, edited to an earlier time, does not skip the sign-in.
+            let signedAfter = try #require(URLComponents(string: forcedBack)?.queryItems?.first { $0.name == "auth_after" }?.value)
+            let edited = forcedBack.replacingOccurrences(of: URLQuery.encode(signedAfter), with: "1." + signedAfter.split(separator: ".")[1])
+            let replayed = try await client.send(.get, String(edited.dropFirst("https://auth.test/api/v2/auth".count)), login: user)
+            #expect(replayed.headers[.location]?.hasPrefix(Self.loginURL) == true, "\(replayed.headers[.location] ?? "")")
+            // Request objects and other response modes are refused, not ignored; so is a resource indicator.
+            for (extra, error) in [("&request=x", "request_not_supported"), ("&request_uri=x", "request_uri_not_supported"),
+                                   ("&response_mode=fragment", "invalid_request"), ("&prompt=select_account", "invalid_request")] {
+                let refused = try await client.send(.get, Self.authorizePath(id, challenge, extra: extra), login: user)
+                #expect(Self.query(refused.headers[.location])["error"] == error, "\(extra)")
+            }
 
             func token(_ form: [(String, String)], _ headers: HTTPFields) async throws -> TestResponse {
                 try await client.send(.post, "/oidc/token", form: String(URLQuery.append(form, to: "").dropFirst()), headers: headers)
@@ -234,6 +247,11 @@ struct OIDCFlowTests {
             #expect(unsupported.json["error"] as? String == "unsupported_grant_type" && unsupported.headers[.cacheControl] == "no-store")
             let twice = try await client.send(.post, "/oidc/token?grant_type=x", form: "grant_type=y", headers: Self.basic(id, secret))
             #expect(twice.json["error"] as? String == "invalid_request", "a parameter sent twice")
+            let inURL = try await client.send(.post, "/oidc/token?client_id=\(id)&client_secret=\(secret)", form: "grant_type=client_credentials")
+            #expect(inURL.json["error"] as? String == "invalid_request", "a secret in the URL")
+            let target = try await token([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect),
+                                          ("code_verifier", verifier), ("resource", "peatio")], Self.basic(id, secret))
+            #expect(target.json["error"] as? String == "invalid_target")
 
             // A code used twice: refused, and the tokens of its first use are revoked (RFC 6749 §10.5).
             let (v3, c3) = Self.pkce()
@@ -245,11 +263,22 @@ struct OIDCFlowTests {
                 try await client.send(.post, "/oidc/introspect", form: "token=\(token)", headers: Self.basic(id, secret)).json["active"] as? Bool
             }
             #expect(try await active(firstAccess) == true)
+            let foreign = try await client.send(.post, "/oidc/introspect", form: "token=\(firstAccess)", headers: Self.basic(otherID, otherSecret))
+            #expect(foreign.json["active"] as? Bool == false, "another client learns nothing of it")
             let second = try await token(exchange3, Self.basic(id, secret))
             #expect(second.status == .badRequest && second.json["error"] as? String == "invalid_grant")
             #expect(try await active(firstAccess) == false)
             let userinfo = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(firstAccess)"])
             #expect(userinfo.status == .unauthorized && userinfo.json["error"] as? String == "invalid_token")
+
+            // A code whose session ended before it was redeemed is refused.
+            let (v4, c4) = Self.pkce()
+            let elsewhere = try await client.login("user@example.com")
+            let code4 = try await Self.code(client, elsewhere, clientID: id, challenge: c4, scope: "openid")
+            _ = try await client.send(.delete, "/identity/sessions", login: elsewhere)
+            let orphan = try await token([("grant_type", "authorization_code"), ("code", code4), ("redirect_uri", Self.redirect),
+                                          ("code_verifier", v4)], Self.basic(id, secret))
+            #expect(orphan.json["error"] as? String == "invalid_grant")
 
             // A banned user's refresh is refused.
             let (v2, c2) = Self.pkce()
@@ -298,6 +327,37 @@ extension OIDCFlowTests {
             // Another user's approvals are not theirs to withdraw.
             let other = try await client.signup("other@example.com")
             #expect(try await client.send(.get, "/resource/oidc/grants", login: other).jsonArray.isEmpty)
+        }
+    }
+}
+
+extension OIDCFlowTests {
+    /// RP-initiated logout ends the browser's session only for the ID token's
+    /// own user, and goes back only to a registered URI.
+    @Test func logoutNeedsTheSameUsersIDTokenAndARegisteredReturn() async throws {
+        try await Self.run { _, client, admin in
+            let app = try await Self.register(client, admin, ["name": "App", "redirect_uris": [Self.redirect], "first_party": true,
+                                                              "post_logout_redirect_uris": ["https://app.test/bye"]])
+            let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
+            let user = try await client.signup("user@example.com")
+            let (verifier, challenge) = Self.pkce()
+            let code = try await Self.code(client, user, clientID: id, challenge: challenge, scope: "openid")
+            let issued = try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("code_verifier", verifier),
+            ], to: "").dropFirst()), headers: Self.basic(id, secret))
+            let hint = try #require(issued.json["id_token"] as? String)
+
+            let victim = try await client.signup("victim@example.com")
+            let foreign = try await client.send(.get, "/oidc/logout?id_token_hint=\(hint)", login: victim)
+            #expect(foreign.status == .badRequest && foreign.headers[.setCookie] == nil)
+            #expect(try await client.send(.get, "/resource/users/me", login: victim).status == .ok, "the victim is still signed in")
+            let unregistered = try await client.send(.get, "/oidc/logout?id_token_hint=\(hint)&post_logout_redirect_uri=https%3A%2F%2Fevil.test%2F",
+                                                     login: user)
+            #expect(unregistered.status == .badRequest && unregistered.headers[.location] == nil)
+            let own = try await client.send(.get, "/oidc/logout?id_token_hint=\(hint)&post_logout_redirect_uri=https%3A%2F%2Fapp.test%2Fbye&state=z",
+                                            login: user)
+            #expect(own.status == .found && own.headers[.location] == "https://app.test/bye?state=z")
+            #expect(try await client.send(.get, "/resource/users/me", login: user).status == .unauthorized, "signed out")
         }
     }
 }

@@ -14,8 +14,12 @@ public struct OIDCAuthorizeRequest: Sendable, Equatable {
     public var prompt = ""
     public var maxAge: String?
     public var loginHint: String?
-    /// Ours: after a `prompt=login` hand-off, the session must be opened at or after this time.
+    /// Ours: after a forced sign-in's hand-off, the session must be opened at or after this (signed) time.
     public var authAfter: String?
+    /// `response_mode`, and whether `request` / `request_uri` were sent (neither is supported).
+    public var responseMode: String?
+    public var requestObject = false
+    public var requestURI = false
 
     public init() {}
 
@@ -53,8 +57,13 @@ public struct OIDCAuthorizeService: Sendable {
     let loginURL: String
     let events: EventWriter
 
-    public init(store: any Store, clock: any ServerClock, issuer: String, loginURL: String, events: EventWriter) {
+    /// Signs `auth_after`, so the way back from a forced sign-in cannot be edited to skip it.
+    let handOffKey: SymmetricKey
+
+    /// `secret`: what the hand-off key is derived from (the server's signing key: the same on every instance).
+    public init(store: any Store, clock: any ServerClock, issuer: String, loginURL: String, events: EventWriter, secret: String) {
         self.store = store; self.clock = clock; self.issuer = issuer; self.loginURL = loginURL; self.events = events
+        handOffKey = SymmetricKey(data: SHA256.hash(data: Array(("portcullis oidc auth_after\n" + secret).utf8)))
     }
 
     static let codeLifetime: Int64 = 60
@@ -80,7 +89,7 @@ public struct OIDCAuthorizeService: Sendable {
         }
         guard let signed, signed.user.state.canAuthenticate, !needsSignIn(request, session: signed.session, prompts: prompts, now: now) else {
             if prompts.contains("none") { return redirect(request, error: OAuthError("login_required", "the user is not signed in")) }
-            return .signIn(signInURL(request, now: now, fresh: prompts.contains("login")))
+            return .signIn(signInURL(request, now: now, fresh: forcesSignIn(request, session: signed?.session, prompts: prompts, now: now)))
         }
         if !client.firstParty {
             let granted = try await store.read { tx in try await tx.oidcGrant(userID: signed.user.id, clientID: client.clientID) }
@@ -137,6 +146,14 @@ public struct OIDCAuthorizeService: Sendable {
         guard client.redirectURIs.contains(request.redirectURI) else {
             return .failure(.errorPage("The redirect URI is not registered for this client."))
         }
+        if request.requestObject { return .failure(redirect(request, error: OAuthError("request_not_supported", "request objects are not supported"))) }
+        if request.requestURI { return .failure(redirect(request, error: OAuthError("request_uri_not_supported", "request_uri is not supported"))) }
+        guard request.responseMode == nil || request.responseMode == "query" else {
+            return .failure(redirect(request, error: .invalidRequest("only response_mode=query")))
+        }
+        guard request.prompt.split(separator: " ").allSatisfy({ ["none", "login", "consent"].contains($0) }) else {
+            return .failure(redirect(request, error: .invalidRequest("prompt may be none, login or consent")))
+        }
         guard request.responseType == "code" else {
             return .failure(redirect(request, error: OAuthError("unsupported_response_type", "only response_type=code")))
         }
@@ -160,19 +177,44 @@ public struct OIDCAuthorizeService: Sendable {
     }
 
     private func needsSignIn(_ request: OIDCAuthorizeRequest, session: SessionRecord, prompts: Set<String>, now: Int64) -> Bool {
+        if forcesSignIn(request, session: session, prompts: prompts, now: now) { return true }
+        guard let after = request.authAfter else { return false }
+        // A hand-off that does not verify counts as asking for a new sign-in.
+        guard let time = verifiedAuthAfter(after, clientID: request.clientID) else { return true }
+        return session.createdAt < time
+    }
+
+    /// `prompt=login`, or `max_age` passed (`max_age=0` is `prompt=login`, OpenID Connect Core errata).
+    private func forcesSignIn(_ request: OIDCAuthorizeRequest, session: SessionRecord?, prompts: Set<String>, now: Int64) -> Bool {
         if prompts.contains("login") { return true }
-        if let maxAge = request.maxAge.flatMap(Int64.init), now - session.createdAt > maxAge { return true }
-        if let after = request.authAfter.flatMap(Int64.init), session.createdAt < after { return true }
-        return false
+        guard let maxAge = request.maxAge.flatMap(Int64.init) else { return false }
+        guard let session else { return true }
+        return maxAge == 0 || now - session.createdAt > maxAge
+    }
+
+    /// `auth_after`: the time, a dot, and an HMAC of the time and the client.
+    func signedAuthAfter(_ time: Int64, clientID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("\(time)|\(clientID)".utf8), using: handOffKey)
+        return "\(time)." + Array(mac).hexString
+    }
+
+    func verifiedAuthAfter(_ value: String, clientID: String) -> Int64? {
+        let parts = value.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let time = Int64(parts[0]), constantTimeEquals(signedAuthAfter(time, clientID: clientID), value) else {
+            return nil
+        }
+        return time
     }
 
     /// The front-end's sign-in page with `return_to` this same request; a
-    /// forced sign-in becomes `auth_after`, so the way back does not loop.
+    /// forced sign-in (`prompt=login`, `max_age`) becomes a signed
+    /// `auth_after`, so the way back does not loop and cannot be edited.
     private func signInURL(_ request: OIDCAuthorizeRequest, now: Int64, fresh: Bool) -> String {
         var back = request
         if fresh {
             back.prompt = request.prompt.split(separator: " ").filter { $0 != "login" }.joined(separator: " ")
-            back.authAfter = String(now)
+            back.maxAge = nil
+            back.authAfter = signedAuthAfter(now, clientID: request.clientID)
         }
         let returnTo = URLQuery.append(back.parameters, to: issuer + "/authorize")
         return URLQuery.append([("return_to", returnTo)], to: loginURL)

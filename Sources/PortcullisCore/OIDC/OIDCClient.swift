@@ -51,8 +51,9 @@ public enum OIDCVocabulary {
 
 /// The rules of a redirect URI (oidc.md §O2, RFC 8252 §7.3): an absolute
 /// https URL, or plain http to the loopback host for native apps; no
-/// fragment, no user info, no control or space characters. Matched later
-/// by exact string comparison.
+/// fragment, no user info, no control or space characters, no `*` (there
+/// are no wildcards), no query parameter the answer itself adds. Matched
+/// later by exact string comparison.
 public enum RedirectURIRule {
     public static let maxLength = 2000
     public static let maxCount = 20
@@ -62,7 +63,9 @@ public enum RedirectURIRule {
               text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }),
               let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty,
-              components.fragment == nil, components.user == nil, components.password == nil else { return false }
+              components.fragment == nil, components.user == nil, components.password == nil, !text.contains("*"),
+              !(components.queryItems ?? []).contains(where: { ["code", "state", "iss", "error", "error_description"].contains($0.name) })
+        else { return false }
         switch scheme {
         case "https": return true
         case "http": return ["127.0.0.1", "localhost", "[::1]", "::1"].contains(host)

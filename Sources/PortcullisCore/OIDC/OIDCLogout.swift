@@ -13,10 +13,11 @@ public struct OIDCLogout: Sendable {
         self.store = store; self.sessions = sessions; self.signer = signer; self.issuer = issuer; self.clock = clock
     }
 
+    /// `ended`: this browser's session was ended (its cookie is to be cleared).
     public enum Result: Sendable, Equatable {
-        case redirect(String)
+        case redirect(String, ended: Bool)
         case refused(String)
-        case signedOut
+        case signedOut(ended: Bool)
     }
 
     public func end(cookie: String?, idTokenHint: String?, clientID: String?, postLogoutRedirectURI: String?, state: String?,
@@ -39,15 +40,19 @@ public struct OIDCLogout: Sendable {
             destination = uri
         }
         guard let hint else { return .refused("Sign out from the application that signed you in (it sends id_token_hint).") }
-        if let (user, session) = try await sessions.sessionUser(cookie: cookie), user.uid == hint.sub {
+        var ended = false
+        if let (user, session) = try await sessions.sessionUser(cookie: cookie) {
+            // Another account's ID token ends nothing here: a link cannot sign anyone else out.
+            guard user.uid == hint.sub else { return .refused("This sign-out is for another account.") }
             let now = clock.now()
             try await store.write { tx in
                 try await tx.insertActivity(NewActivity(userID: user.id, client: info, topic: "session", action: "logout::oidc",
                                                         result: "succeed", data: ActivityData.reason(hint.aud), now: now))
                 try await tx.deleteSession(idHash: session.idHash)
             }
+            ended = true
         }
-        guard let destination else { return .signedOut }
-        return .redirect(URLQuery.append(state.map { [("state", $0)] } ?? [], to: destination))
+        guard let destination else { return .signedOut(ended: ended) }
+        return .redirect(URLQuery.append(state.map { [("state", $0)] } ?? [], to: destination), ended: ended)
     }
 }

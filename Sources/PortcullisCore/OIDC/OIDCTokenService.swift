@@ -48,9 +48,17 @@ public struct OIDCTokenService: Sendable {
 
     // MARK: Grants
 
+    /// Resource indicators (RFC 8707) are not supported: a token's audience
+    /// is always the client it was issued to, so `resource` may only name it.
+    static func checkResource(_ resource: String?, client: OIDCClient) throws {
+        guard let resource, resource != client.clientID else { return }
+        throw OAuthError("invalid_target", "resource indicators are not supported; the audience is the client")
+    }
+
     public func exchange(code: String, redirectURI: String, verifier: String, client: OIDCClient, resource: String?,
                          info: ClientInfo) async throws -> Issued {
         guard client.grantTypes.contains("authorization_code") else { throw OAuthError.unauthorizedClient("grant not allowed") }
+        try Self.checkResource(resource, client: client)
         let now = clock.now()
         let family = SecureRandom.urlSafeToken(bytes: 16)
         // One transaction: the code is locked, checked and spent, or a second use revokes what the first made.
@@ -67,7 +75,14 @@ public struct OIDCTokenService: Sendable {
             }
             guard found.clientID == client.clientID else { return .failure(.invalidGrant("the code belongs to another client")) }
             guard found.expiresAt > now else { return .failure(.invalidGrant("the code expired")) }
-            guard found.redirectURI == redirectURI else { return .failure(.invalidGrant("redirect_uri does not match")) }
+            guard found.redirectURI == redirectURI, client.redirectURIs.contains(redirectURI) else {
+                return .failure(.invalidGrant("redirect_uri does not match"))
+            }
+            // The session the code was issued in must still be open: ended sessions (a password
+            // change, "end all sessions", a sign-out) take their unredeemed codes with them.
+            guard try await tx.sessionWithUser(idHash: found.sessionHash) != nil else {
+                return .failure(.invalidGrant("the session that approved the code has ended"))
+            }
             guard PKCE.verifies(verifier, challenge: found.codeChallenge) else { return .failure(.invalidGrant("code_verifier does not match")) }
             guard let user = try await tx.user(id: found.userID), user.state.canAuthenticate else {
                 return .failure(.invalidGrant("the user may not sign in"))
@@ -78,14 +93,14 @@ public struct OIDCTokenService: Sendable {
         }
         let (found, user) = try outcome.get()
         return try await issue(to: client, user: user, family: family, scope: found.scope, authTime: found.authTime, acr: found.acr,
-                               amr: found.amr, nonce: found.nonce, resource: resource, now: now)
+                               amr: found.amr, nonce: found.nonce, now: now)
     }
 
     public func refresh(token: String, scope requested: String?, client: OIDCClient, info: ClientInfo) async throws -> Issued {
         guard client.grantTypes.contains("refresh_token") else { throw OAuthError.unauthorizedClient("grant not allowed") }
         let now = clock.now()
         let events = self.events
-        let outcome: Result<(OIDCRefreshToken, User, String), OAuthError> = try await store.write { tx in
+        let outcome: Result<(OIDCRefreshToken, User, String, String), OAuthError> = try await store.write { tx in
             guard let found = try await tx.oidcRefreshToken(hash: sha256Hex(token)), found.clientID == client.clientID else {
                 return .failure(.invalidGrant("unknown refresh token"))
             }
@@ -106,15 +121,16 @@ public struct OIDCTokenService: Sendable {
             guard let user = try await tx.user(id: found.userID), user.state.canAuthenticate else {
                 return .failure(.invalidGrant("the user may not sign in"))
             }
-            let granted = OIDCScopes.parse(found.scope)
+            // What the client may still ask: scopes an operator removed since are not refreshed.
+            let granted = OIDCScopes.parse(found.scope).filter(client.scopes.contains)
             let scopes = requested.map(OIDCScopes.parse) ?? granted
             guard !scopes.isEmpty, Set(scopes).isSubset(of: Set(granted)) else { return .failure(.invalidScope("beyond the grant")) }
             try await tx.markOIDCRefreshTokenRotated(hash: found.tokenHash, now: now)
-            return .success((found, user, scopes.joined(separator: " ")))
+            return .success((found, user, scopes.joined(separator: " "), granted.joined(separator: " ")))
         }
-        let (found, user, scope) = try outcome.get()
+        let (found, user, scope, kept) = try outcome.get()
         return try await issue(to: client, user: user, family: found.family, scope: scope, authTime: found.authTime, acr: found.acr,
-                               amr: found.amr, nonce: nil, resource: nil, now: now, keepRefreshScope: found.scope)
+                               amr: found.amr, nonce: nil, now: now, keepRefreshScope: kept)
     }
 
     /// A token for the service account linked to the client, never for a person.
@@ -122,6 +138,7 @@ public struct OIDCTokenService: Sendable {
         guard client.confidential, client.grantTypes.contains("client_credentials"), let accountID = client.serviceAccountID else {
             throw OAuthError.unauthorizedClient("grant not allowed")
         }
+        try Self.checkResource(resource, client: client)
         let allowed = client.scopes.filter { $0 != "openid" && $0 != "offline_access" }
         let scopes = requested.map(OIDCScopes.parse) ?? allowed
         guard Set(scopes).isSubset(of: Set(allowed)) else { throw OAuthError.invalidScope("a scope the client may not ask") }
@@ -138,7 +155,7 @@ public struct OIDCTokenService: Sendable {
         let kyc = scopes.contains("kyc")
             ? OIDCAccessClaims.KYCClaims(uid: account.uid, email: account.email, role: account.role, level: account.level, state: account.state)
             : nil
-        let claims = OIDCAccessClaims(iss: issuer, sub: account.uid, aud: resource ?? client.clientID, clientID: client.clientID,
+        let claims = OIDCAccessClaims(iss: issuer, sub: account.uid, aud: client.clientID, clientID: client.clientID,
                                       scope: scope, jti: SecureRandom.urlSafeToken(bytes: 12), iat: now,
                                       exp: now + Int64(client.accessTokenLifetime), authTime: nil, family: family, kyc: kyc)
         return Issued(accessToken: try await signer.sign(access: claims), expiresIn: client.accessTokenLifetime, scope: scope,
@@ -146,13 +163,13 @@ public struct OIDCTokenService: Sendable {
     }
 
     private func issue(to client: OIDCClient, user: User, family: String, scope: String, authTime: Int64, acr: String, amr: [String],
-                       nonce: String?, resource: String?, now: Int64, keepRefreshScope: String? = nil) async throws -> Issued {
+                       nonce: String?, now: Int64, keepRefreshScope: String? = nil) async throws -> Issued {
         let scopes = OIDCScopes.parse(scope)
         let info = try await store.read { tx in try await tx.fullInfo(of: user) }
         let kyc = scopes.contains("kyc")
             ? OIDCAccessClaims.KYCClaims(uid: user.uid, email: user.email, role: user.role, level: user.level, state: user.state.rawValue)
             : nil
-        let access = OIDCAccessClaims(iss: issuer, sub: user.uid, aud: resource ?? client.clientID, clientID: client.clientID,
+        let access = OIDCAccessClaims(iss: issuer, sub: user.uid, aud: client.clientID, clientID: client.clientID,
                                       scope: scope, jti: SecureRandom.urlSafeToken(bytes: 12), iat: now,
                                       exp: now + Int64(client.accessTokenLifetime), authTime: authTime, family: family, kyc: kyc)
         var idToken: String?
@@ -226,7 +243,10 @@ public struct OIDCTokenService: Sendable {
     public func introspect(_ token: String, by client: OIDCClient) async throws -> Introspection? {
         guard client.confidential else { throw OAuthError.unauthorizedClient("introspection is for confidential clients") }
         if let (claims, user) = try await liveAccess(token) {
-            return Introspection(scope: claims.scope, clientID: claims.clientID, sub: claims.sub, username: user?.email, exp: claims.exp,
+            // A client learns about its own tokens only, and an email only when the token may release it.
+            guard claims.clientID == client.clientID else { return nil }
+            let email = OIDCScopes.parse(claims.scope).contains("email") ? user?.email : nil
+            return Introspection(scope: claims.scope, clientID: claims.clientID, sub: claims.sub, username: email, exp: claims.exp,
                                  iat: claims.iat, aud: claims.aud, tokenType: "Bearer", kind: "access_token")
         }
         let now = clock.now()
@@ -235,7 +255,8 @@ public struct OIDCTokenService: Sendable {
                   found.rotatedAt == nil, found.expiresAt > now,
                   let family = try await tx.oidcFamily(id: found.family), family.revokedAt == nil,
                   let user = try await tx.user(id: found.userID), user.state.canAuthenticate else { return nil }
-            return Introspection(scope: found.scope, clientID: found.clientID, sub: user.uid, username: user.email, exp: found.expiresAt,
+            let email = OIDCScopes.parse(found.scope).contains("email") ? user.email : nil
+            return Introspection(scope: found.scope, clientID: found.clientID, sub: user.uid, username: email, exp: found.expiresAt,
                                  iat: nil, aud: found.clientID, tokenType: "refresh_token", kind: "refresh_token")
         }
     }

@@ -9,6 +9,8 @@ import PortcullisCore
 /// JSON error form, never Barong's.
 struct OAuthForm: Sendable {
     let values: [String: String]
+    /// The names that came in the URL's query.
+    var inQuery: Set<String> = []
 
     subscript(name: String) -> String? { values[name] }
 
@@ -22,6 +24,7 @@ struct OAuthForm: Sendable {
 
     static func read(_ request: Request) async throws -> OAuthForm {
         guard var pairs = parse(request.uri.query ?? "") else { throw OAuthError.invalidRequest("the query does not decode") }
+        let inQuery = Set(pairs.map(\.0))
         if request.method == .post {
             if ParamsReader.announces(request.headers[.contentLength], over: maxBody) {
                 throw OAuthError.invalidRequest("the body is too large")
@@ -45,7 +48,7 @@ struct OAuthForm: Sendable {
             guard !value.unicodeScalars.contains("\0") else { throw OAuthError.invalidRequest("\(name) holds a NUL") }
             values[name] = value
         }
-        return OAuthForm(values: values)
+        return OAuthForm(values: values, inQuery: inQuery)
     }
 
     /// `a=b&c=d`, `+` as a space, percent-decoded; nil when a pair does not decode.
@@ -64,6 +67,8 @@ struct OAuthForm: Sendable {
 
     /// The client as it presented itself: HTTP Basic (RFC 6749 §2.3.1, form-encoded parts) or form fields.
     func client(_ request: Request) throws -> OIDCTokenService.Presented {
+        // RFC 6749 §2.3.1: credentials never in the request URI (logs and proxies keep it).
+        guard !inQuery.contains("client_secret") else { throw OAuthError.invalidRequest("client_secret must not be in the URL") }
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
             guard let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                   let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),

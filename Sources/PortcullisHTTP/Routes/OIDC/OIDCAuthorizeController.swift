@@ -54,17 +54,17 @@ struct OIDCAuthorizeController {
         let result = try await logout.end(cookie: cookie.read(from: request), idTokenHint: form.given("id_token_hint"),
                                           clientID: form.given("client_id"), postLogoutRedirectURI: form.given("post_logout_redirect_uri"),
                                           state: form.given("state"), client: context.client)
-        var headers = cookie.clear(secure: context.overHTTPS)
         switch result {
-        case .redirect(let location):
+        case .redirect(let location, let ended):
+            var headers = ended ? cookie.clear(secure: context.overHTTPS) : HTTPFields()
             headers[.location] = location
             headers[.cacheControl] = "no-store"
             return Response(status: .found, headers: headers)
         case .refused(let why):
             return pages.message("Refused", why, warning: true, status: .badRequest)
-        case .signedOut:
+        case .signedOut(let ended):
             var response = pages.message("Signed out", "You are signed out.", warning: false)
-            for field in headers { response.headers.append(field) }
+            if ended { for field in cookie.clear(secure: context.overHTTPS) { response.headers.append(field) } }
             return response
         }
     }
@@ -105,6 +105,9 @@ struct OIDCAuthorizeController {
         r.maxAge = form["max_age"]
         r.loginHint = form["login_hint"]
         r.authAfter = form["auth_after"]
+        r.responseMode = form["response_mode"]
+        r.requestObject = form["request"] != nil
+        r.requestURI = form["request_uri"] != nil
         return r
     }
 }
