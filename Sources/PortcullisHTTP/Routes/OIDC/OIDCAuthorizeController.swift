@@ -19,23 +19,30 @@ struct OIDCAuthorizeController {
         group.get(".well-known/openid-configuration") { _, _ in Responses.json(discovery) }
         group.get("jwks") { _, _ in Responses.json(jwks) }
         group.get("assets/oidc.css") { _, _ in ConsoleAssets.response(ConsoleAssets.css, type: "text/css; charset=utf-8") }
-        group.get("authorize") { request, context in try await start(request, context) }
-        group.post("authorize") { request, context in try await start(request, context) }
-        group.post("authorize/consent") { request, context in try await consent(request, context) }
-        group.get("logout") { request, context in try await endSession(request, context) }
-        group.post("logout") { request, context in try await endSession(request, context) }
+        group.get("authorize") { request, context in try await page(request) { try await start($0, request, context) } }
+        group.post("authorize") { request, context in try await page(request) { try await start($0, request, context) } }
+        group.post("authorize/consent") { request, context in try await page(request) { try await consent($0, request, context) } }
+        group.get("logout") { request, context in try await page(request) { try await endSession($0, request, context) } }
+        group.post("logout") { request, context in try await page(request) { try await endSession($0, request, context) } }
     }
 
-    func start(_ request: Request, _ context: PortcullisContext) async throws -> Response {
+    /// Reads the request's parameters for a browser page: unreadable ones are a page too, never a redirect.
+    private func page(_ request: Request, _ work: (OAuthForm) async throws -> Response) async throws -> Response {
         let form: OAuthForm
-        do { form = try await OAuthForm.read(request) } catch let error as OAuthError { return pages.message("Refused", error.description, warning: true, status: .badRequest) }
+        do {
+            form = try await OAuthForm.read(request)
+        } catch let error as OAuthError {
+            return pages.message("Refused", error.description, warning: true, status: .badRequest)
+        }
+        return try await work(form)
+    }
+
+    func start(_ form: OAuthForm, _ request: Request, _ context: PortcullisContext) async throws -> Response {
         let signed = try await signedIn(request, context)
         return try await outcome(authorize.authorize(Self.request(form), signed: signed), signed: signed)
     }
 
-    func consent(_ request: Request, _ context: PortcullisContext) async throws -> Response {
-        let form: OAuthForm
-        do { form = try await OAuthForm.read(request) } catch let error as OAuthError { return pages.message("Refused", error.description, warning: true, status: .badRequest) }
+    func consent(_ form: OAuthForm, _ request: Request, _ context: PortcullisContext) async throws -> Response {
         guard let signed = try await signedIn(request, context) else {
             return pages.message("Signed out", "Your session ended before you answered. Start again from the application.", warning: true,
                                  status: .unauthorized)
@@ -48,9 +55,7 @@ struct OIDCAuthorizeController {
                                  signed: signed)
     }
 
-    func endSession(_ request: Request, _ context: PortcullisContext) async throws -> Response {
-        let form: OAuthForm
-        do { form = try await OAuthForm.read(request) } catch let error as OAuthError { return pages.message("Refused", error.description, warning: true, status: .badRequest) }
+    func endSession(_ form: OAuthForm, _ request: Request, _ context: PortcullisContext) async throws -> Response {
         let result = try await logout.end(cookie: cookie.read(from: request), idTokenHint: form.given("id_token_hint"),
                                           clientID: form.given("client_id"), postLogoutRedirectURI: form.given("post_logout_redirect_uri"),
                                           state: form.given("state"), client: context.client)
