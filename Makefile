@@ -15,7 +15,8 @@ TEST_DEBS   := nginx-light postgresql iproute2 rabbitmq-server chromium chromium
 # Python modules for the integration tests, as import-name:pip-name.
 PY_MODULES  := pytest:pytest requests:requests aiosmtpd:aiosmtpd jwt:pyjwt cryptography:cryptography \
                schemathesis:schemathesis openapi_spec_validator:openapi-spec-validator jwcrypto:jwcrypto bcrypt:bcrypt \
-               mmdb_writer:mmdb-writer prometheus_client:prometheus-client pika:pika selenium:selenium html5lib:html5lib
+               mmdb_writer:mmdb-writer prometheus_client:prometheus-client pika:pika selenium:selenium html5lib:html5lib \
+               authlib:authlib oic:oic
 
 .PHONY: run test build release unit-test integration-test deps test-deps bench fuzz clean
 

@@ -63,6 +63,7 @@ let package = Package(
                 .embedInCode("sqlite/0013_console_sessions.sql"), .embedInCode("sqlite/0014_devices.sql"),
                 .embedInCode("sqlite/0015_recovery_codes.sql"), .embedInCode("sqlite/0016_step_up.sql"),
                 .embedInCode("sqlite/0017_anti_phishing.sql"), .embedInCode("sqlite/0018_password_breaches.sql"),
+                .embedInCode("sqlite/0019_oidc_clients.sql"), .embedInCode("sqlite/0020_oidc_flow.sql"),
             ]
         ),
         .target(
@@ -77,6 +78,7 @@ let package = Package(
                 .embedInCode("0012_passkeys.sql"), .embedInCode("0013_console_sessions.sql"), .embedInCode("0014_devices.sql"),
                 .embedInCode("0015_recovery_codes.sql"), .embedInCode("0016_step_up.sql"),
                 .embedInCode("0017_anti_phishing.sql"), .embedInCode("0018_password_breaches.sql"),
+                .embedInCode("0019_oidc_clients.sql"), .embedInCode("0020_oidc_flow.sql"),
             ]
         ),
         // SQLKit implementations of the ports and the migration runner.
@@ -147,7 +149,9 @@ let package = Package(
             ],
             // The admin console's pages and assets, embedded in the binary (issue 21).
             resources: [
-                .embedInCode("Console/Templates/layout.mustache"), .embedInCode("Console/Templates/sign_in.mustache"),
+                .embedInCode("Console/Templates/layout.mustache"),
+                .embedInCode("Routes/OIDC/Templates/oidc_layout.mustache"), .embedInCode("Routes/OIDC/Templates/oidc_consent.mustache"),
+                .embedInCode("Routes/OIDC/Templates/oidc_message.mustache"), .embedInCode("Console/Templates/sign_in.mustache"),
                 .embedInCode("Console/Templates/dashboard.mustache"), .embedInCode("Console/Templates/users.mustache"),
                 .embedInCode("Console/Templates/user.mustache"), .embedInCode("Console/Templates/kyc.mustache"),
                 .embedInCode("Console/Templates/access.mustache"), .embedInCode("Console/Templates/confirm.mustache"),

@@ -23,5 +23,7 @@ public enum SQLiteMigrations {
         ("0016_step_up", String(decoding: PackageResources._016_step_up_sql, as: UTF8.self)),
         ("0017_anti_phishing", String(decoding: PackageResources._017_anti_phishing_sql, as: UTF8.self)),
         ("0018_password_breaches", String(decoding: PackageResources._018_password_breaches_sql, as: UTF8.self)),
+        ("0019_oidc_clients", String(decoding: PackageResources._019_oidc_clients_sql, as: UTF8.self)),
+        ("0020_oidc_flow", String(decoding: PackageResources._020_oidc_flow_sql, as: UTF8.self)),
     ]
 }

@@ -51,14 +51,20 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
         return token
     }
 
+    /// A SHA-256 prefix of the modulus: the key's `kid` in the JWKS.
+    static func keyID(of key: JWTKit.Insecure.RSA.PrivateKey) throws -> String {
+        let (modulus, _) = try key.publicKey.getKeyPrimitives()
+        return String(SHA256.hash(data: modulus).hexString.prefix(16))
+    }
+
     /// The public key as a JWKS (`public/jwks`, a deliberate addition).
     public static func jwks(privateKeyPEM: String) throws -> [String: Any] {
         let key = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
         let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
         func b64url(_ data: Data) -> String { Base64URL.encode(data) }
-        // The tokens carry no `kid`; the JWK names one anyway
-        // (a SHA-256 prefix of the modulus) for JWKS clients that need it.
-        let kid = String(SHA256.hash(data: modulus).hexString.prefix(16))
+        // authorize's tokens carry no `kid`; the JWK names one anyway (the
+        // OpenID Connect tokens carry it) for JWKS clients that need it.
+        let kid = try keyID(of: key)
         return ["keys": [["kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid, "n": b64url(modulus), "e": b64url(exponent)]]]
     }
 }

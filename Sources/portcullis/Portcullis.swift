@@ -10,7 +10,7 @@ struct Portcullis: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portcullis",
         abstract: "A Barong-compatible authentication server.",
-        subcommands: [Serve.self, Migrate.self, Backup.self, Keys.self, Users.self, Whitelink.self, Settings.self, Version.self]
+        subcommands: [Serve.self, Migrate.self, Backup.self, Keys.self, Users.self, OIDC.self, Whitelink.self, Settings.self, Version.self]
     )
 }
 

@@ -33,6 +33,14 @@ public struct Config: Sendable {
     public var passwordBreachFailOpen = true
     public var passwordBreachFile = ""
     public var passwordBreachMinCount = 1
+    /// OpenID Connect provider (oidc.md): off unless enabled.
+    public var oidcEnabled = false
+    /// Empty = `<publicURL>/api/v2/auth/oidc`.
+    public var oidcIssuer = ""
+    /// The exchange front-end's sign-in page an authorize request without a session is sent to.
+    public var oidcLoginURL = ""
+    /// authorize accepts OIDC access tokens as bearers.
+    public var oidcGatewayTokens = false
     public var firstRegistrationSuperadmin = true
     public var captcha = CaptchaKind.none
     public var captchaProtectedEndpoints = ["user_create", "session_create", "password_reset", "email_confirmation"]
@@ -173,6 +181,11 @@ public struct Config: Sendable {
     }
 
     /// The public URL of the deployment (`domain` with `https://` unless it has a scheme).
+    /// The OpenID Connect issuer: `oidc_issuer`, else the API's `oidc` path on the public origin.
+    public var oidcIssuerURL: String {
+        oidcIssuer.isEmpty ? publicURL + "/api/v2/auth/oidc" : (oidcIssuer.hasSuffix("/") ? String(oidcIssuer.dropLast()) : oidcIssuer)
+    }
+
     public var publicURL: String {
         domain.contains("://") ? domain : "https://\(domain)"
     }

@@ -85,6 +85,12 @@ public struct ConfigLoader {
                 throw ConfigError("password_breach_api_url: must be an http:// or https:// base URL (a host, no query or credentials)")
             }
         }
+        if config.oidcEnabled, URL(string: config.oidcLoginURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ConfigError("oidc_login_url: must be the front-end's sign-in page (http:// or https://) when oidc_enabled is true")
+        }
+        if !config.oidcIssuer.isEmpty, URL(string: config.oidcIssuer)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ConfigError("oidc_issuer: must be an http:// or https:// URL")
+        }
         if !config.eventAPIRabbitMQURL.isEmpty, !config.eventAPIRabbitMQURL.hasPrefix("amqp://") {
             throw ConfigError("event_api_rabbitmq_url: must be amqp://user:password@host:port/vhost")
         }

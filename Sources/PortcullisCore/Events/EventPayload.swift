@@ -60,12 +60,17 @@ public enum EventName {
     public static let recoveryCodesCreated = "system.user.recovery_codes.created"
     /// A sign-in with a password found in the breach list, at most once a day: `{user, user_ip}`.
     public static let passwordBreached = "system.user.password.breached"
+    /// OpenID Connect (oidc.md §O5): a user approved a client `{user, client_id, scopes}`, or revoked
+    /// that approval `{user, client_id}`; a rotated refresh token was used again `{user, client_id}`.
+    public static let oidcGrantCreated = "system.oidc.grant.created"
+    public static let oidcGrantRevoked = "system.oidc.grant.revoked"
+    public static let oidcTokenReuse = "system.oidc.token.reuse"
 
     /// The published events: what leaves for RabbitMQ and webhooks.
     public static let published: Set<String> = [
         emailConfirmationToken, emailConfirmed, passwordResetToken, passwordReset, passwordChange, sessionCreate, accountDeleted,
         recoveryCodeUsed, newDevice, accountFrozen, otpEnabled, otpDisabled, apiKeyCreated, passkeyCreated, recoveryCodesCreated,
-        passwordBreached,
+        passwordBreached, oidcGrantCreated, oidcGrantRevoked, oidcTokenReuse,
         "system.document.verified", "system.document.rejected",
         "model.user.created", "model.user.updated", "model.profile.created", "model.profile.updated",
         "model.label.created", "model.label.updated", "model.document.created",

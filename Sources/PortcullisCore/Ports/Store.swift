@@ -19,7 +19,7 @@ public protocol Store: Sendable {
 public protocol StoreTransaction: UserRepository, LabelRepository, SessionRepository, ActivityRepository,
     OutboxRepository, OneTimeTokenRepository, OTPRepository, RecoveryCodeRepository, APIKeyRepository, PermissionRepository, KYCRepository,
     RestrictionRepository, RateLimitRepository, UploadRepository, AdminRepository, ManagementRepository, PasskeyRepository,
-    ConsoleRepository, DeviceRepository, PasswordBreachRepository {}
+    ConsoleRepository, DeviceRepository, PasswordBreachRepository, OIDCRepository, OIDCFlowRepository {}
 
 /// The database could not be reached in time; nothing was written.
 public struct StoreUnavailable: Error, Sendable {

@@ -14,6 +14,7 @@ struct AdminServices: Sendable {
     let profiles: AdminProfileService
     let reports: AdminReports
     let sessionList: SessionListService
+    let oidcClients: OIDCClientService
     /// Admin entities are never masked.
     let renderer = EntityRenderer(maskingEnabled: false)
 
@@ -30,7 +31,8 @@ struct AdminServices: Sendable {
                 store: store, profiles: shared.kyc.profiles, userWriter: shared.userWriter, events: shared.events, clock: clock,
                 doubleVerification: config.profileDoubleVerification, verificationRoles: config.profileVerificationRoles
             ),
-            reports: AdminReports(store: store), sessionList: shared.sessionList
+            reports: AdminReports(store: store), sessionList: shared.sessionList,
+            oidcClients: OIDCClientService(store: store, clock: clock)
         )
     }
 }

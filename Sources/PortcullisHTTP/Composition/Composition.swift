@@ -18,6 +18,7 @@ public struct Composition: Sendable {
     let management: ManagementServices
     let console: ConsoleServices
     let gateway: GatewayServices
+    let oidc: OIDCServices
     let background: BackgroundServices
 
     public static func make(_ inputs: CompositionInputs) async throws -> Composition {
@@ -31,6 +32,7 @@ public struct Composition: Sendable {
             management: ManagementServices.make(inputs, shared, admin: admin),
             console: try ConsoleServices.make(inputs, shared, admin: admin),
             gateway: try await GatewayServices.make(inputs, shared),
+            oidc: try await OIDCServices.make(inputs, shared),
             background: BackgroundServices.make(inputs, shared)
         )
     }

@@ -10,6 +10,7 @@ struct ResourceServices: Sendable {
     let freeze: FreezeService
     let antiPhishing: AntiPhishingService
     let devices: DeviceService
+    let oidcGrants: OIDCGrantService
     /// `users/me` bodies, reused while the caller's full info is unchanged.
     let meBodies: RenderedBodyCache
     let otp: OTPService
@@ -32,7 +33,8 @@ struct ResourceServices: Sendable {
                                      cache: shared.cache, events: shared.events, reauth: shared.reauth),
             activities: ActivityService(store: store), freeze: shared.freeze,
             antiPhishing: AntiPhishingService(store: store, box: inputs.secretBox, reauth: shared.reauth, clock: clock),
-            devices: DeviceService(store: store, clock: clock), meBodies: RenderedBodyCache(), otp: shared.otp,
+            devices: DeviceService(store: store, clock: clock),
+            oidcGrants: OIDCGrantService(store: store, events: shared.events, clock: clock), meBodies: RenderedBodyCache(), otp: shared.otp,
             apiKeys: APIKeyService(store: store, box: inputs.secretBox, otp: shared.otp, clock: clock, events: shared.events),
             labels: LabelService(store: store, events: shared.events, clock: clock),
             dataStorage: DataStorageService(store: store, userWriter: shared.userWriter, events: shared.events, clock: clock,

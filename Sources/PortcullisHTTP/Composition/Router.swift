@@ -31,6 +31,7 @@ extension Composition {
         AuthorizeController(cookie: gateway.cookie, gateway: gateway.call)
             .addRoutes(to: router.group(RouterPath(base)).add(middleware: ParamsMiddleware.standard))
         if config.adminConsole { addConsoleRoutes(to: router, console) }
+        if config.oidcEnabled { addOIDCRoutes(to: router, oidc, base: base) }
         catalog.record(router)
         return router
     }
@@ -70,6 +71,7 @@ private func addResourceRoutes(to router: Router<PortcullisContext>, _ s: Resour
         .addRoutes(to: group("users"))
     OTPController(otp: s.otp).addRoutes(to: group("otp"))
     DevicesController(devices: s.devices).addRoutes(to: group("devices"))
+    OIDCGrantsController(grants: s.oidcGrants).addRoutes(to: group("oidc/grants"))
     APIKeysController(apiKeys: s.apiKeys, renderer: s.renderer).addRoutes(to: group("api_keys"))
     ServiceAccountsController(accounts: s.accounts, apiKeys: s.apiKeys, renderer: s.renderer).addRoutes(to: group("service_accounts"))
     LabelsController(labels: s.labels, renderer: s.renderer).addRoutes(to: group("labels"))
@@ -102,6 +104,7 @@ private func addAdminRoutes(to router: Router<PortcullisContext>, _ s: AdminServ
         .addRoutes(to: routes("restrictions", resource: "restriction"))
     AdminProfilesController(profiles: s.profiles, renderer: s.renderer).addRoutes(to: routes("profiles", resource: "profile"))
     AdminReportsController(reports: s.reports, abilities: s.abilities, renderer: s.renderer).addRoutes(to: routes("", resource: "user"))
+    AdminOIDCClientsController(clients: s.oidcClients).addRoutes(to: routes("oidc/clients", resource: "oidc_client"))
 }
 
 /// `<base>/management`: signed server-to-server calls, each route's signers declared with it.
@@ -138,4 +141,17 @@ private func addConsoleRoutes(to router: Router<PortcullisContext>, _ s: Console
     ConsoleAccessController(permissions: admin.permissions, restrictions: admin.restrictions, abilities: admin.abilities)
         .addRoutes(to: routes)
     ConsoleActivityController(reports: admin.reports).addRoutes(to: routes)
+}
+
+/// `<base>/oidc`: the OpenID Connect provider (only with `oidc_enabled`).
+/// Its endpoints answer OAuth's errors, read their own params and gate
+/// themselves as the protocol says: a session (or the sign-in hand-off) at
+/// authorize, client authentication at token, introspect and revoke, a
+/// bearer access token at userinfo; discovery, the JWKS and the
+/// stylesheet are open.
+private func addOIDCRoutes(to router: Router<PortcullisContext>, _ s: OIDCServices, base: String) {
+    let group = router.group(RouterPath(base + "/oidc"))
+    OIDCAuthorizeController(authorize: s.authorize, sessions: s.sessions, cookie: s.cookie, pages: s.pages, discovery: s.discovery,
+                            jwks: s.jwks, issuer: s.issuer, logout: s.logout).addRoutes(to: group)
+    OIDCTokenController(tokens: s.tokens).addRoutes(to: group)
 }

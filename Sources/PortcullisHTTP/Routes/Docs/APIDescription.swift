@@ -59,6 +59,8 @@ enum APIDescription {
         op("DELETE", "/resource/users/me", "Delete the account", [r("password"), o("otp_code"), o("webauthn")], auth: true),
         op("GET", "/resource/devices", "The browsers I signed in from", auth: true),
         op("DELETE", "/resource/devices/{id}", "Forget a device (its next sign-in alerts again)", [r("id")], auth: true),
+        op("GET", "/resource/oidc/grants", "The apps I let sign me in (OpenID Connect)", auth: true),
+        op("DELETE", "/resource/oidc/grants/{client_id}", "Withdraw an app's approval; its tokens end", [r("client_id")], auth: true),
         op("POST", "/resource/users/freeze", "Freeze my account (this wasn't me)", [r("password")], auth: true),
         op("PUT", "/resource/users/anti_phishing", "Set my anti-phishing code", [r("code"), r("password"), o("otp_code"), o("webauthn")],
            auth: true),

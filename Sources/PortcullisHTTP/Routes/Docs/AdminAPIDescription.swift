@@ -54,5 +54,17 @@ extension APIDescription {
         admin("GET", "api_keys", "A user's API keys", [o("uid"), o("ordering"), o("order_by")] + page),
         admin("GET", "abilities", "The caller's abilities"),
         admin("GET", "metrics", "Dashboard counts", [o("created_from", "integer"), o("created_to", "integer")]),
+        admin("GET", "oidc/clients", "OpenID Connect clients"),
+        admin("POST", "oidc/clients", "Register an OpenID Connect client (JSON; lists are arrays)", [r("name")] + oidcClientFields),
+        admin("GET", "oidc/clients/{client_id}", "One OpenID Connect client", [r("client_id")]),
+        admin("PUT", "oidc/clients/{client_id}", "Change an OpenID Connect client", [r("client_id"), o("name")] + oidcClientFields),
+        admin("DELETE", "oidc/clients/{client_id}", "Delete an OpenID Connect client", [r("client_id")]),
+        admin("POST", "oidc/clients/{client_id}/secret", "A new secret for a confidential client", [r("client_id")]),
+    ]
+
+    /// The registration's optional fields (lists are JSON arrays of strings).
+    static let oidcClientFields: [Param] = [
+        o("redirect_uris"), o("post_logout_redirect_uris"), o("grant_types"), o("scopes"), o("service_account_uid"),
+        o("access_token_lifetime", "integer"), o("refresh_token_lifetime", "integer"), o("id_token_lifetime", "integer"),
     ]
 }
