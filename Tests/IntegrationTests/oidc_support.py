@@ -78,8 +78,8 @@ http {{
 class Provider:
     """The server (oidc_enabled, its issuer derived from `domain`) behind TLSProxy."""
 
-    def __init__(self, env=None, signin_html=""):
-        self.server = Server(env=env)
+    def __init__(self, env=None, signin_html="", gateway=False):
+        self.server = Server(env=env, gateway=gateway)
         self.proxy = TLSProxy(self.server.port, signin_html)
         origin = f"https://127.0.0.1:{self.proxy.port}"
         self.issuer = origin + "/api/v2/auth/oidc"

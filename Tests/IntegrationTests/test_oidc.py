@@ -145,3 +145,30 @@ def test_the_command_line_registers_clients(provider):
     assert created["client_id"] in [c["client_id"] for c in listed]
     r = run_cli("oidc", "clients", "create", "--name", "Bad", "--redirect-uri", "http://app.example/cb", env=server.env, cwd=server.dir)
     assert r.returncode == 1 and "refused: invalid_redirect_uri" in r.stderr
+
+
+def test_the_gateway_takes_an_apps_access_token_with_the_setting():
+    gateway = Provider(env={"BARONG_OIDC_GATEWAY_TOKENS": "true"}, gateway=True).start()
+    try:
+        app = gateway.register(name="Partner", redirect_uris=[REDIRECT], first_party=True)
+        user = gateway.session("partner@example.com")
+        rp = trusting(OAuth2Session(app["client_id"], app["client_secret"], scope="openid", redirect_uri=REDIRECT,
+                                    code_challenge_method="S256"), gateway.proxy.ca)
+        verifier = secrets.token_urlsafe(48)
+        url, _ = rp.create_authorization_url(gateway.issuer + "/authorize", code_verifier=verifier)
+        token = rp.fetch_token(gateway.issuer + "/token", authorization_response=approve(user, url), code_verifier=verifier)
+        me = user.get(gateway.api("/resource/users/me")).json()
+        import jwt as pyjwt
+        bearer = {"Authorization": "Bearer " + token["access_token"]}
+        # The authorize endpoint nginx's auth_request calls, on the main listener and on the gateway listener.
+        for base in (gateway.server.base, gateway.server.authorize_base):
+            r = requests.get(base + "/api/v2/peatio/account/balances", headers=bearer)
+            assert r.status_code == 200, (base, r.text)
+            claims = pyjwt.decode(r.headers["Authorization"][7:], options={"verify_signature": False})
+            assert claims["uid"] == me["uid"] and claims["sub"] == "session"
+        rp.revoke_token(gateway.issuer + "/revoke", token=token["access_token"])
+        for base in (gateway.server.base, gateway.server.authorize_base):
+            r = requests.get(base + "/api/v2/peatio/account/balances", headers=bearer)
+            assert r.status_code == 401 and r.json() == {"errors": ["authz.invalid_session"]}, (base, r.text)
+    finally:
+        gateway.stop()

@@ -362,6 +362,46 @@ extension OIDCFlowTests {
     }
 }
 
+extension OIDCFlowTests {
+    /// With `oidc_gateway_tokens`, authorize takes an app's access token as
+    /// its user; a revoked one, or any without the setting, is refused.
+    @Test(arguments: [true, false])
+    func theGatewayTakesAnAppsAccessTokenOnlyWhenAllowed(_ allowed: Bool) async throws {
+        try await Harness.run({
+            $0.oidcEnabled = true; $0.oidcLoginURL = Self.loginURL; $0.domain = "auth.test"; $0.oidcGatewayTokens = allowed
+        }) { harness, client in
+            let admin = try await client.signup("root@example.com")
+            let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect], "first_party": true])
+            let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
+            let user = try await client.signup("user@example.com")
+            let (verifier, challenge) = Self.pkce()
+            let code = try await Self.code(client, user, clientID: id, challenge: challenge, scope: "openid")
+            let issued = try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("code_verifier", verifier),
+            ], to: "").dropFirst()), headers: Self.basic(id, secret))
+            let access = try #require(issued.json["access_token"] as? String)
+            let call = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
+            guard allowed else {
+                #expect(call.status == .unauthorized && call.errors == ["authz.invalid_session"], "not without the setting")
+                return
+            }
+            #expect(call.status == .ok, "\(call.text)")
+            let jwt = try #require(call.headers[.authorization]?.dropFirst("Bearer ".count))
+            let claims = try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(jwt.split(separator: ".")[1])) ?? []))
+                as? [String: Any])
+            #expect(claims["uid"] as? String == user.uid && claims["sub"] as? String == "session", "the gateway JWT of its user")
+            // An ID token, or the access token once revoked, is no bearer.
+            let id_token = try #require(issued.json["id_token"] as? String)
+            let wrongKind = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(id_token)"])
+            #expect(wrongKind.status == .unauthorized)
+            _ = try await client.send(.post, "/oidc/revoke", form: "token=\(access)", headers: Self.basic(id, secret))
+            let revoked = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
+            #expect(revoked.status == .unauthorized && revoked.errors == ["authz.invalid_session"])
+            _ = harness
+        }
+    }
+}
+
 /// The hidden fields of the consent page's form.
 enum OIDCAuthorizeRequestForm {
     static func fields(in html: String) -> [String: String] {

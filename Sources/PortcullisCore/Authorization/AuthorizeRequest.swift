@@ -10,11 +10,21 @@ public struct AuthorizeRequest: Sendable {
     public var signature: String?
     public var client: ClientInfo
     public var params: [String: String]
+    /// `Authorization: Bearer …`: an OpenID Connect access token, read only with `oidc_gateway_tokens`.
+    public var bearer: String?
 
     public init(method: String, path: String, cookie: String?, csrfHeader: String?, apiKey: String?, nonce: String?,
-                signature: String?, client: ClientInfo, params: [String: String]) {
+                signature: String?, client: ClientInfo, params: [String: String], bearer: String? = nil) {
         self.method = method; self.path = path; self.cookie = cookie; self.csrfHeader = csrfHeader
         self.apiKey = apiKey; self.nonce = nonce; self.signature = signature; self.client = client; self.params = params
+        self.bearer = bearer
+    }
+
+    /// The token of an `Authorization: Bearer` header value, if that is what it is.
+    public static func bearerToken(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 
     var usesAPIKey: Bool { apiKey != nil || nonce != nil || signature != nil }

@@ -7,11 +7,13 @@ public struct AuthorizeService: Sendable {
     let permissions: PermissionGate
     let issuer: any AccessTokenIssuer
     let csrfProtection: Bool
+    /// OpenID Connect access tokens as bearers (`oidc_gateway_tokens`); nil = a bearer is not read.
+    let oidcBearers: (any BearerAccessVerifier)?
 
     public init(rules: AccessRules, sessions: SessionService, apiKeys: APIKeyAuthenticator, permissions: PermissionGate,
-                issuer: any AccessTokenIssuer, csrfProtection: Bool) {
+                issuer: any AccessTokenIssuer, csrfProtection: Bool, oidcBearers: (any BearerAccessVerifier)? = nil) {
         self.rules = rules; self.sessions = sessions; self.apiKeys = apiKeys; self.permissions = permissions
-        self.issuer = issuer; self.csrfProtection = csrfProtection
+        self.issuer = issuer; self.csrfProtection = csrfProtection; self.oidcBearers = oidcBearers
     }
 
     public func authorize(_ request: AuthorizeRequest) async throws -> AuthorizeOutcome {
@@ -22,6 +24,13 @@ public struct AuthorizeService: Sendable {
         if request.usesAPIKey {
             (identity, user) = try await apiKeys.authenticate(kid: request.apiKey, nonce: request.nonce, signature: request.signature)
             reuseKey = "k:" + (request.apiKey ?? "")
+        } else if usesBearer(request), let bearer = request.bearer, let oidcBearers {
+            // An app's OpenID Connect access token: it acts as its user, with the user's role (no cookie, so no CSRF).
+            guard let tokenUser = try await oidcBearers.user(forAccessToken: bearer) else {
+                throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
+            }
+            (identity, user) = (AccessIdentity(user: tokenUser), tokenUser)
+            reuseKey = "o:" + sha256Hex(bearer)
         } else {
             let (sessionUser, session) = try await sessions.authenticate(cookie: request.cookie, client: request.client,
                                                                          csrf: csrf(request))
@@ -39,13 +48,18 @@ public struct AuthorizeService: Sendable {
     /// and then `authorize` decides the whole call.
     public func authorizeFromMemory(_ request: AuthorizeRequest) throws -> AuthorizeOutcome? {
         if let outcome = try ruled(request) { return outcome }
-        guard !request.usesAPIKey,
+        guard !request.usesAPIKey, !usesBearer(request),
               let (user, session) = try sessions.authenticateFromMemory(cookie: request.cookie, client: request.client,
                                                                         csrf: csrf(request)) else { return nil }
         let identity = AccessIdentity(user: user)
         guard try permissions.checkFromMemory(gateRequest(request), role: identity.role, user: user),
               let token = issuer.cachedToken(for: identity, reuseKey: "s:" + session.idHash) else { return nil }
         return .authorized(token: token)
+    }
+
+    /// No cookie, a bearer, and bearers are read: an app's OpenID Connect token (never decided from memory).
+    private func usesBearer(_ request: AuthorizeRequest) -> Bool {
+        oidcBearers != nil && (request.cookie ?? "").isEmpty && request.bearer != nil
     }
 
     /// The rules file: a blocked path is refused, a passed one needs no credentials.

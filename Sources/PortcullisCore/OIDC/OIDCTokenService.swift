@@ -285,3 +285,9 @@ public struct OIDCTokenService: Sendable {
         }
     }
 }
+
+extension OIDCTokenService: BearerAccessVerifier {
+    public func user(forAccessToken token: String) async throws -> User? {
+        try await liveAccess(token)?.1
+    }
+}

@@ -81,3 +81,10 @@ public struct OAuthError: Error, Sendable, Equatable {
     public static func invalidScope(_ why: String) -> OAuthError { OAuthError("invalid_scope", why) }
     public static func invalidToken(_ why: String) -> OAuthError { OAuthError("invalid_token", why, status: 401) }
 }
+
+/// Who a bearer access token acts for at the gateway (`oidc_gateway_tokens`):
+/// a live token's user who may still sign in, else nil (a client-credentials
+/// token acts for no person and is not accepted there).
+public protocol BearerAccessVerifier: Sendable {
+    func user(forAccessToken token: String) async throws -> User?
+}

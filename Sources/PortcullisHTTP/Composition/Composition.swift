@@ -24,6 +24,8 @@ public struct Composition: Sendable {
     public static func make(_ inputs: CompositionInputs) async throws -> Composition {
         let shared = try await SharedServices.make(inputs)
         let admin = AdminServices.make(inputs, shared)
+        let oidc = try await OIDCServices.make(inputs, shared)
+        let config = inputs.config
         return Composition(
             config: inputs.config, logger: inputs.logger,
             identity: try IdentityServices.make(inputs, shared),
@@ -31,8 +33,9 @@ public struct Composition: Sendable {
             admin: admin,
             management: ManagementServices.make(inputs, shared, admin: admin),
             console: try ConsoleServices.make(inputs, shared, admin: admin),
-            gateway: try await GatewayServices.make(inputs, shared),
-            oidc: try await OIDCServices.make(inputs, shared),
+            gateway: try await GatewayServices.make(inputs, shared,
+                                                    oidcBearers: config.oidcEnabled && config.oidcGatewayTokens ? oidc.tokens : nil),
+            oidc: oidc,
             background: BackgroundServices.make(inputs, shared)
         )
     }

@@ -10,7 +10,9 @@ struct GatewayServices: Sendable {
     let restrictions: RestrictionGuard
     let cookie: SessionCookie
 
-    static func make(_ inputs: CompositionInputs, _ shared: SharedServices) async throws -> GatewayServices {
+    /// `oidcBearers`: the OpenID Connect tokens authorize accepts (with `oidc_gateway_tokens`), or nil.
+    static func make(_ inputs: CompositionInputs, _ shared: SharedServices,
+                     oidcBearers: (any BearerAccessVerifier)?) async throws -> GatewayServices {
         let (config, store, clock) = (inputs.config, inputs.store, inputs.clock)
         let authorize = AuthorizeService(
             rules: inputs.accessRules, sessions: shared.sessions,
@@ -19,7 +21,7 @@ struct GatewayServices: Sendable {
             permissions: shared.permissionGate,
             issuer: try await JWTAccessTokenIssuer.make(privateKeyPEM: inputs.privateKeyPEM, clock: clock,
                                                         lifetime: config.jwtExpireTime),
-            csrfProtection: config.csrfProtection
+            csrfProtection: config.csrfProtection, oidcBearers: oidcBearers
         )
         return GatewayServices(
             call: GatewayCall(authorize: authorize, restrictions: shared.restrictions, logger: inputs.logger),

@@ -90,7 +90,8 @@ final class GatewayHandler: ChannelInboundHandler {
                 method: head.method.rawValue, path: restricted ? try route.path.get() : "",
                 cookie: cookie.read(cookieHeaders: headers["cookie"]), csrfHeader: headers.first(name: "x-csrf-token"),
                 apiKey: headers.first(name: "x-auth-apikey"), nonce: headers.first(name: "x-auth-nonce"),
-                signature: headers.first(name: "x-auth-signature"), client: client, params: params.texts
+                signature: headers.first(name: "x-auth-signature"), client: client, params: params.texts,
+                bearer: AuthorizeRequest.bearerToken(headers.first(name: "authorization"))
             )
             if restricted, let answer = call.answerFromMemory(request) {
                 return write(answer, for: head, started: started, keepAlive: keepAlive, context: context)

@@ -30,7 +30,8 @@ struct AuthorizeController {
             method: request.method.rawValue, path: path, cookie: cookie.read(from: request),
             csrfHeader: request.headers[.csrfToken], apiKey: request.headers[.authApiKey],
             nonce: request.headers[.authNonce], signature: request.headers[.authSignature],
-            client: context.client, params: context.params.texts
+            client: context.client, params: context.params.texts,
+            bearer: AuthorizeRequest.bearerToken(request.headers[.authorization])
         )
         if let answer = gateway.answerFromMemory(call) { return answer.response }
         return await gateway.answer(call).response
