@@ -16,6 +16,8 @@ struct AuthorizeFromMemoryTests {
 
     @Test func memoryAnswersWhatTheAsyncDecisionAnsweredAndStepsAsideOtherwise() async throws {
         try await Harness.run { harness, client in
+            // Only `advance` moves time here: a loaded machine must not age the cached entries past their TTL.
+            harness.clock.freeze()
             let login = try await client.signup("user@example.com")
             let authorize = harness.composition.gateway.call.authorize
             let first = try await authorize.authorize(call(login))

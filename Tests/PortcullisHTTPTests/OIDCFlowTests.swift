@@ -72,6 +72,16 @@ struct OIDCFlowTests {
         return code
     }
 
+    /// Through consent to a code, then the code exchanged: the token endpoint's answer.
+    static func tokens(_ client: any TestClientProtocol, _ user: Login, clientID: String, secret: String, scope: String) async throws
+        -> TestResponse {
+        let (verifier, challenge) = pkce()
+        let code = try await code(client, user, clientID: clientID, challenge: challenge, scope: scope)
+        return try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("code_verifier", verifier),
+        ], to: "").dropFirst()), headers: basic(clientID, secret))
+    }
+
     @Test func discoverySaysWhatIsSupportedAndTheJWKSIsTheServersKey() async throws {
         try await Self.run { _, client, _ in
             let doc = try await client.send(.get, "/oidc/.well-known/openid-configuration")
@@ -301,11 +311,7 @@ extension OIDCFlowTests {
             let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect]])
             let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
             let user = try await client.signup("user@example.com")
-            let (verifier, challenge) = Self.pkce()
-            let code = try await Self.code(client, user, clientID: id, challenge: challenge, scope: "openid email")
-            let issued = try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
-                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("code_verifier", verifier),
-            ], to: "").dropFirst()), headers: Self.basic(id, secret))
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid email")
             let access = try #require(issued.json["access_token"] as? String)
             let grants = try await client.send(.get, "/resource/oidc/grants", login: user)
             #expect(grants.jsonArray.count == 1 && grants.jsonArray.first?["client_name"] as? String == "Partner")
@@ -340,11 +346,7 @@ extension OIDCFlowTests {
                                                               "post_logout_redirect_uris": ["https://app.test/bye"]])
             let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
             let user = try await client.signup("user@example.com")
-            let (verifier, challenge) = Self.pkce()
-            let code = try await Self.code(client, user, clientID: id, challenge: challenge, scope: "openid")
-            let issued = try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
-                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("code_verifier", verifier),
-            ], to: "").dropFirst()), headers: Self.basic(id, secret))
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
             let hint = try #require(issued.json["id_token"] as? String)
 
             let victim = try await client.signup("victim@example.com")
@@ -374,11 +376,7 @@ extension OIDCFlowTests {
             let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect], "first_party": true])
             let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
             let user = try await client.signup("user@example.com")
-            let (verifier, challenge) = Self.pkce()
-            let code = try await Self.code(client, user, clientID: id, challenge: challenge, scope: "openid")
-            let issued = try await client.send(.post, "/oidc/token", form: String(URLQuery.append([
-                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("code_verifier", verifier),
-            ], to: "").dropFirst()), headers: Self.basic(id, secret))
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
             let access = try #require(issued.json["access_token"] as? String)
             let call = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
             guard allowed else {
