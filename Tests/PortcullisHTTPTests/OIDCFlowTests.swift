@@ -95,7 +95,7 @@ struct OIDCFlowTests {
     }
 
     @Test func operatorsRegisterClientsAndBadRegistrationsAreRefusedByKey() async throws {
-        try await Self.run { _, client, admin in
+        try await Self.run { harness, client, admin in
             for (fields, key) in [
                 (["name": "x", "redirect_uris": ["http://app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb#frag"]], "admin.oidc_client.invalid_redirect_uri"),
@@ -122,9 +122,11 @@ struct OIDCFlowTests {
             #expect(rotated.headers[.cacheControl] == "no-store")
             let updated = try await client.send(.put, "/admin/oidc/clients/\(id)", json: ["first_party": true], login: admin)
             #expect(updated.status == .ok && updated.json["first_party"] as? Bool == true)
-            let member = try await client.signup("member@example.com")
+            _ = try await client.signup("member@example.com")
+            try await harness.setState("member@example.com", .active)
+            let member = try await client.login("member@example.com")
             let denied = try await client.send(.get, "/admin/oidc/clients", login: member)
-            #expect(denied.status == .unauthorized || denied.status == .forbidden, "\(denied.status)")
+            #expect(denied.status == .unauthorized && denied.errors == ["authz.invalid_permission"], "\(denied.status) \(denied.text)")
             let gone = try await client.send(.delete, "/admin/oidc/clients/\(id)", login: admin)
             #expect(gone.status == .ok)
             let missing = try await client.send(.get, "/admin/oidc/clients/\(id)", login: admin)

@@ -141,6 +141,7 @@ private func addConsoleRoutes(to router: Router<PortcullisContext>, _ s: Console
     ConsoleAccessController(permissions: admin.permissions, restrictions: admin.restrictions, abilities: admin.abilities)
         .addRoutes(to: routes)
     ConsoleActivityController(reports: admin.reports).addRoutes(to: routes)
+    ConsoleOIDCClientsController(clients: admin.oidcClients, abilities: admin.abilities, enabled: s.oidcEnabled).addRoutes(to: routes)
 }
 
 /// `<base>/oidc`: the OpenID Connect provider (only with `oidc_enabled`).

@@ -24,9 +24,9 @@ struct ConsoleKit: Sendable {
         guard abilities.can(gate.action, gate.subject, role: call.op.user.role) else {
             throw APIError(.forbidden, ErrorKey.Admin.notPermitted)
         }
-        let uid = call.context.parameters.get("uid")
+        let path = gate.gatewayPath { call.context.parameters.get($0) }
         try await permissions.check(
-            PermissionGate.Request(method: gate.method, path: gate.gatewayPath(uid: uid), params: call.form.auditable,
+            PermissionGate.Request(method: gate.method, path: path, params: call.form.auditable,
                                    client: call.client),
             role: call.op.user.role, user: call.op.user
         )
@@ -83,7 +83,7 @@ struct ConsoleKit: Sendable {
         let items: [(String, String, AbilityTable.Action, String)] = [
             ("/admin/", "Dashboard", .read, "User"), ("/admin/users", "Users", .read, "User"),
             ("/admin/kyc", "KYC queue", .read, "User"), ("/admin/access", "Permissions & restrictions", .read, "Restriction"),
-            ("/admin/activity", "Activity", .read, "Activity"),
+            ("/admin/activity", "Activity", .read, "Activity"), ("/admin/oidc", "Apps (OpenID)", .read, "OIDCClient"),
         ]
         return items.filter { abilities.can($0.2, $0.3, role: role) }.map { item in
             let current = item.0 == "/admin/" ? path == "/admin/" || path == "/admin" : path.hasPrefix(item.0)
