@@ -27,7 +27,7 @@ extension Composition {
         addResourceRoutes(to: router, resource, base: base)
         addAdminRoutes(to: router, admin, base: base)
         addManagementRoutes(to: router, management, base: base)
-        SwaggerController().addRoutes(to: router)
+        SwaggerController(oidc: config.oidcEnabled).addRoutes(to: router)
         AuthorizeController(cookie: gateway.cookie, gateway: gateway.call)
             .addRoutes(to: router.group(RouterPath(base)).add(middleware: ParamsMiddleware.standard))
         if config.adminConsole { addConsoleRoutes(to: router, console) }
