@@ -364,6 +364,42 @@ extension OIDCFlowTests {
             #expect(try await client.send(.get, "/resource/users/me", login: user).status == .unauthorized, "signed out")
         }
     }
+
+    /// `id_token_hint` names who must be signed in (OpenID Connect Core
+    /// §3.1.2.1): the same user gets a code even with `prompt=none`, another
+    /// account signed in gets `login_required`, a token not ours for this
+    /// client is `invalid_request`. `login_hint` goes on to the sign-in page.
+    @Test func theIDTokenHintNamesWhoMustBeSignedInAndTheLoginHintGoesToTheSignInPage() async throws {
+        try await Self.run { _, client, admin in
+            let app = try await Self.register(client, admin, ["name": "App", "redirect_uris": [Self.redirect], "first_party": true])
+            let other = try await Self.register(client, admin, ["name": "Other", "redirect_uris": [Self.redirect], "first_party": true])
+            let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
+            let user = try await client.signup("user@example.com")
+            let hint = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid").json["id_token"] as? String)
+            let (_, challenge) = Self.pkce()
+            func authorize(_ clientID: String, _ extra: String, as login: Login?) async throws -> [String: String] {
+                let answer = try await client.send(.get, Self.authorizePath(clientID, challenge, scope: "openid", extra: extra), login: login)
+                #expect(answer.status == .found, "\(answer.status) \(answer.text)")
+                return Self.query(answer.headers[.location])
+            }
+            let hinted = "&prompt=none&id_token_hint=\(hint)"
+            #expect(try await authorize(id, hinted, as: user)["code"] != nil)
+            let someoneElse = try await client.signup("someone@example.com")
+            let mismatch = try await authorize(id, hinted, as: someoneElse)
+            #expect(mismatch["error"] == "login_required" && mismatch["code"] == nil && mismatch["state"] == "st-1")
+            let otherID = try #require(other["client_id"] as? String)
+            #expect(try await authorize(otherID, hinted, as: user)["error"] == "invalid_request", "a hint given to another client")
+            let forged = hint.split(separator: ".").prefix(2).joined(separator: ".") + ".AAAA"
+            #expect(try await authorize(id, "&id_token_hint=\(forged)", as: user)["error"] == "invalid_request")
+            #expect(try await authorize(id, "&id_token_hint=x", as: nil)["error"] == "invalid_request")
+
+            let signIn = try await client.send(.get, Self.authorizePath(id, challenge, scope: "openid", extra: "&login_hint=user%40example.com"),
+                                               login: nil)
+            let sent = Self.query(signIn.headers[.location])
+            #expect(signIn.headers[.location]?.hasPrefix(Self.loginURL) == true && sent["login_hint"] == "user@example.com")
+            #expect(sent["return_to"].map { Self.query($0)["login_hint"] } == "user@example.com")
+        }
+    }
 }
 
 extension OIDCFlowTests {
