@@ -30,7 +30,7 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
     public func sign(id c: OIDCIDClaims) async throws -> String {
         let payload = IDPayload(
             iss: c.iss, sub: c.sub, aud: c.aud, iat: c.iat, exp: c.exp, auth_time: c.authTime, nonce: c.nonce, acr: c.acr, amr: c.amr,
-            azp: c.azp, email: c.email, email_verified: c.emailVerified, preferred_username: c.preferredUsername
+            azp: c.azp, email: c.email, email_verified: c.emailVerified, preferred_username: c.preferredUsername, at_hash: c.atHash
         )
         return try await keys.sign(payload, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
     }
@@ -78,6 +78,7 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
         var email: String?
         var email_verified: Bool?
         var preferred_username: String?
+        var at_hash: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }

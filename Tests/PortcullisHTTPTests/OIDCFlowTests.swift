@@ -162,6 +162,8 @@ struct OIDCFlowTests {
             let claims = try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(idToken.split(separator: ".")[1])) ?? [])) as? [String: Any])
             #expect(claims["nonce"] as? String == "n-1" && claims["aud"] as? String == id && claims["sub"] as? String == user.uid)
             #expect(claims["email"] as? String == "user@example.com" && claims["acr"] as? String == "1")
+            let half = Array(SHA256.hash(data: Array(access.utf8))).prefix(16)
+            #expect(claims["at_hash"] as? String == Base64URL.encode(Array(half)), "at_hash is the access token's")
 
             let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(access)"])
             #expect(info.status == .ok && info.json["sub"] as? String == user.uid && info.json["email"] as? String == "user@example.com")
@@ -411,28 +413,54 @@ extension OIDCFlowTests {
             $0.oidcEnabled = true; $0.oidcLoginURL = Self.loginURL; $0.domain = "auth.test"; $0.oidcGatewayTokens = allowed
         }) { harness, client in
             let admin = try await client.signup("root@example.com")
-            let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect], "first_party": true])
+            let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect], "first_party": true,
+                                                              "scopes": ["openid", "exchange"]])
             let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
             let user = try await client.signup("user@example.com")
-            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
+            func call(_ bearer: String) async throws -> TestResponse {
+                try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(bearer)"])
+            }
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid exchange")
             let access = try #require(issued.json["access_token"] as? String)
-            let call = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
+            let answer = try await call(access)
             guard allowed else {
-                #expect(call.status == .unauthorized && call.errors == ["authz.invalid_session"], "not without the setting")
+                #expect(answer.status == .unauthorized && answer.errors == ["authz.invalid_session"], "not without the setting")
                 return
             }
-            #expect(call.status == .ok, "\(call.text)")
-            let jwt = try #require(call.headers[.authorization]?.dropFirst("Bearer ".count))
-            let claims = try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(jwt.split(separator: ".")[1])) ?? []))
-                as? [String: Any])
+            #expect(answer.status == .ok, "\(answer.text)")
+            func payload(_ jwt: some StringProtocol) throws -> [String: Any] {
+                try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(jwt.split(separator: ".")[1])) ?? []))
+                    as? [String: Any])
+            }
+            let jwt = try #require(answer.headers[.authorization]?.dropFirst("Bearer ".count))
+            let (claims, accessClaims) = (try payload(jwt), try payload(access))
             #expect(claims["uid"] as? String == user.uid && claims["sub"] as? String == "session", "the gateway JWT of its user")
+            let (exp, accessExp) = (try #require(claims["exp"] as? Int), try #require(accessClaims["exp"] as? Int))
+            #expect(exp <= accessExp, "the gateway's JWT ends when the app's token does: \(exp) > \(accessExp)")
+
+            // Without the `exchange` scope, or for an operator, an app's token is no bearer.
+            let identityOnly = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
+                .json["access_token"] as? String)
+            #expect(try await call(identityOnly).errors == ["authz.invalid_session"], "openid alone does not reach the API")
+            let operatorToken = try #require(try await Self.tokens(client, admin, clientID: id, secret: secret, scope: "openid exchange")
+                .json["access_token"] as? String)
+            #expect(try await call(operatorToken).errors == ["authz.invalid_session"], "a superadmin's powers stay with their session")
+
             // An ID token, or the access token once revoked, is no bearer.
             let id_token = try #require(issued.json["id_token"] as? String)
-            let wrongKind = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(id_token)"])
-            #expect(wrongKind.status == .unauthorized)
+            #expect(try await call(id_token).status == .unauthorized)
             _ = try await client.send(.post, "/oidc/revoke", form: "token=\(access)", headers: Self.basic(id, secret))
-            let revoked = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
+            let revoked = try await call(access)
             #expect(revoked.status == .unauthorized && revoked.errors == ["authz.invalid_session"])
+
+            // Deleting the client ends every token it holds.
+            let last = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid exchange")
+                .json["access_token"] as? String)
+            #expect(try await call(last).status == .ok)
+            #expect(try await client.send(.delete, "/admin/oidc/clients/\(id)", login: admin).status == .ok)
+            #expect(try await call(last).errors == ["authz.invalid_session"])
+            let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(last)"])
+            #expect(info.status == .unauthorized && info.json["error"] as? String == "invalid_token")
             _ = harness
         }
     }

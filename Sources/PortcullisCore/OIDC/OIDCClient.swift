@@ -40,7 +40,9 @@ public struct OIDCClient: Sendable, Equatable {
 /// registration.
 public enum OIDCVocabulary {
     public static let grantTypes = ["authorization_code", "refresh_token", "client_credentials"]
-    public static let scopes = ["openid", "email", "profile", "offline_access", "kyc"]
+    public static let scopes = ["openid", "email", "profile", "offline_access", "kyc", "exchange"]
+    /// The scope an access token needs to pass the gateway as its user (`oidc_gateway_tokens`).
+    public static let gatewayScope = "exchange"
     public static let defaultGrantTypes = ["authorization_code", "refresh_token"]
     public static let defaultScopes = ["openid", "email", "profile"]
     /// Lifetimes in seconds: the defaults and the bounds a registration may ask.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The token endpoint and what reads its tokens (oidc.md §O4): client
@@ -172,14 +173,17 @@ public struct OIDCTokenService: Sendable {
         let access = OIDCAccessClaims(iss: issuer, sub: user.uid, aud: client.clientID, clientID: client.clientID,
                                       scope: scope, jti: SecureRandom.urlSafeToken(bytes: 12), iat: now,
                                       exp: now + Int64(client.accessTokenLifetime), authTime: authTime, family: family, kyc: kyc)
+        let accessToken = try await signer.sign(access: access)
         var idToken: String?
         if scopes.contains("openid") {
             let email = scopes.contains("email")
-            idToken = try await signer.sign(id: OIDCIDClaims(
+            var claims = OIDCIDClaims(
                 iss: issuer, sub: user.uid, aud: client.clientID, iat: now, exp: now + Int64(client.idTokenLifetime), authTime: authTime,
                 nonce: nonce, acr: acr, amr: amr, azp: client.clientID, email: email ? user.email : nil,
                 emailVerified: email ? Self.emailVerified(info) : nil, preferredUsername: scopes.contains("profile") ? user.username : nil
-            ))
+            )
+            claims.atHash = Self.atHash(accessToken)
+            idToken = try await signer.sign(id: claims)
         }
         var refresh: String?
         let refreshScope = keepRefreshScope ?? scope
@@ -193,8 +197,13 @@ public struct OIDCTokenService: Sendable {
             }
             refresh = token
         }
-        return Issued(accessToken: try await signer.sign(access: access), expiresIn: client.accessTokenLifetime, scope: scope,
-                      idToken: idToken, refreshToken: refresh)
+        return Issued(accessToken: accessToken, expiresIn: client.accessTokenLifetime, scope: scope, idToken: idToken,
+                      refreshToken: refresh)
+    }
+
+    /// `at_hash` (OpenID Connect Core §3.1.3.6): the left half of the access token's SHA-256 (RS256), base64url.
+    static func atHash(_ accessToken: String) -> String {
+        Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16)))
     }
 
     static func emailVerified(_ info: UserFullInfo) -> Bool {
@@ -287,7 +296,9 @@ public struct OIDCTokenService: Sendable {
 }
 
 extension OIDCTokenService: BearerAccessVerifier {
-    public func user(forAccessToken token: String) async throws -> User? {
-        try await liveAccess(token)?.1
+    public func gatewayUser(forAccessToken token: String) async throws -> (user: User, expiresAt: Int64)? {
+        guard let (claims, user) = try await liveAccess(token), let user,
+              OIDCScopes.parse(claims.scope).contains(OIDCVocabulary.gatewayScope) else { return nil }
+        return (user, claims.exp)
     }
 }

@@ -39,6 +39,7 @@ struct OIDCPages: Sendable {
         "profile": "see your username",
         "offline_access": "stay signed in when you are away",
         "kyc": "see your verification level, role and account state",
+        "exchange": "use the exchange's API as you (trading, balances), while your approval lasts",
     ]
 
     func consent(client: OIDCClient, scopes: [String], request: OIDCAuthorizeRequest, email: String, csrf: String, action: String)
