@@ -36,7 +36,7 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
     }
 
     public func verifyAccess(_ token: String) async -> OIDCAccessClaims? {
-        guard token.utf8.count <= 8192, let p = try? await keys.verify(token, as: AccessPayload.self),
+        guard token.utf8.count <= 8192, CompactJWT.isCanonical(token), let p = try? await keys.verify(token, as: AccessPayload.self),
               (try? DefaultJWTParser().parse(Array(token.utf8), as: AccessPayload.self))?.header.typ == "at+jwt" else { return nil }
         let kyc = p.uid.map { uid in
             OIDCAccessClaims.KYCClaims(uid: uid, email: p.email ?? "", role: p.role ?? "", level: p.level ?? 0, state: p.state ?? "")
@@ -46,7 +46,7 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
     }
 
     public func verifyIDHint(_ token: String) async -> OIDCIDClaims? {
-        guard token.utf8.count <= 8192, let p = try? await keys.verify(token, as: IDPayload.self),
+        guard token.utf8.count <= 8192, CompactJWT.isCanonical(token), let p = try? await keys.verify(token, as: IDPayload.self),
               (try? DefaultJWTParser().parse(Array(token.utf8), as: IDPayload.self))?.header.typ == "JWT" else { return nil }
         return OIDCIDClaims(iss: p.iss, sub: p.sub, aud: p.aud, iat: p.iat, exp: p.exp, authTime: p.auth_time, nonce: p.nonce,
                             acr: p.acr, amr: p.amr, azp: p.azp, email: p.email, emailVerified: p.email_verified,

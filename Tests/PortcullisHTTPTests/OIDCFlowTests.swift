@@ -40,6 +40,13 @@ struct OIDCFlowTests {
         return out
     }
 
+    /// The same token with its last character's unused low bit flipped: the same bytes, another spelling.
+    static func respelled(_ token: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        guard let last = token.last, let index = alphabet.firstIndex(of: last) else { return token }
+        return String(token.dropLast()) + String(alphabet[index ^ 1])
+    }
+
     static func basic(_ id: String, _ secret: String) -> HTTPFields {
         [.authorization: "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()]
     }
@@ -100,6 +107,18 @@ struct OIDCFlowTests {
                 (["name": "x", "redirect_uris": ["http://app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb#frag"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://*.app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c\"b"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c<b>"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:99999/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:0/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:8x/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["http://localhost:80/cb?x=%ZZ"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?x=%4"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?CODE=1"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?x=1;code=2"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?%63ode=1"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c{b}"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c|b"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb?state=1"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": "https://app.test/cb"], "admin.oidc_client.invalid_redirect_uris"),
                 (["name": "x", "redirect_uris": [Self.redirect], "scopes": ["openid", "admin"]], "admin.oidc_client.invalid_scope"),
@@ -111,6 +130,8 @@ struct OIDCFlowTests {
                 let refused = try await client.send(.post, "/admin/oidc/clients", json: fields, login: admin)
                 #expect(refused.status == .unprocessableContent && refused.errors == [key], "\(fields): \(refused.text)")
             }
+            let plenty = ["https://app.test:8443/c%20b?x=1&y=%2F;z=a", "https://app.test/cb?codes=1", "http://[::1]:65535/cb"]
+            _ = try await Self.register(client, admin, ["name": "Well-formed", "redirect_uris": plenty])
             let created = try await Self.register(client, admin, ["name": "Grafana", "redirect_uris": [Self.redirect, "http://127.0.0.1:8080/cb"]])
             let id = try #require(created["client_id"] as? String)
             let secret = try #require(created["client_secret"] as? String)
@@ -263,6 +284,13 @@ struct OIDCFlowTests {
             #expect(twice.json["error"] as? String == "invalid_request", "a parameter sent twice")
             let inURL = try await client.send(.post, "/oidc/token?client_id=\(id)&client_secret=\(secret)", form: "grant_type=client_credentials")
             #expect(inURL.json["error"] as? String == "invalid_request", "a secret in the URL")
+            for (path, name) in [("/oidc/token?refresh_token=x", "refresh_token"), ("/oidc/token?code=x&code_verifier=y", "code"),
+                                 ("/oidc/introspect?token=x", "token"), ("/oidc/revoke?token=x", "token"),
+                                 ("/oidc/userinfo?access_token=x", "access_token")] {
+                let refused = try await client.send(.post, path, form: "grant_type=refresh_token", headers: Self.basic(id, secret))
+                #expect(refused.status == .badRequest && refused.json["error"] as? String == "invalid_request"
+                        && (refused.json["error_description"] as? String)?.hasPrefix(name) == true, "\(path): \(refused.text)")
+            }
             let target = try await token([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect),
                                           ("code_verifier", verifier), ("resource", "peatio")], Self.basic(id, secret))
             #expect(target.json["error"] as? String == "invalid_target")
@@ -377,7 +405,13 @@ extension OIDCFlowTests {
             let other = try await Self.register(client, admin, ["name": "Other", "redirect_uris": [Self.redirect], "first_party": true])
             let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
             let user = try await client.signup("user@example.com")
-            let hint = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid").json["id_token"] as? String)
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
+            let hint = try #require(issued.json["id_token"] as? String), access = try #require(issued.json["access_token"] as? String)
+            // One spelling per token: the signature's last character changed in its unused bits is refused.
+            for (token, ok) in [(access, true), (Self.respelled(access), false)] {
+                let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(token)"])
+                #expect(info.status == (ok ? .ok : .unauthorized), "\(ok ? "the token" : "a second spelling"): \(info.text)")
+            }
             let (_, challenge) = Self.pkce()
             func authorize(_ clientID: String, _ extra: String, as login: Login?) async throws -> [String: String] {
                 let answer = try await client.send(.get, Self.authorizePath(clientID, challenge, scope: "openid", extra: extra), login: login)
@@ -391,6 +425,7 @@ extension OIDCFlowTests {
             #expect(mismatch["error"] == "login_required" && mismatch["code"] == nil && mismatch["state"] == "st-1")
             let otherID = try #require(other["client_id"] as? String)
             #expect(try await authorize(otherID, hinted, as: user)["error"] == "invalid_request", "a hint given to another client")
+            #expect(try await authorize(id, "&id_token_hint=\(Self.respelled(hint))", as: user)["error"] == "invalid_request")
             let forged = hint.split(separator: ".").prefix(2).joined(separator: ".") + ".AAAA"
             #expect(try await authorize(id, "&id_token_hint=\(forged)", as: user)["error"] == "invalid_request")
             #expect(try await authorize(id, "&id_token_hint=x", as: nil)["error"] == "invalid_request")
