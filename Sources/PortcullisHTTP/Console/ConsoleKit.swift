@@ -71,11 +71,16 @@ struct ConsoleKit: Sendable {
         ErrorKey.Admin.userDoesntExist: "No such user",
     ]
 
-    /// Only a path inside the console: never another host (`//x`), scheme or header.
+    /// Only a path inside the console: never another host (`//x`), scheme or
+    /// header, nor a dot segment (`..`, `%2e%2e`) a browser would resolve out of it.
     static func localPath(_ text: String?) -> String? {
         guard let text, text.hasPrefix("/admin/"), !text.contains("//"), !text.contains("\\"), text.utf8.count <= 2048,
               text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
-        return text
+        let path = text.split(separator: "?", maxSplits: 1).first ?? ""
+        let dots = path.split(separator: "/").contains { segment in
+            [".", ".."].contains(segment.lowercased().replacingOccurrences(of: "%2e", with: "."))
+        }
+        return dots ? nil : text
     }
 
     /// The sections the role can open.
