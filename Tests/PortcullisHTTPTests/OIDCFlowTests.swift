@@ -119,6 +119,13 @@ struct OIDCFlowTests {
                 (["name": "x", "redirect_uris": ["https://app.test/cb?%63ode=1"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/c{b}"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/c|b"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb'x"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?x=%00"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app..test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://-app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app_test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test./cb"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb?state=1"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": "https://app.test/cb"], "admin.oidc_client.invalid_redirect_uris"),
                 (["name": "x", "redirect_uris": [Self.redirect], "scopes": ["openid", "admin"]], "admin.oidc_client.invalid_scope"),
@@ -480,6 +487,15 @@ extension OIDCFlowTests {
             let operatorToken = try #require(try await Self.tokens(client, admin, clientID: id, secret: secret, scope: "openid exchange")
                 .json["access_token"] as? String)
             #expect(try await call(operatorToken).errors == ["authz.invalid_session"], "a superadmin's powers stay with their session")
+
+            // Taking `exchange` away from the client stops the tokens it already holds.
+            let scoped = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid exchange")
+                .json["access_token"] as? String)
+            #expect(try await client.send(.put, "/admin/oidc/clients/\(id)", json: ["scopes": ["openid"]], login: admin).status == .ok)
+            #expect(try await call(scoped).errors == ["authz.invalid_session"], "the client may no longer ask exchange")
+            #expect(try await client.send(.put, "/admin/oidc/clients/\(id)", json: ["scopes": ["openid", "exchange"]], login: admin)
+                .status == .ok)
+            #expect(try await call(scoped).status == .ok)
 
             // An ID token, or the access token once revoked, is no bearer.
             let id_token = try #require(issued.json["id_token"] as? String)

@@ -65,7 +65,7 @@ public enum RedirectURIRule {
     public static func accepts(_ text: String) -> Bool {
         guard !text.isEmpty, text.utf8.count <= maxLength, text.unicodeScalars.allSatisfy(isURIScalar), escapesAreWellFormed(text),
               let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty, portIsValid(components),
+              let host = components.host, hostIsValid(host), portIsValid(components), !text.lowercased().contains("%00"),
               components.fragment == nil, components.user == nil, components.password == nil, !text.contains("*"),
               !(components.percentEncodedQuery ?? "").split(whereSeparator: { $0 == "&" || $0 == ";" }).contains(where: { pair in
                   let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
@@ -82,7 +82,18 @@ public enum RedirectURIRule {
     /// RFC 3986's unreserved and reserved characters and `%`: no space, control, `"`, `<`, `>`, `\\`, `^`, backquote, `{`, `|`, `}`.
     static func isURIScalar(_ scalar: Unicode.Scalar) -> Bool {
         guard scalar.isASCII, scalar.value > 0x20, scalar.value < 0x7f else { return false }
-        return !"\"<>\\^`{|}".unicodeScalars.contains(scalar)
+        return !"\"'<>\\^`{|}".unicodeScalars.contains(scalar)
+    }
+
+    /// A DNS name of letters, digits and inner hyphens (no empty label, no
+    /// trailing dot, no `_`), or a bracketed IPv6 literal.
+    static func hostIsValid(_ host: String) -> Bool {
+        if host.hasPrefix("[") { return host.hasSuffix("]") && host.count > 2 }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        return !labels.isEmpty && labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
     }
 
     static func escapesAreWellFormed(_ text: String) -> Bool {
@@ -97,9 +108,11 @@ public enum RedirectURIRule {
         (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
     }
 
-    /// No port, or one written as a number in 1…65535.
+    /// No port (nor a bare `:`), or one written as a number in 1…65535.
     static func portIsValid(_ components: URLComponents) -> Bool {
-        guard let range = components.rangeOfPort, let text = components.string?[range] else { return true }
+        guard let range = components.rangeOfPort, let text = components.string?[range] else {
+            return !(components.string ?? "").contains("\(components.percentEncodedHost ?? ""):/")
+        }
         return text.utf8.count <= 5 && Int(text).map { (1...65_535).contains($0) } == true
     }
 }

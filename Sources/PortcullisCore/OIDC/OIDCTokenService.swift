@@ -299,6 +299,9 @@ extension OIDCTokenService: BearerAccessVerifier {
     public func gatewayUser(forAccessToken token: String) async throws -> (user: User, expiresAt: Int64)? {
         guard let (claims, user) = try await liveAccess(token), let user,
               OIDCScopes.parse(claims.scope).contains(OIDCVocabulary.gatewayScope) else { return nil }
+        // The client must still be allowed the scope: an operator taking it away stops tokens already issued.
+        let client = try await store.read { tx in try await tx.oidcClient(clientID: claims.clientID) }
+        guard client?.scopes.contains(OIDCVocabulary.gatewayScope) == true else { return nil }
         return (user, claims.exp)
     }
 }

@@ -72,11 +72,13 @@ struct ConsoleKit: Sendable {
     ]
 
     /// Only a path inside the console: never another host (`//x`), scheme or
-    /// header, nor a dot segment (`..`, `%2e%2e`) a browser would resolve out of it.
+    /// header, nor a dot segment (`..`, `%2e%2e`) or encoded separator a browser or proxy would resolve out of it.
     static func localPath(_ text: String?) -> String? {
         guard let text, text.hasPrefix("/admin/"), !text.contains("//"), !text.contains("\\"), text.utf8.count <= 2048,
               text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
         let path = text.split(separator: "?", maxSplits: 1).first ?? ""
+        // An encoded `/` or `\` in the path is a separator to a proxy that decodes it.
+        guard !path.lowercased().contains("%2f"), !path.lowercased().contains("%5c") else { return nil }
         let dots = path.split(separator: "/").contains { segment in
             [".", ".."].contains(segment.lowercased().replacingOccurrences(of: "%2e", with: "."))
         }
