@@ -338,6 +338,11 @@ struct OIDCFlowTests {
             try await harness.setState("user@example.com", .banned)
             let banned = try await token([("grant_type", "refresh_token"), ("refresh_token", refresh)], Self.basic(id, secret))
             #expect(banned.json["error"] as? String == "invalid_grant")
+            // Each refusal of a code or refresh token that names its user is an activity of theirs, with the reason.
+            let refusals = try await StepUpTests.activities(harness).filter { $0.action == "token" && $0.result == "failed" }.map(\.data)
+            for reason in ["the code belongs to another client", "the session that approved the code has ended", "the user may not sign in"] {
+                #expect(refusals.contains { $0.contains(reason) }, "\(reason) in \(refusals)")
+            }
         }
     }
 }
@@ -427,6 +432,9 @@ extension OIDCFlowTests {
             }
             let hinted = "&prompt=none&id_token_hint=\(hint)"
             #expect(try await authorize(id, hinted, as: user)["code"] != nil)
+            // What the Basic OP profile sends and a provider may ignore is ignored, not refused.
+            let ignored = "&prompt=none&display=page&ui_locales=de&claims_locales=de&acr_values=2&claims=%7B%7D&unknown=1"
+            #expect(try await authorize(id, ignored, as: user)["code"] != nil)
             let someoneElse = try await client.signup("someone@example.com")
             let mismatch = try await authorize(id, hinted, as: someoneElse)
             #expect(mismatch["error"] == "login_required" && mismatch["code"] == nil && mismatch["state"] == "st-1")

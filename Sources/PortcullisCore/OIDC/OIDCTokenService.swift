@@ -74,19 +74,23 @@ public struct OIDCTokenService: Sendable {
                 }
                 return .failure(.invalidGrant("the code was used already; its tokens are revoked"))
             }
-            guard found.clientID == client.clientID else { return .failure(.invalidGrant("the code belongs to another client")) }
-            guard found.expiresAt > now else { return .failure(.invalidGrant("the code expired")) }
+            // From here the code names its user: each refusal is an activity of theirs, with its reason.
+            func refuse(_ why: String) async throws -> Result<(OIDCCode, User), OAuthError> {
+                try await Self.recordRefusal(why, userID: found.userID, client: client, info: info, in: tx, now: now)
+            }
+            guard found.clientID == client.clientID else { return try await refuse("the code belongs to another client") }
+            guard found.expiresAt > now else { return try await refuse("the code expired") }
             guard found.redirectURI == redirectURI, client.redirectURIs.contains(redirectURI) else {
-                return .failure(.invalidGrant("redirect_uri does not match"))
+                return try await refuse("redirect_uri does not match")
             }
             // The session the code was issued in must still be open: ended sessions (a password
             // change, "end all sessions", a sign-out) take their unredeemed codes with them.
             guard try await tx.sessionWithUser(idHash: found.sessionHash) != nil else {
-                return .failure(.invalidGrant("the session that approved the code has ended"))
+                return try await refuse("the session that approved the code has ended")
             }
-            guard PKCE.verifies(verifier, challenge: found.codeChallenge) else { return .failure(.invalidGrant("code_verifier does not match")) }
+            guard PKCE.verifies(verifier, challenge: found.codeChallenge) else { return try await refuse("code_verifier does not match") }
             guard let user = try await tx.user(id: found.userID), user.state.canAuthenticate else {
-                return .failure(.invalidGrant("the user may not sign in"))
+                return try await refuse("the user may not sign in")
             }
             try await tx.markOIDCCodeUsed(hash: found.codeHash, family: family, now: now)
             try await tx.insertOIDCFamily(OIDCFamily(id: family, clientID: client.clientID, userID: user.id, serviceAccountID: nil), now: now)
@@ -115,17 +119,22 @@ public struct OIDCTokenService: Sendable {
                 }
                 return .failure(.invalidGrant("the refresh token was used already; its family is revoked"))
             }
-            guard found.expiresAt > now else { return .failure(.invalidGrant("the refresh token expired")) }
+            func refuse(_ why: String, _ error: OAuthError? = nil) async throws -> Result<(OIDCRefreshToken, User, String, String), OAuthError> {
+                try await Self.recordRefusal(why, error, userID: found.userID, client: client, info: info, in: tx, now: now)
+            }
+            guard found.expiresAt > now else { return try await refuse("the refresh token expired") }
             guard let family = try await tx.oidcFamily(id: found.family), family.revokedAt == nil else {
-                return .failure(.invalidGrant("the refresh token is revoked"))
+                return try await refuse("the refresh token is revoked")
             }
             guard let user = try await tx.user(id: found.userID), user.state.canAuthenticate else {
-                return .failure(.invalidGrant("the user may not sign in"))
+                return try await refuse("the user may not sign in")
             }
             // What the client may still ask: scopes an operator removed since are not refreshed.
             let granted = OIDCScopes.parse(found.scope).filter(client.scopes.contains)
             let scopes = requested.map(OIDCScopes.parse) ?? granted
-            guard !scopes.isEmpty, Set(scopes).isSubset(of: Set(granted)) else { return .failure(.invalidScope("beyond the grant")) }
+            guard !scopes.isEmpty, Set(scopes).isSubset(of: Set(granted)) else {
+                return try await refuse("a scope beyond the grant", .invalidScope("beyond the grant"))
+            }
             try await tx.markOIDCRefreshTokenRotated(hash: found.tokenHash, now: now)
             return .success((found, user, scopes.joined(separator: " "), granted.joined(separator: " ")))
         }
@@ -161,6 +170,18 @@ public struct OIDCTokenService: Sendable {
                                       exp: now + Int64(client.accessTokenLifetime), authTime: nil, family: family, kyc: kyc)
         return Issued(accessToken: try await signer.sign(access: claims), expiresIn: client.accessTokenLifetime, scope: scope,
                       idToken: nil, refreshToken: nil)
+    }
+
+    /// A refusal of a code or refresh token that names its user: an activity
+    /// of theirs (topic `oidc`, action `token`, the client and the reason),
+    /// written with the refusal. A token or client that names no one is
+    /// answered without a row: activities belong to users, and an anonymous
+    /// caller must not fill the table.
+    static func recordRefusal<T>(_ why: String, _ error: OAuthError? = nil, userID: Int64, client: OIDCClient, info: ClientInfo,
+                                 in tx: any StoreTransaction, now: Int64) async throws -> Result<T, OAuthError> {
+        try await tx.insertActivity(NewActivity(userID: userID, client: info, topic: "oidc", action: "token", result: "failed",
+                                                data: ActivityData.reason("\(client.clientID): \(why)"), now: now))
+        return .failure(error ?? .invalidGrant(why))
     }
 
     private func issue(to client: OIDCClient, user: User, family: String, scope: String, authTime: Int64, acr: String, amr: [String],
