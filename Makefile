@@ -62,7 +62,9 @@ integration-test: release
 ## then on PostgreSQL with one and two instances (bench/postgres.sh), then admin/users over
 ## 100,000 users on both backends (bench/admin_users.sh), then management users/get with two
 ## RS256 signatures against openssl's RSA ceiling (bench/management.sh; PROFILE=1 adds perf's top symbols), login timing and
-## throttling, passkey step-up, events, and the admin console's pages over 100,000 users on both backends (bench/console.sh).
+## throttling, passkey step-up, events, the admin console's pages over 100,000 users on both backends (bench/console.sh),
+## and the OpenID Connect token endpoint and introspection on both backends (bench/oidc.sh). bench/breach_file.sh (a 2 GiB
+## breach list) runs on its own.
 bench: release test-deps
 	bash bench/hotpath.sh
 	bash bench/floor.sh
@@ -78,6 +80,7 @@ bench: release test-deps
 	bash bench/step_up.sh
 	bash bench/events.sh
 	bash bench/console.sh
+	bash bench/oidc.sh
 
 ## make fuzz: a long schemathesis run (FUZZ_MAX_EXAMPLES per operation, default 200).
 fuzz: test-deps release

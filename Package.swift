@@ -156,6 +156,8 @@ let package = Package(
                 .embedInCode("Console/Templates/user.mustache"), .embedInCode("Console/Templates/kyc.mustache"),
                 .embedInCode("Console/Templates/access.mustache"), .embedInCode("Console/Templates/confirm.mustache"),
                 .embedInCode("Console/Templates/activity.mustache"), .embedInCode("Console/Templates/error.mustache"),
+                .embedInCode("Console/Templates/oidc_clients.mustache"), .embedInCode("Console/Templates/oidc_client.mustache"),
+                .embedInCode("Console/Templates/oidc_secret.mustache"),
                 .embedInCode("Console/Assets/console.css"), .embedInCode("Console/Assets/console.js"),
             ]
         ),

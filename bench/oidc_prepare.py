@@ -1,6 +1,8 @@
 """Prepares the OpenID Connect bench against a running server: a
 superadmin who is also the signed-in user, a confidential first-party
-client, and files of single-use request bodies for wrk (codes live 60 s,
+client, a service account (made through the management API, signed with
+`$work/management.pem`) and a client-credentials client acting for it,
+and files of single-use request bodies for wrk (codes live 60 s,
 refresh tokens rotate, so every request needs its own); or, with
 `flow SECONDS`, runs the whole code flow (authorize → token) in a loop and
 prints flows per second."""
@@ -28,8 +30,25 @@ if mode == "setup":
     r = s.post(app + "/admin/oidc/clients", json={"name": "bench", "redirect_uris": [REDIRECT], "first_party": True,
                                                   "scopes": ["openid", "email", "offline_access"]})
     assert r.status_code == 201, r.text
-    json.dump({"cookie": s.cookies.get("_barong_session"), **r.json()}, open(state_file, "w"))
-    print(r.json()["client_id"])
+    registered = r.json()
+    sys.path.insert(0, "Tests/IntegrationTests")
+    from jwcrypto import jwk
+    from mgmt_signer import claims, sign
+
+    class BenchSigner:
+        kid, alg = "bench", "RS256"
+        key = jwk.JWK.from_pem(open(f"{work}/management.pem", "rb").read())
+
+    owner = s.get(app + "/resource/users/me").json()["uid"]
+    r = requests.post(app + "/management/service_accounts/create",
+                      json=sign(claims({"service_account_role": "service_account", "owner_uid": owner}), BenchSigner))
+    assert r.status_code == 201, r.text
+    r = s.post(app + "/admin/oidc/clients", json={"name": "bench service", "grant_types": ["client_credentials"],
+                                                  "scopes": ["openid"], "service_account_uid": r.json()["uid"]})
+    assert r.status_code == 201, r.text
+    service = {"service_client_id": r.json()["client_id"], "service_client_secret": r.json()["client_secret"]}
+    json.dump({"cookie": s.cookies.get("_barong_session"), **registered, **service}, open(state_file, "w"))
+    print(registered["client_id"])
     sys.exit()
 
 client = json.load(open(state_file))
@@ -78,7 +97,11 @@ elif mode == "static":
     r = s.post(app + "/oidc/token", data=exchange_body(c, verifier), auth=auth, headers=FORM)
     assert r.status_code == 200, r.text
     basic = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-    for name, body in [("introspect", urlencode({"token": r.json()["access_token"]}))]:
+    service = base64.b64encode(f"{client['service_client_id']}:{client['service_client_secret']}".encode()).decode()
+    assert s.post(app + "/oidc/token", data="grant_type=client_credentials", headers={**FORM, "Authorization": f"Basic {service}"}
+                  ).status_code == 200
+    for name, body, basic in [("introspect", urlencode({"token": r.json()["access_token"]}), basic),
+                              ("client_credentials", "grant_type=client_credentials", service)]:
         open(f"{work}/{name}.lua", "w").write(
             f'wrk.method = "POST"\nwrk.body = "{body}"\n'
             f'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Authorization"] = "Basic {basic}"\n')

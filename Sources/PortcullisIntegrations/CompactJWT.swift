@@ -8,11 +8,6 @@ public enum CompactJWT {
         Base64URL.decode(String(segment)).map { Data($0) }
     }
 
-    /// True when every segment is the one base64url spelling of its bytes:
-    /// url alphabet, no padding, and zero bits after the last byte. The
-    /// decoder jwt-kit uses ignores those bits, so without this check one
-    /// signed token has several accepted spellings (a changed last character
-    /// could still verify).
     /// True when the protected header is `{"alg":"RS256","typ":"JWT"}` (any
     /// key order), the header of every token this server issues (one-time tokens
     /// and the authorize JWT). Management `otp/sign` signs `{"alg":"RS256"}` with the same key
@@ -24,6 +19,11 @@ public enum CompactJWT {
         return object.count == 2 && object["alg"] as? String == "RS256" && object["typ"] as? String == "JWT"
     }
 
+    /// True when every segment is the one base64url spelling of its bytes:
+    /// url alphabet, no padding, and zero bits after the last byte. The
+    /// decoder jwt-kit uses ignores those bits, so without this check one
+    /// signed token has several accepted spellings (a changed last character
+    /// could still verify).
     public static func isCanonical(_ token: String) -> Bool {
         let segments = token.split(separator: ".", omittingEmptySubsequences: false)
         return segments.count == 3 && segments.allSatisfy(Base64URL.isCanonical)

@@ -35,18 +35,19 @@ public final class JWTAccessTokenIssuer: AccessTokenIssuer {
         return cached.token
     }
 
-    public func token(for identity: AccessIdentity, reuseKey: String) async throws -> String {
+    public func token(for identity: AccessIdentity, reuseKey: String, notAfter: Int64?) async throws -> String {
         if let token = cachedToken(for: identity, reuseKey: reuseKey) { return token }
         let now = clock.now()
+        let exp = min(now + lifetime, notAfter ?? .max)
         let claims = GatewayClaims(
             uid: identity.uid, email: identity.email, username: identity.username, referralID: identity.referralID,
-            role: identity.role, level: identity.level, state: identity.state, iat: now, exp: now + lifetime,
+            role: identity.role, level: identity.level, state: identity.state, iat: now, exp: exp,
             jti: SecureRandom.hex(bytes: 10)
         )
         let token = try await keys.sign(claims, header: ["typ": "JWT"])
         cache.withLock { table in
             if table.count > 100_000 { table.removeAll() }
-            table[reuseKey] = CachedToken(identity: identity, token: token, expiresAt: now + lifetime)
+            table[reuseKey] = CachedToken(identity: identity, token: token, expiresAt: exp)
         }
         return token
     }

@@ -30,13 +30,13 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
     public func sign(id c: OIDCIDClaims) async throws -> String {
         let payload = IDPayload(
             iss: c.iss, sub: c.sub, aud: c.aud, iat: c.iat, exp: c.exp, auth_time: c.authTime, nonce: c.nonce, acr: c.acr, amr: c.amr,
-            azp: c.azp, email: c.email, email_verified: c.emailVerified, preferred_username: c.preferredUsername
+            azp: c.azp, email: c.email, email_verified: c.emailVerified, preferred_username: c.preferredUsername, at_hash: c.atHash
         )
         return try await keys.sign(payload, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
     }
 
     public func verifyAccess(_ token: String) async -> OIDCAccessClaims? {
-        guard token.utf8.count <= 8192, let p = try? await keys.verify(token, as: AccessPayload.self),
+        guard token.utf8.count <= 8192, CompactJWT.isCanonical(token), let p = try? await keys.verify(token, as: AccessPayload.self),
               (try? DefaultJWTParser().parse(Array(token.utf8), as: AccessPayload.self))?.header.typ == "at+jwt" else { return nil }
         let kyc = p.uid.map { uid in
             OIDCAccessClaims.KYCClaims(uid: uid, email: p.email ?? "", role: p.role ?? "", level: p.level ?? 0, state: p.state ?? "")
@@ -46,7 +46,7 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
     }
 
     public func verifyIDHint(_ token: String) async -> OIDCIDClaims? {
-        guard token.utf8.count <= 8192, let p = try? await keys.verify(token, as: IDPayload.self),
+        guard token.utf8.count <= 8192, CompactJWT.isCanonical(token), let p = try? await keys.verify(token, as: IDPayload.self),
               (try? DefaultJWTParser().parse(Array(token.utf8), as: IDPayload.self))?.header.typ == "JWT" else { return nil }
         return OIDCIDClaims(iss: p.iss, sub: p.sub, aud: p.aud, iat: p.iat, exp: p.exp, authTime: p.auth_time, nonce: p.nonce,
                             acr: p.acr, amr: p.amr, azp: p.azp, email: p.email, emailVerified: p.email_verified,
@@ -78,6 +78,7 @@ public struct OIDCJWTSigner: OIDCTokenSigner {
         var email: String?
         var email_verified: Bool?
         var preferred_username: String?
+        var at_hash: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }

@@ -50,8 +50,12 @@ extension SQLTransaction {
             """).run()
     }
 
-    func deleteOIDCClient(clientID: String) async throws -> Bool {
-        try await db.raw("DELETE FROM oidc_clients WHERE client_id = \(bind: clientID) RETURNING id").first() != nil
+    func deleteOIDCClient(clientID: String, now: Int64) async throws -> Bool {
+        // Its access tokens are JWTs checked against their family: ending the families ends them too.
+        try await db.raw("""
+            UPDATE oidc_families SET revoked_at = \(bind: now) WHERE client_id = \(bind: clientID) AND revoked_at IS NULL
+            """).run()
+        return try await db.raw("DELETE FROM oidc_clients WHERE client_id = \(bind: clientID) RETURNING id").first() != nil
     }
 
     static func oidcClient(_ row: any SQLRow) throws -> OIDCClient {

@@ -57,13 +57,13 @@ extension SQLTransaction {
         try await db.raw("DELETE FROM sessions WHERE id_hash = \(bind: idHash)").run()
     }
 
-    @discardableResult
     /// Also ends the user's OpenID Connect token families: a password
     /// change, a ban, a freeze or "end all sessions" ends every app's tokens.
-    func deleteSessions(userID: Int64, keeping idHash: String?) async throws -> Int {
+    @discardableResult
+    func deleteSessions(userID: Int64, keeping idHash: String?, now: Int64) async throws -> Int {
         changes.touch(userID: userID)
         try await db.raw("""
-            UPDATE oidc_families SET revoked_at = \(bind: Int64(Date().timeIntervalSince1970))
+            UPDATE oidc_families SET revoked_at = \(bind: now)
             WHERE user_id = \(bind: userID) AND revoked_at IS NULL
             """).run()
         return try await db.raw("""

@@ -2,11 +2,13 @@
 Chromium driven by chromedriver through Selenium, against the release
 binary. Operators sign in with a 2FA code, find and ban a user, work the
 KYC queue, add restrictions (and are warned before locking themselves out),
-export activities as CSV; members, operators without the ability and forms
+export activities as CSV, register an OpenID Connect app (its secret shown
+once) and make it a new secret; members, operators without the ability and forms
 without a CSRF token are refused. Every page is checked for its CSP header,
 console errors, labelled controls and a layout that fits 1280 and 390 px;
 a screenshot of each is written under screenshots/<backend>/ (not committed)."""
 import csv
+import hashlib
 import io
 import os
 import re
@@ -25,7 +27,7 @@ from helpers import enable_2fa, tiny_png, totp
 from test_admin import query
 
 SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "screenshots", BACKEND)
-PAGES = ["/admin/", "/admin/users", "/admin/kyc", "/admin/access", "/admin/activity"]
+PAGES = ["/admin/", "/admin/users", "/admin/kyc", "/admin/access", "/admin/activity", "/admin/oidc"]
 
 
 class Staff:
@@ -253,6 +255,35 @@ def test_a_form_without_its_csrf_token_is_refused(console, browser):
                data={"category": "blacklist", "scope": "ip", "value": "10.1.1.1", "csrf_token": "0" * 32}, allow_redirects=False)
     assert r.status_code == 403 and "admin.console.invalid_csrf_token" in r.text
     assert query(console, "SELECT COUNT(*) FROM restrictions WHERE value = '10.1.1.1'") == [("0",)]
+
+
+def test_register_an_app_see_its_secret_once_and_rotate_it(console, browser):
+    go(browser, console, "/admin/oidc")
+    assert "OpenID Connect is off" in browser.find_element(By.ID, "oidc-off").text
+    form = browser.find_element(By.ID, "add-client")
+    form.find_element(By.NAME, "name").send_keys("Grafana")
+    form.find_element(By.NAME, "redirect_uris").send_keys("https://grafana.example/login/generic_oauth\nhttps://grafana.example/b")
+    form.find_element(By.NAME, "scope_profile").click()  # off: openid and email stay ticked
+    form.find_element(By.NAME, "first_party").click()
+    click_and_load(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    client_id = browser.find_element(By.ID, "client-id").text
+    secret = browser.find_element(By.ID, "client-secret").text
+    assert len(secret) >= 43 and all(secret not in c["value"] for c in browser.get_cookies()) and secret not in browser.current_url
+    rows = query(console, "SELECT secret_hash, redirect_uris, scopes, first_party FROM oidc_clients WHERE client_id = "
+                          f"'{client_id}'")
+    assert rows[0][0] == hashlib.sha256(secret.encode()).hexdigest(), rows
+    assert "grafana.example/b" in rows[0][1] and "profile" not in rows[0][2] and rows[0][3] in ("1", "t", "true"), rows
+
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, "Go to the app"))
+    assert secret not in browser.page_source
+    assert browser.find_element(By.NAME, "scope_email").is_selected() and not browser.find_element(By.NAME, "scope_profile").is_selected()
+    click_and_load(browser, browser.find_element(By.ID, "rotate-secret"), confirm=True)
+    rotated = browser.find_element(By.ID, "client-secret").text
+    assert rotated != secret and query(console, f"SELECT secret_hash FROM oidc_clients WHERE client_id = '{client_id}'") == [
+        (hashlib.sha256(rotated.encode()).hexdigest(),)]
+    go(browser, console, f"/admin/oidc/clients/{client_id}")
+    click_and_load(browser, browser.find_element(By.ID, "delete-client"), confirm=True)
+    assert flash(browser).startswith(f"Client {client_id} deleted") and "Grafana" not in browser.find_element(By.ID, "oidc-clients").text
 
 
 def test_pages_are_labelled_fit_both_widths_and_log_no_errors(console, browser):

@@ -11,6 +11,7 @@ import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, jwt
+from authlib.oidc.core import CodeIDToken
 
 from oidc_support import Provider, approve, query, trusting
 
@@ -42,10 +43,13 @@ def test_authlib_code_flow_with_pkce_refresh_introspect_and_revoke(provider):
     token = rp.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier=verifier)
     assert token["token_type"] == "Bearer" and token["refresh_token"] and token["id_token"]
     keys = JsonWebKey.import_key_set(requests.get(meta["jwks_uri"], verify=provider.proxy.ca).json())
-    claims = jwt.decode(token["id_token"], keys, claims_options={
+    # CodeIDToken also checks azp and at_hash against the access token (OpenID Connect Core §3.1.3.6-8).
+    claims = jwt.decode(token["id_token"], keys, claims_cls=CodeIDToken, claims_options={
         "iss": {"essential": True, "value": provider.issuer}, "aud": {"essential": True, "value": app["client_id"]},
-        "nonce": {"essential": True, "value": nonce}})
+        "nonce": {"essential": True, "value": nonce}},
+        claims_params={"nonce": nonce, "client_id": app["client_id"], "access_token": token["access_token"]})
     claims.validate()
+    assert claims["at_hash"]
     assert claims["email"] == "grafana-user@example.com" and claims["auth_time"] > 0
 
     info = rp.get(meta["userinfo_endpoint"]).json()
@@ -150,9 +154,9 @@ def test_the_command_line_registers_clients(provider):
 def test_the_gateway_takes_an_apps_access_token_with_the_setting():
     gateway = Provider(env={"BARONG_OIDC_GATEWAY_TOKENS": "true"}, gateway=True).start()
     try:
-        app = gateway.register(name="Partner", redirect_uris=[REDIRECT], first_party=True)
+        app = gateway.register(name="Partner", redirect_uris=[REDIRECT], first_party=True, scopes=["openid", "exchange"])
         user = gateway.session("partner@example.com")
-        rp = trusting(OAuth2Session(app["client_id"], app["client_secret"], scope="openid", redirect_uri=REDIRECT,
+        rp = trusting(OAuth2Session(app["client_id"], app["client_secret"], scope="openid exchange", redirect_uri=REDIRECT,
                                     code_challenge_method="S256"), gateway.proxy.ca)
         verifier = secrets.token_urlsafe(48)
         url, _ = rp.create_authorization_url(gateway.issuer + "/authorize", code_verifier=verifier)
@@ -166,6 +170,7 @@ def test_the_gateway_takes_an_apps_access_token_with_the_setting():
             assert r.status_code == 200, (base, r.text)
             claims = pyjwt.decode(r.headers["Authorization"][7:], options={"verify_signature": False})
             assert claims["uid"] == me["uid"] and claims["sub"] == "session"
+            assert claims["exp"] <= pyjwt.decode(token["access_token"], options={"verify_signature": False})["exp"]
         rp.revoke_token(gateway.issuer + "/revoke", token=token["access_token"])
         for base in (gateway.server.base, gateway.server.authorize_base):
             r = requests.get(base + "/api/v2/peatio/account/balances", headers=bearer)

@@ -38,6 +38,12 @@ struct ConsoleGateTests {
         "POST /admin/access/restrictions/{id}/delete": (.destroy, "Restriction"),
         "GET /admin/activity": (.read, "Activity"),
         "GET /admin/activity.csv": (.read, "Activity"),
+        "GET /admin/oidc": (.read, "OIDCClient"),
+        "POST /admin/oidc/clients": (.create, "OIDCClient"),
+        "GET /admin/oidc/clients/{client_id}": (.read, "OIDCClient"),
+        "POST /admin/oidc/clients/{client_id}": (.update, "OIDCClient"),
+        "POST /admin/oidc/clients/{client_id}/secret": (.update, "OIDCClient"),
+        "POST /admin/oidc/clients/{client_id}/delete": (.destroy, "OIDCClient"),
         "POST /admin/sign_out": nil,
     ]
     static let open: Set<String> = ["GET /admin/sign_in", "POST /admin/sign_in", "GET /admin/assets/console.css",
@@ -114,7 +120,8 @@ struct ConsoleGateTests {
     static func concrete(_ route: String, uid: String) throws -> (HTTPRequest.Method, String) {
         let parts = route.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, let method = HTTPRequest.Method(String(parts[0])) else { throw TestFailure("bad route \(route)") }
-        return (method, String(parts[1]).replacingOccurrences(of: "{uid}", with: uid).replacingOccurrences(of: "{id}", with: "1"))
+        return (method, String(parts[1]).replacingOccurrences(of: "{uid}", with: uid).replacingOccurrences(of: "{id}", with: "1")
+            .replacingOccurrences(of: "{client_id}", with: "no-such-client"))
     }
 }
 

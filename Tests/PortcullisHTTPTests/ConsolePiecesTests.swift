@@ -60,8 +60,10 @@ struct ConsolePiecesTests {
 
     @Test func onlyConsolePathsAreRedirectTargets() {
         #expect(ConsoleKit.localPath("/admin/users/ID1") == "/admin/users/ID1")
+        #expect(ConsoleKit.localPath("/admin/users?email=a..b") == "/admin/users?email=a..b")
         for hostile in ["https://evil.example/", "//evil.example/admin/", "/admin//evil", "/admin/\\evil", "/admin/x\r\nSet-Cookie: a=b",
-                        "/api/v2/auth/admin/users", "", nil] {
+                        "/api/v2/auth/admin/users", "/admin/../evil", "/admin/%2E%2e/evil", "/admin/./x/../../evil", "/admin/..", "/admin/..%2fevil",
+                        "/admin/..%5Cevil", "", nil] {
             #expect(ConsoleKit.localPath(hostile) == nil, "\(String(describing: hostile))")
         }
     }

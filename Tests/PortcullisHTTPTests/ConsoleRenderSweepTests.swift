@@ -1,9 +1,11 @@
 import Foundation
+import Mustache
 import Testing
 import PortcullisCore
 @testable import PortcullisHTTP
 
-/// Every value a console page shows, set to text that tries to become markup,
+/// Every value a console page (or an OpenID Connect page: consent, refusals)
+/// shows, set to text that tries to become markup,
 /// leaves the page's element tree as a plain value does. The fields
 /// come from the templates' own tags (`MustacheOutline`), so a template or a
 /// field added later is swept by construction; the trees come from html5lib,
@@ -12,6 +14,7 @@ struct ConsoleRenderSweepTests {
     /// Shown unescaped on purpose, each for a reason; a new `{{{name}}}` fails the sweep until it is added here.
     static let trustedRaw: Set<String> = [
         "layout.body",  // the page itself, rendered (and escaped) by its own template
+        "oidc/layout.body",  // the same, around the OpenID Connect pages
         "dashboard.hoursChart", "dashboard.daysChart",  // ConsoleChart's SVG, made of counts (ConsolePiecesTests)
     ]
 
@@ -45,38 +48,14 @@ struct ConsoleRenderSweepTests {
     static let shown = "sweptvalue"
 
     @Test func noShownValueChangesAnyPagesElementTree() throws {
-        let renderer = try ConsoleRenderer(appName: "Portcullis")
-        let sources = Dictionary(uniqueKeysWithValues: ConsoleRenderer.templates.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) })
-        func sweep(_ name: String) throws -> SweepContext {
-            try SweepContext(MustacheOutline(sources[name] ?? "", partials: { sources[$0] }), plain: Self.plain)
-        }
-        let layout = try sweep("layout")
+        let families: [(prefix: String, library: MustacheLibrary, templates: [(String, [UInt8])])] = [
+            ("", try ConsoleRenderer(appName: "Portcullis").library, ConsoleRenderer.templates),
+            ("oidc/", try OIDCPages(appName: "Portcullis", assets: "/oidc/assets").library, OIDCPages.templates),
+        ]
         var batch = DocumentBatch()
         var checks: [(what: String, plain: Int, hostile: Int)] = []
-
-        for (name, _) in ConsoleRenderer.templates {
-            let context = try sweep(name)
-            for raw in context.raw where !Self.trustedRaw.contains("\(name).\(raw)") {
-                Issue.record("\(name) shows {{{\(raw)}}} unescaped: escape it, or add it to trustedRaw with the reason")
-            }
-            #expect(!context.fields.isEmpty, "\(name): no field found")
-            for field in context.fields {
-                // The page alone, and inside the layout as `ConsoleRenderer.render(_:chrome:secure:)` sends it.
-                func pages(_ value: String) -> [String] {
-                    let page = renderer.library.render(context.context(field, value), withTemplate: name) ?? ""
-                    guard name != "layout" else { return [page] }
-                    var chrome = layout.base
-                    chrome["body"] = page
-                    return [page, renderer.library.render(chrome, withTemplate: "layout") ?? ""]
-                }
-                let plainPages = pages(Self.shown)
-                #expect(plainPages[0].contains(Self.shown), "\(name): \(field.label) does not show in the sweep's context")
-                for (index, value) in Self.hostile.enumerated() {
-                    for (place, (hostile, plain)) in zip(["", " in the layout"], zip(pages(value), plainPages)) {
-                        checks.append(("\(name): \(field.label) = hostile[\(index)]\(place)", batch.add(plain), batch.add(hostile)))
-                    }
-                }
-            }
+        for family in families {
+            checks += try Self.sweep(family.library, family.templates, prefix: family.prefix, into: &batch)
         }
 
         let trees = try HTMLTreeSignatures.of(batch.documents)
@@ -86,6 +65,43 @@ struct ConsoleRenderSweepTests {
             Issue.record("\(check.what) changes the element tree: \(Self.difference(trees[check.plain], trees[check.hostile]))")
         }
         if !changed.isEmpty { Issue.record("\(changed.count) of \(checks.count) hostile renders change the element tree") }
+    }
+
+    /// One family of templates (each page alone, and inside its `layout`): the checks to compare once parsed.
+    static func sweep(_ library: MustacheLibrary, _ templates: [(String, [UInt8])], prefix: String,
+                      into batch: inout DocumentBatch) throws -> [(what: String, plain: Int, hostile: Int)] {
+        let sources = Dictionary(uniqueKeysWithValues: templates.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) })
+        func sweep(_ name: String) throws -> SweepContext {
+            try SweepContext(MustacheOutline(sources[name] ?? "", partials: { sources[$0] }), plain: Self.plain)
+        }
+        let layout = try sweep("layout")
+        var checks: [(what: String, plain: Int, hostile: Int)] = []
+        for (name, _) in templates {
+            let context = try sweep(name)
+            let label = prefix + name
+            for raw in context.raw where !Self.trustedRaw.contains("\(label).\(raw)") {
+                Issue.record("\(label) shows {{{\(raw)}}} unescaped: escape it, or add it to trustedRaw with the reason")
+            }
+            #expect(!context.fields.isEmpty, "\(label): no field found")
+            for field in context.fields {
+                // The page alone, and inside the layout as its renderer sends it.
+                func pages(_ value: String) -> [String] {
+                    let page = library.render(context.context(field, value), withTemplate: name) ?? ""
+                    guard name != "layout" else { return [page] }
+                    var chrome = layout.base
+                    chrome["body"] = page
+                    return [page, library.render(chrome, withTemplate: "layout") ?? ""]
+                }
+                let plainPages = pages(Self.shown)
+                #expect(plainPages[0].contains(Self.shown), "\(label): \(field.label) does not show in the sweep's context")
+                for (index, value) in Self.hostile.enumerated() {
+                    for (place, (hostile, plain)) in zip(["", " in the layout"], zip(pages(value), plainPages)) {
+                        checks.append(("\(label): \(field.label) = hostile[\(index)]\(place)", batch.add(plain), batch.add(hostile)))
+                    }
+                }
+            }
+        }
+        return checks
     }
 
     /// Where two signatures part, with a little of each.

@@ -40,6 +40,13 @@ struct OIDCFlowTests {
         return out
     }
 
+    /// The same token with its last character's unused low bit flipped: the same bytes, another spelling.
+    static func respelled(_ token: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        guard let last = token.last, let index = alphabet.firstIndex(of: last) else { return token }
+        return String(token.dropLast()) + String(alphabet[index ^ 1])
+    }
+
     static func basic(_ id: String, _ secret: String) -> HTTPFields {
         [.authorization: "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()]
     }
@@ -95,11 +102,30 @@ struct OIDCFlowTests {
     }
 
     @Test func operatorsRegisterClientsAndBadRegistrationsAreRefusedByKey() async throws {
-        try await Self.run { _, client, admin in
+        try await Self.run { harness, client, admin in
             for (fields, key) in [
                 (["name": "x", "redirect_uris": ["http://app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb#frag"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://*.app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c\"b"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c<b>"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:99999/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:0/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:8x/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["http://localhost:80/cb?x=%ZZ"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?x=%4"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?CODE=1"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?x=1;code=2"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?%63ode=1"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c{b}"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/c|b"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb'x"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test:/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test/cb?x=%00"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app..test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://-app.test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app_test/cb"]], "admin.oidc_client.invalid_redirect_uri"),
+                (["name": "x", "redirect_uris": ["https://app.test./cb"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": ["https://app.test/cb?state=1"]], "admin.oidc_client.invalid_redirect_uri"),
                 (["name": "x", "redirect_uris": "https://app.test/cb"], "admin.oidc_client.invalid_redirect_uris"),
                 (["name": "x", "redirect_uris": [Self.redirect], "scopes": ["openid", "admin"]], "admin.oidc_client.invalid_scope"),
@@ -111,6 +137,8 @@ struct OIDCFlowTests {
                 let refused = try await client.send(.post, "/admin/oidc/clients", json: fields, login: admin)
                 #expect(refused.status == .unprocessableContent && refused.errors == [key], "\(fields): \(refused.text)")
             }
+            let plenty = ["https://app.test:8443/c%20b?x=1&y=%2F;z=a", "https://app.test/cb?codes=1", "http://[::1]:65535/cb"]
+            _ = try await Self.register(client, admin, ["name": "Well-formed", "redirect_uris": plenty])
             let created = try await Self.register(client, admin, ["name": "Grafana", "redirect_uris": [Self.redirect, "http://127.0.0.1:8080/cb"]])
             let id = try #require(created["client_id"] as? String)
             let secret = try #require(created["client_secret"] as? String)
@@ -122,9 +150,11 @@ struct OIDCFlowTests {
             #expect(rotated.headers[.cacheControl] == "no-store")
             let updated = try await client.send(.put, "/admin/oidc/clients/\(id)", json: ["first_party": true], login: admin)
             #expect(updated.status == .ok && updated.json["first_party"] as? Bool == true)
-            let member = try await client.signup("member@example.com")
+            _ = try await client.signup("member@example.com")
+            try await harness.setState("member@example.com", .active)
+            let member = try await client.login("member@example.com")
             let denied = try await client.send(.get, "/admin/oidc/clients", login: member)
-            #expect(denied.status == .unauthorized || denied.status == .forbidden, "\(denied.status)")
+            #expect(denied.status == .unauthorized && denied.errors == ["authz.invalid_permission"], "\(denied.status) \(denied.text)")
             let gone = try await client.send(.delete, "/admin/oidc/clients/\(id)", login: admin)
             #expect(gone.status == .ok)
             let missing = try await client.send(.get, "/admin/oidc/clients/\(id)", login: admin)
@@ -160,6 +190,8 @@ struct OIDCFlowTests {
             let claims = try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(idToken.split(separator: ".")[1])) ?? [])) as? [String: Any])
             #expect(claims["nonce"] as? String == "n-1" && claims["aud"] as? String == id && claims["sub"] as? String == user.uid)
             #expect(claims["email"] as? String == "user@example.com" && claims["acr"] as? String == "1")
+            let half = Array(SHA256.hash(data: Array(access.utf8))).prefix(16)
+            #expect(claims["at_hash"] as? String == Base64URL.encode(Array(half)), "at_hash is the access token's")
 
             let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(access)"])
             #expect(info.status == .ok && info.json["sub"] as? String == user.uid && info.json["email"] as? String == "user@example.com")
@@ -259,6 +291,13 @@ struct OIDCFlowTests {
             #expect(twice.json["error"] as? String == "invalid_request", "a parameter sent twice")
             let inURL = try await client.send(.post, "/oidc/token?client_id=\(id)&client_secret=\(secret)", form: "grant_type=client_credentials")
             #expect(inURL.json["error"] as? String == "invalid_request", "a secret in the URL")
+            for (path, name) in [("/oidc/token?refresh_token=x", "refresh_token"), ("/oidc/token?code=x&code_verifier=y", "code"),
+                                 ("/oidc/introspect?token=x", "token"), ("/oidc/revoke?token=x", "token"),
+                                 ("/oidc/userinfo?access_token=x", "access_token")] {
+                let refused = try await client.send(.post, path, form: "grant_type=refresh_token", headers: Self.basic(id, secret))
+                #expect(refused.status == .badRequest && refused.json["error"] as? String == "invalid_request"
+                        && (refused.json["error_description"] as? String)?.hasPrefix(name) == true, "\(path): \(refused.text)")
+            }
             let target = try await token([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect),
                                           ("code_verifier", verifier), ("resource", "peatio")], Self.basic(id, secret))
             #expect(target.json["error"] as? String == "invalid_target")
@@ -299,6 +338,11 @@ struct OIDCFlowTests {
             try await harness.setState("user@example.com", .banned)
             let banned = try await token([("grant_type", "refresh_token"), ("refresh_token", refresh)], Self.basic(id, secret))
             #expect(banned.json["error"] as? String == "invalid_grant")
+            // Each refusal of a code or refresh token that names its user is an activity of theirs, with the reason.
+            let refusals = try await StepUpTests.activities(harness).filter { $0.action == "token" && $0.result == "failed" }.map(\.data)
+            for reason in ["the code belongs to another client", "the session that approved the code has ended", "the user may not sign in"] {
+                #expect(refusals.contains { $0.contains(reason) }, "\(reason) in \(refusals)")
+            }
         }
     }
 }
@@ -362,6 +406,52 @@ extension OIDCFlowTests {
             #expect(try await client.send(.get, "/resource/users/me", login: user).status == .unauthorized, "signed out")
         }
     }
+
+    /// `id_token_hint` names who must be signed in (OpenID Connect Core
+    /// §3.1.2.1): the same user gets a code even with `prompt=none`, another
+    /// account signed in gets `login_required`, a token not ours for this
+    /// client is `invalid_request`. `login_hint` goes on to the sign-in page.
+    @Test func theIDTokenHintNamesWhoMustBeSignedInAndTheLoginHintGoesToTheSignInPage() async throws {
+        try await Self.run { _, client, admin in
+            let app = try await Self.register(client, admin, ["name": "App", "redirect_uris": [Self.redirect], "first_party": true])
+            let other = try await Self.register(client, admin, ["name": "Other", "redirect_uris": [Self.redirect], "first_party": true])
+            let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
+            let user = try await client.signup("user@example.com")
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
+            let hint = try #require(issued.json["id_token"] as? String), access = try #require(issued.json["access_token"] as? String)
+            // One spelling per token: the signature's last character changed in its unused bits is refused.
+            for (token, ok) in [(access, true), (Self.respelled(access), false)] {
+                let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(token)"])
+                #expect(info.status == (ok ? .ok : .unauthorized), "\(ok ? "the token" : "a second spelling"): \(info.text)")
+            }
+            let (_, challenge) = Self.pkce()
+            func authorize(_ clientID: String, _ extra: String, as login: Login?) async throws -> [String: String] {
+                let answer = try await client.send(.get, Self.authorizePath(clientID, challenge, scope: "openid", extra: extra), login: login)
+                #expect(answer.status == .found, "\(answer.status) \(answer.text)")
+                return Self.query(answer.headers[.location])
+            }
+            let hinted = "&prompt=none&id_token_hint=\(hint)"
+            #expect(try await authorize(id, hinted, as: user)["code"] != nil)
+            // What the Basic OP profile sends and a provider may ignore is ignored, not refused.
+            let ignored = "&prompt=none&display=page&ui_locales=de&claims_locales=de&acr_values=2&claims=%7B%7D&unknown=1"
+            #expect(try await authorize(id, ignored, as: user)["code"] != nil)
+            let someoneElse = try await client.signup("someone@example.com")
+            let mismatch = try await authorize(id, hinted, as: someoneElse)
+            #expect(mismatch["error"] == "login_required" && mismatch["code"] == nil && mismatch["state"] == "st-1")
+            let otherID = try #require(other["client_id"] as? String)
+            #expect(try await authorize(otherID, hinted, as: user)["error"] == "invalid_request", "a hint given to another client")
+            #expect(try await authorize(id, "&id_token_hint=\(Self.respelled(hint))", as: user)["error"] == "invalid_request")
+            let forged = hint.split(separator: ".").prefix(2).joined(separator: ".") + ".AAAA"
+            #expect(try await authorize(id, "&id_token_hint=\(forged)", as: user)["error"] == "invalid_request")
+            #expect(try await authorize(id, "&id_token_hint=x", as: nil)["error"] == "invalid_request")
+
+            let signIn = try await client.send(.get, Self.authorizePath(id, challenge, scope: "openid", extra: "&login_hint=user%40example.com"),
+                                               login: nil)
+            let sent = Self.query(signIn.headers[.location])
+            #expect(signIn.headers[.location]?.hasPrefix(Self.loginURL) == true && sent["login_hint"] == "user@example.com")
+            #expect(sent["return_to"].map { Self.query($0)["login_hint"] } == "user@example.com")
+        }
+    }
 }
 
 extension OIDCFlowTests {
@@ -373,28 +463,63 @@ extension OIDCFlowTests {
             $0.oidcEnabled = true; $0.oidcLoginURL = Self.loginURL; $0.domain = "auth.test"; $0.oidcGatewayTokens = allowed
         }) { harness, client in
             let admin = try await client.signup("root@example.com")
-            let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect], "first_party": true])
+            let app = try await Self.register(client, admin, ["name": "Partner", "redirect_uris": [Self.redirect], "first_party": true,
+                                                              "scopes": ["openid", "exchange"]])
             let (id, secret) = (try #require(app["client_id"] as? String), try #require(app["client_secret"] as? String))
             let user = try await client.signup("user@example.com")
-            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
+            func call(_ bearer: String) async throws -> TestResponse {
+                try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(bearer)"])
+            }
+            let issued = try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid exchange")
             let access = try #require(issued.json["access_token"] as? String)
-            let call = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
+            let answer = try await call(access)
             guard allowed else {
-                #expect(call.status == .unauthorized && call.errors == ["authz.invalid_session"], "not without the setting")
+                #expect(answer.status == .unauthorized && answer.errors == ["authz.invalid_session"], "not without the setting")
                 return
             }
-            #expect(call.status == .ok, "\(call.text)")
-            let jwt = try #require(call.headers[.authorization]?.dropFirst("Bearer ".count))
-            let claims = try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(jwt.split(separator: ".")[1])) ?? []))
-                as? [String: Any])
+            #expect(answer.status == .ok, "\(answer.text)")
+            func payload(_ jwt: some StringProtocol) throws -> [String: Any] {
+                try #require(JSONSerialization.jsonObject(with: Data(Base64URL.decode(String(jwt.split(separator: ".")[1])) ?? []))
+                    as? [String: Any])
+            }
+            let jwt = try #require(answer.headers[.authorization]?.dropFirst("Bearer ".count))
+            let (claims, accessClaims) = (try payload(jwt), try payload(access))
             #expect(claims["uid"] as? String == user.uid && claims["sub"] as? String == "session", "the gateway JWT of its user")
+            let (exp, accessExp) = (try #require(claims["exp"] as? Int), try #require(accessClaims["exp"] as? Int))
+            #expect(exp <= accessExp, "the gateway's JWT ends when the app's token does: \(exp) > \(accessExp)")
+
+            // Without the `exchange` scope, or for an operator, an app's token is no bearer.
+            let identityOnly = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid")
+                .json["access_token"] as? String)
+            #expect(try await call(identityOnly).errors == ["authz.invalid_session"], "openid alone does not reach the API")
+            let operatorToken = try #require(try await Self.tokens(client, admin, clientID: id, secret: secret, scope: "openid exchange")
+                .json["access_token"] as? String)
+            #expect(try await call(operatorToken).errors == ["authz.invalid_session"], "a superadmin's powers stay with their session")
+
+            // Taking `exchange` away from the client stops the tokens it already holds.
+            let scoped = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid exchange")
+                .json["access_token"] as? String)
+            #expect(try await client.send(.put, "/admin/oidc/clients/\(id)", json: ["scopes": ["openid"]], login: admin).status == .ok)
+            #expect(try await call(scoped).errors == ["authz.invalid_session"], "the client may no longer ask exchange")
+            #expect(try await client.send(.put, "/admin/oidc/clients/\(id)", json: ["scopes": ["openid", "exchange"]], login: admin)
+                .status == .ok)
+            #expect(try await call(scoped).status == .ok)
+
             // An ID token, or the access token once revoked, is no bearer.
             let id_token = try #require(issued.json["id_token"] as? String)
-            let wrongKind = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(id_token)"])
-            #expect(wrongKind.status == .unauthorized)
+            #expect(try await call(id_token).status == .unauthorized)
             _ = try await client.send(.post, "/oidc/revoke", form: "token=\(access)", headers: Self.basic(id, secret))
-            let revoked = try await client.send(.get, "/api/v2/peatio/account/balances", headers: [.authorization: "Bearer \(access)"])
+            let revoked = try await call(access)
             #expect(revoked.status == .unauthorized && revoked.errors == ["authz.invalid_session"])
+
+            // Deleting the client ends every token it holds.
+            let last = try #require(try await Self.tokens(client, user, clientID: id, secret: secret, scope: "openid exchange")
+                .json["access_token"] as? String)
+            #expect(try await call(last).status == .ok)
+            #expect(try await client.send(.delete, "/admin/oidc/clients/\(id)", login: admin).status == .ok)
+            #expect(try await call(last).errors == ["authz.invalid_session"])
+            let info = try await client.send(.get, "/oidc/userinfo", headers: [.authorization: "Bearer \(last)"])
+            #expect(info.status == .unauthorized && info.json["error"] as? String == "invalid_token")
             _ = harness
         }
     }

@@ -6,8 +6,8 @@ import Testing
 @testable import PortcullisHTTP
 
 struct SwaggerTests {
-    @Test func theDescriptionListsExactlyTheRegisteredRoutes() async throws {
-        try await Harness.run { harness, _ in
+    @Test(arguments: [false, true]) func theDescriptionListsExactlyTheRegisteredRoutes(oidc: Bool) async throws {
+        try await Harness.run({ $0.oidcEnabled = oidc }) { harness, client in
             let catalog = RouteCatalog()
             _ = harness.composition.buildRouter(catalog: catalog)
             // The management API takes signed JWS bodies only, and the console (/admin/) is HTML:
@@ -15,9 +15,20 @@ struct SwaggerTests {
             let registered = catalog.routes.filter {
                 $0.contains(" /api/v2/auth/") && !$0.hasSuffix("swagger_doc.json") && !$0.contains("/management/")
             }
-            let described = Set(APIDescription.operations.map { "\($0.method) /api/v2/auth\($0.path)" })
+            let operations = SwaggerController(oidc: oidc).operations
+            let described = Set(operations.map { "\($0.method) /api/v2/auth\($0.path)" })
             #expect(registered.subtracting(described).isEmpty, "routes missing from the document: \(registered.subtracting(described))")
             #expect(described.subtracting(registered).isEmpty, "documented routes that do not exist: \(described.subtracting(registered))")
+            #expect(registered.contains("POST /api/v2/auth/oidc/token") == oidc)
+            let paths = try await client.send(.get, "/resource/swagger_doc").json["paths"] as? [String: [String: Any]] ?? [:]
+            #expect(Set(paths.keys) == Set(operations.map(\.path)))
+            if oidc {
+                let authorize = paths["/oidc/authorize"]?["get"] as? [String: Any]
+                #expect(authorize?["produces"] as? [String] == ["text/html", "application/json"])
+                let token = paths["/oidc/token"]?["post"] as? [String: Any]
+                #expect(token?["consumes"] as? [String] == ["application/x-www-form-urlencoded"])
+                #expect(token?["security"] as? [[String: [String]]] == [["ClientBasic": []]])
+            }
         }
     }
 

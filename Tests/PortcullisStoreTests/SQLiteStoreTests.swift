@@ -81,7 +81,7 @@ struct SQLiteStoreTests {
                                                              publicID: "public-" + hash))
                 }
             }
-            let count = try await store.write { tx in try await tx.deleteSessions(userID: user.id, keeping: "b") }
+            let count = try await store.write { tx in try await tx.deleteSessions(userID: user.id, keeping: "b", now: 1_700_000_000) }
             #expect(count == 2)
             let ended = try await store.read { tx in try await tx.session(idHash: "a") }
             #expect(ended == nil)

@@ -152,7 +152,7 @@ extension UserWriter {
                 account.updatedAt = now
                 try await tx.updateServiceAccount(account)
             }
-            try await tx.deleteSessions(userID: new.id, keeping: nil)
+            try await tx.deleteSessions(userID: new.id, keeping: nil, now: now)
         }
     }
 }

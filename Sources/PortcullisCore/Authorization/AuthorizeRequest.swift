@@ -55,9 +55,16 @@ public struct AccessIdentity: Sendable, Hashable {
 /// Signs access tokens; may reuse a still-fresh token for the same
 /// credential (`reuseKey`) and identical claims.
 public protocol AccessTokenIssuer: Sendable {
-    func token(for identity: AccessIdentity, reuseKey: String) async throws -> String
+    /// `notAfter`: the token expires then at the latest (an app's access token's own expiry).
+    func token(for identity: AccessIdentity, reuseKey: String, notAfter: Int64?) async throws -> String
     /// The still-fresh token `token` would return without signing, if there is one.
     func cachedToken(for identity: AccessIdentity, reuseKey: String) -> String?
+}
+
+extension AccessTokenIssuer {
+    func token(for identity: AccessIdentity, reuseKey: String) async throws -> String {
+        try await token(for: identity, reuseKey: reuseKey, notAfter: nil)
+    }
 }
 
 public enum AuthorizeOutcome: Sendable, Equatable {

@@ -9,11 +9,14 @@ public struct AuthorizeService: Sendable {
     let csrfProtection: Bool
     /// OpenID Connect access tokens as bearers (`oidc_gateway_tokens`); nil = a bearer is not read.
     let oidcBearers: (any BearerAccessVerifier)?
+    /// Roles an app's token never acts for: the operators' (abilities.yml), whose powers stay with their own sessions.
+    let operatorRoles: Set<String>
 
     public init(rules: AccessRules, sessions: SessionService, apiKeys: APIKeyAuthenticator, permissions: PermissionGate,
-                issuer: any AccessTokenIssuer, csrfProtection: Bool, oidcBearers: (any BearerAccessVerifier)? = nil) {
+                issuer: any AccessTokenIssuer, csrfProtection: Bool, oidcBearers: (any BearerAccessVerifier)? = nil,
+                operatorRoles: Set<String> = []) {
         self.rules = rules; self.sessions = sessions; self.apiKeys = apiKeys; self.permissions = permissions
-        self.issuer = issuer; self.csrfProtection = csrfProtection; self.oidcBearers = oidcBearers
+        self.issuer = issuer; self.csrfProtection = csrfProtection; self.oidcBearers = oidcBearers; self.operatorRoles = operatorRoles
     }
 
     public func authorize(_ request: AuthorizeRequest) async throws -> AuthorizeOutcome {
@@ -21,16 +24,20 @@ public struct AuthorizeService: Sendable {
         let identity: AccessIdentity
         let user: User?
         let reuseKey: String
+        var notAfter: Int64?
         if request.usesAPIKey {
             (identity, user) = try await apiKeys.authenticate(kid: request.apiKey, nonce: request.nonce, signature: request.signature)
             reuseKey = "k:" + (request.apiKey ?? "")
         } else if usesBearer(request), let bearer = request.bearer, let oidcBearers {
-            // An app's OpenID Connect access token: it acts as its user, with the user's role (no cookie, so no CSRF).
-            guard let tokenUser = try await oidcBearers.user(forAccessToken: bearer) else {
+            // An app's OpenID Connect access token with the `exchange` scope: it acts as its user, with the user's
+            // role unless that is an operator's (no cookie, so no CSRF); the JWT it gets ends when the token does.
+            guard let (tokenUser, expiresAt) = try await oidcBearers.gatewayUser(forAccessToken: bearer),
+                  !operatorRoles.contains(tokenUser.role) else {
                 throw APIError(.unauthorized, ErrorKey.Authz.invalidSession)
             }
             (identity, user) = (AccessIdentity(user: tokenUser), tokenUser)
             reuseKey = "o:" + sha256Hex(bearer)
+            notAfter = expiresAt
         } else {
             let (sessionUser, session) = try await sessions.authenticate(cookie: request.cookie, client: request.client,
                                                                          csrf: csrf(request))
@@ -38,7 +45,7 @@ public struct AuthorizeService: Sendable {
             reuseKey = "s:" + session.idHash
         }
         try await permissions.check(gateRequest(request), role: identity.role, user: user)
-        return .authorized(token: try await issuer.token(for: identity, reuseKey: reuseKey))
+        return .authorized(token: try await issuer.token(for: identity, reuseKey: reuseKey, notAfter: notAfter))
     }
 
     /// The same decision from memory alone, for the gateway listener's

@@ -79,7 +79,7 @@ public enum ConfigSettings {
         ConfigSetting("oidc_login_url", .string(\.oidcLoginURL),
                       "The front-end's sign-in page authorize sends a browser without a session to, with return_to"),
         ConfigSetting("oidc_gateway_tokens", .bool(\.oidcGatewayTokens),
-                      "authorize accepts an app's OpenID Connect access token (Bearer) as its user, with the user's role"),
+                      "authorize accepts an app's OpenID Connect access token with the exchange scope (Bearer) as its user (never an operator's role)"),
         ConfigSetting("first_registration_superadmin", .bool(\.firstRegistrationSuperadmin),
                       "The first user to sign up on an empty database becomes superadmin"),
         ConfigSetting("captcha", .choice(\.captcha), "Captcha provider: none, recaptcha or geetest"),

@@ -14,6 +14,8 @@ public struct OIDCAuthorizeRequest: Sendable, Equatable {
     public var prompt = ""
     public var maxAge: String?
     public var loginHint: String?
+    /// An ID token this provider gave the client: the user it names must be the one signed in.
+    public var idTokenHint: String?
     /// Ours: after a forced sign-in's hand-off, the session must be opened at or after this (signed) time.
     public var authAfter: String?
     /// `response_mode`, and whether `request` / `request_uri` were sent (neither is supported).
@@ -28,7 +30,7 @@ public struct OIDCAuthorizeRequest: Sendable, Equatable {
         var list = [("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", responseType), ("scope", scope),
                     ("code_challenge", codeChallenge), ("code_challenge_method", codeChallengeMethod)]
         for (name, value) in [("state", state), ("nonce", nonce), ("max_age", maxAge), ("login_hint", loginHint),
-                              ("auth_after", authAfter)] {
+                              ("id_token_hint", idTokenHint), ("auth_after", authAfter)] {
             if let value { list.append((name, value)) }
         }
         if !prompt.isEmpty { list.append(("prompt", prompt)) }
@@ -56,18 +58,24 @@ public struct OIDCAuthorizeService: Sendable {
     let issuer: String
     let loginURL: String
     let events: EventWriter
+    /// Verifies `id_token_hint`.
+    let signer: any OIDCTokenSigner
 
     /// Signs `auth_after`, so the way back from a forced sign-in cannot be edited to skip it.
     let handOffKey: SymmetricKey
 
     /// `secret`: what the hand-off key is derived from (the server's signing key: the same on every instance).
-    public init(store: any Store, clock: any ServerClock, issuer: String, loginURL: String, events: EventWriter, secret: String) {
+    public init(store: any Store, clock: any ServerClock, issuer: String, loginURL: String, events: EventWriter,
+                signer: any OIDCTokenSigner, secret: String) {
         self.store = store; self.clock = clock; self.issuer = issuer; self.loginURL = loginURL; self.events = events
+        self.signer = signer
         handOffKey = SymmetricKey(data: SHA256.hash(data: Array(("portcullis oidc auth_after\n" + secret).utf8)))
     }
 
     static let codeLifetime: Int64 = 60
     static let maxParameterLength = 2048
+    /// An ID token is longer than the other parameters.
+    static let maxHintLength = 8192
 
     /// The signed-in user, if any, as the session middleware found them.
     public struct Signed: Sendable {
@@ -77,12 +85,16 @@ public struct OIDCAuthorizeService: Sendable {
     }
 
     public func authorize(_ request: OIDCAuthorizeRequest, signed: Signed?) async throws -> OIDCAuthorizeOutcome {
-        let (client, scopes): (OIDCClient, [String])
+        let (client, scopes, hinted): (OIDCClient, [String], String?)
         switch try await validate(request) {
         case .failure(let outcome): return outcome
-        case .success(let found): (client, scopes) = found
+        case .success(let found): (client, scopes, hinted) = found
         }
         let now = clock.now()
+        // OpenID Connect Core §3.1.2.1: another account signed in than the hint names is an error, not a code for them.
+        if let hinted, let signed, signed.user.uid != hinted {
+            return redirect(request, error: OAuthError("login_required", "another account is signed in than id_token_hint names"))
+        }
         let prompts = Set(request.prompt.split(separator: " ").map(String.init))
         if prompts.contains("none"), prompts.count > 1 {
             return redirect(request, error: .invalidRequest("prompt=none cannot be combined"))
@@ -105,10 +117,13 @@ public struct OIDCAuthorizeService: Sendable {
     /// The consent form's answer: the request is checked again in full.
     public func consent(_ request: OIDCAuthorizeRequest, approve: Bool, signed: Signed, client info: ClientInfo) async throws
         -> OIDCAuthorizeOutcome {
-        let (client, scopes): (OIDCClient, [String])
+        let (client, scopes, hinted): (OIDCClient, [String], String?)
         switch try await validate(request) {
         case .failure(let outcome): return outcome
-        case .success(let found): (client, scopes) = found
+        case .success(let found): (client, scopes, hinted) = found
+        }
+        if let hinted, signed.user.uid != hinted {
+            return redirect(request, error: OAuthError("login_required", "another account is signed in than id_token_hint names"))
         }
         let now = clock.now()
         guard approve else {
@@ -130,15 +145,18 @@ public struct OIDCAuthorizeService: Sendable {
     }
 
     private enum Validation {
-        case success((OIDCClient, [String]))
+        /// The client, the scopes asked, and the uid `id_token_hint` names.
+        case success((OIDCClient, [String], String?))
         case failure(OIDCAuthorizeOutcome)
     }
 
     /// The client and redirect URI first (an error before they are trusted is
     /// a page), then the rest (an error is a redirect with `state` and `iss`).
     private func validate(_ request: OIDCAuthorizeRequest) async throws -> Validation {
-        let lengths = request.parameters.map(\.1.utf8.count)
-        guard lengths.allSatisfy({ $0 <= Self.maxParameterLength }) else { return .failure(.errorPage("A parameter is too long.")) }
+        let lengths = request.parameters.filter { $0.0 != "id_token_hint" }.map(\.1.utf8.count)
+        guard lengths.allSatisfy({ $0 <= Self.maxParameterLength }), (request.idTokenHint?.utf8.count ?? 0) <= Self.maxHintLength else {
+            return .failure(.errorPage("A parameter is too long."))
+        }
         guard !request.clientID.isEmpty,
               let client = try await store.read({ tx in try await tx.oidcClient(clientID: request.clientID) }) else {
             return .failure(.errorPage("Unknown client."))
@@ -173,7 +191,14 @@ public struct OIDCAuthorizeService: Sendable {
         guard !scopes.isEmpty, scopes.allSatisfy(client.scopes.contains) else {
             return .failure(redirect(request, error: .invalidScope("a scope the client may not ask")))
         }
-        return .success((client, scopes))
+        var hinted: String?
+        if let hint = request.idTokenHint {
+            guard let claims = await signer.verifyIDHint(hint), claims.iss == issuer, claims.aud == client.clientID else {
+                return .failure(redirect(request, error: .invalidRequest("id_token_hint is not an ID token of this provider for this client")))
+            }
+            hinted = claims.sub
+        }
+        return .success((client, scopes, hinted))
     }
 
     private func needsSignIn(_ request: OIDCAuthorizeRequest, session: SessionRecord, prompts: Set<String>, now: Int64) -> Bool {
@@ -206,7 +231,8 @@ public struct OIDCAuthorizeService: Sendable {
         return time
     }
 
-    /// The front-end's sign-in page with `return_to` this same request; a
+    /// The front-end's sign-in page with `return_to` this same request (and
+    /// `login_hint` when the client sent one); a
     /// forced sign-in (`prompt=login`, `max_age`) becomes a signed
     /// `auth_after`, so the way back does not loop and cannot be edited.
     private func signInURL(_ request: OIDCAuthorizeRequest, now: Int64, fresh: Bool) -> String {
@@ -217,7 +243,8 @@ public struct OIDCAuthorizeService: Sendable {
             back.authAfter = signedAuthAfter(now, clientID: request.clientID)
         }
         let returnTo = URLQuery.append(back.parameters, to: issuer + "/authorize")
-        return URLQuery.append([("return_to", returnTo)], to: loginURL)
+        // `login_hint` is passed on for the sign-in form to fill in; it is never trusted as who signs in.
+        return URLQuery.append([("return_to", returnTo)] + (request.loginHint.map { [("login_hint", $0)] } ?? []), to: loginURL)
     }
 
     private func issueCode(_ request: OIDCAuthorizeRequest, client: OIDCClient, scopes: [String], signed: Signed, now: Int64) async throws

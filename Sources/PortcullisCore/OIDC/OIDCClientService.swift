@@ -93,8 +93,12 @@ public struct OIDCClientService: Sendable {
         }
     }
 
+    /// Every token the client holds ends with it (its token families are revoked).
     public func delete(_ clientID: String) async throws {
-        guard try await store.write({ tx in try await tx.deleteOIDCClient(clientID: clientID) }) else { throw Refusal.doesntExist }
+        let now = clock.now()
+        guard try await store.write({ tx in try await tx.deleteOIDCClient(clientID: clientID, now: now) }) else {
+            throw Refusal.doesntExist
+        }
     }
 
     /// A new secret for a confidential client; the old one stops working at once.

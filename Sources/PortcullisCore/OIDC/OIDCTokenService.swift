@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The token endpoint and what reads its tokens (oidc.md §O4): client
@@ -73,19 +74,23 @@ public struct OIDCTokenService: Sendable {
                 }
                 return .failure(.invalidGrant("the code was used already; its tokens are revoked"))
             }
-            guard found.clientID == client.clientID else { return .failure(.invalidGrant("the code belongs to another client")) }
-            guard found.expiresAt > now else { return .failure(.invalidGrant("the code expired")) }
+            // From here the code names its user: each refusal is an activity of theirs, with its reason.
+            func refuse(_ why: String) async throws -> Result<(OIDCCode, User), OAuthError> {
+                try await Self.recordRefusal(why, userID: found.userID, client: client, info: info, in: tx, now: now)
+            }
+            guard found.clientID == client.clientID else { return try await refuse("the code belongs to another client") }
+            guard found.expiresAt > now else { return try await refuse("the code expired") }
             guard found.redirectURI == redirectURI, client.redirectURIs.contains(redirectURI) else {
-                return .failure(.invalidGrant("redirect_uri does not match"))
+                return try await refuse("redirect_uri does not match")
             }
             // The session the code was issued in must still be open: ended sessions (a password
             // change, "end all sessions", a sign-out) take their unredeemed codes with them.
             guard try await tx.sessionWithUser(idHash: found.sessionHash) != nil else {
-                return .failure(.invalidGrant("the session that approved the code has ended"))
+                return try await refuse("the session that approved the code has ended")
             }
-            guard PKCE.verifies(verifier, challenge: found.codeChallenge) else { return .failure(.invalidGrant("code_verifier does not match")) }
+            guard PKCE.verifies(verifier, challenge: found.codeChallenge) else { return try await refuse("code_verifier does not match") }
             guard let user = try await tx.user(id: found.userID), user.state.canAuthenticate else {
-                return .failure(.invalidGrant("the user may not sign in"))
+                return try await refuse("the user may not sign in")
             }
             try await tx.markOIDCCodeUsed(hash: found.codeHash, family: family, now: now)
             try await tx.insertOIDCFamily(OIDCFamily(id: family, clientID: client.clientID, userID: user.id, serviceAccountID: nil), now: now)
@@ -114,17 +119,22 @@ public struct OIDCTokenService: Sendable {
                 }
                 return .failure(.invalidGrant("the refresh token was used already; its family is revoked"))
             }
-            guard found.expiresAt > now else { return .failure(.invalidGrant("the refresh token expired")) }
+            func refuse(_ why: String, _ error: OAuthError? = nil) async throws -> Result<(OIDCRefreshToken, User, String, String), OAuthError> {
+                try await Self.recordRefusal(why, error, userID: found.userID, client: client, info: info, in: tx, now: now)
+            }
+            guard found.expiresAt > now else { return try await refuse("the refresh token expired") }
             guard let family = try await tx.oidcFamily(id: found.family), family.revokedAt == nil else {
-                return .failure(.invalidGrant("the refresh token is revoked"))
+                return try await refuse("the refresh token is revoked")
             }
             guard let user = try await tx.user(id: found.userID), user.state.canAuthenticate else {
-                return .failure(.invalidGrant("the user may not sign in"))
+                return try await refuse("the user may not sign in")
             }
             // What the client may still ask: scopes an operator removed since are not refreshed.
             let granted = OIDCScopes.parse(found.scope).filter(client.scopes.contains)
             let scopes = requested.map(OIDCScopes.parse) ?? granted
-            guard !scopes.isEmpty, Set(scopes).isSubset(of: Set(granted)) else { return .failure(.invalidScope("beyond the grant")) }
+            guard !scopes.isEmpty, Set(scopes).isSubset(of: Set(granted)) else {
+                return try await refuse("a scope beyond the grant", .invalidScope("beyond the grant"))
+            }
             try await tx.markOIDCRefreshTokenRotated(hash: found.tokenHash, now: now)
             return .success((found, user, scopes.joined(separator: " "), granted.joined(separator: " ")))
         }
@@ -162,6 +172,18 @@ public struct OIDCTokenService: Sendable {
                       idToken: nil, refreshToken: nil)
     }
 
+    /// A refusal of a code or refresh token that names its user: an activity
+    /// of theirs (topic `oidc`, action `token`, the client and the reason),
+    /// written with the refusal. A token or client that names no one is
+    /// answered without a row: activities belong to users, and an anonymous
+    /// caller must not fill the table.
+    static func recordRefusal<T>(_ why: String, _ error: OAuthError? = nil, userID: Int64, client: OIDCClient, info: ClientInfo,
+                                 in tx: any StoreTransaction, now: Int64) async throws -> Result<T, OAuthError> {
+        try await tx.insertActivity(NewActivity(userID: userID, client: info, topic: "oidc", action: "token", result: "failed",
+                                                data: ActivityData.reason("\(client.clientID): \(why)"), now: now))
+        return .failure(error ?? .invalidGrant(why))
+    }
+
     private func issue(to client: OIDCClient, user: User, family: String, scope: String, authTime: Int64, acr: String, amr: [String],
                        nonce: String?, now: Int64, keepRefreshScope: String? = nil) async throws -> Issued {
         let scopes = OIDCScopes.parse(scope)
@@ -172,14 +194,17 @@ public struct OIDCTokenService: Sendable {
         let access = OIDCAccessClaims(iss: issuer, sub: user.uid, aud: client.clientID, clientID: client.clientID,
                                       scope: scope, jti: SecureRandom.urlSafeToken(bytes: 12), iat: now,
                                       exp: now + Int64(client.accessTokenLifetime), authTime: authTime, family: family, kyc: kyc)
+        let accessToken = try await signer.sign(access: access)
         var idToken: String?
         if scopes.contains("openid") {
             let email = scopes.contains("email")
-            idToken = try await signer.sign(id: OIDCIDClaims(
+            var claims = OIDCIDClaims(
                 iss: issuer, sub: user.uid, aud: client.clientID, iat: now, exp: now + Int64(client.idTokenLifetime), authTime: authTime,
                 nonce: nonce, acr: acr, amr: amr, azp: client.clientID, email: email ? user.email : nil,
                 emailVerified: email ? Self.emailVerified(info) : nil, preferredUsername: scopes.contains("profile") ? user.username : nil
-            ))
+            )
+            claims.atHash = Self.atHash(accessToken)
+            idToken = try await signer.sign(id: claims)
         }
         var refresh: String?
         let refreshScope = keepRefreshScope ?? scope
@@ -193,8 +218,13 @@ public struct OIDCTokenService: Sendable {
             }
             refresh = token
         }
-        return Issued(accessToken: try await signer.sign(access: access), expiresIn: client.accessTokenLifetime, scope: scope,
-                      idToken: idToken, refreshToken: refresh)
+        return Issued(accessToken: accessToken, expiresIn: client.accessTokenLifetime, scope: scope, idToken: idToken,
+                      refreshToken: refresh)
+    }
+
+    /// `at_hash` (OpenID Connect Core §3.1.3.6): the left half of the access token's SHA-256 (RS256), base64url.
+    static func atHash(_ accessToken: String) -> String {
+        Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16)))
     }
 
     static func emailVerified(_ info: UserFullInfo) -> Bool {
@@ -287,7 +317,12 @@ public struct OIDCTokenService: Sendable {
 }
 
 extension OIDCTokenService: BearerAccessVerifier {
-    public func user(forAccessToken token: String) async throws -> User? {
-        try await liveAccess(token)?.1
+    public func gatewayUser(forAccessToken token: String) async throws -> (user: User, expiresAt: Int64)? {
+        guard let (claims, user) = try await liveAccess(token), let user,
+              OIDCScopes.parse(claims.scope).contains(OIDCVocabulary.gatewayScope) else { return nil }
+        // The client must still be allowed the scope: an operator taking it away stops tokens already issued.
+        let client = try await store.read { tx in try await tx.oidcClient(clientID: claims.clientID) }
+        guard client?.scopes.contains(OIDCVocabulary.gatewayScope) == true else { return nil }
+        return (user, claims.exp)
     }
 }

@@ -44,6 +44,8 @@ public struct OIDCIDClaims: Sendable, Equatable {
     public var email: String?
     public var emailVerified: Bool?
     public var preferredUsername: String?
+    /// The access token issued with it, hashed (absent on ID tokens read back as hints).
+    public var atHash: String?
 
     public init(iss: String, sub: String, aud: String, iat: Int64, exp: Int64, authTime: Int64, nonce: String?, acr: String,
                 amr: [String], azp: String, email: String?, emailVerified: Bool?, preferredUsername: String?) {
@@ -83,8 +85,9 @@ public struct OAuthError: Error, Sendable, Equatable {
 }
 
 /// Who a bearer access token acts for at the gateway (`oidc_gateway_tokens`):
-/// a live token's user who may still sign in, else nil (a client-credentials
-/// token acts for no person and is not accepted there).
+/// a live token granted the `exchange` scope, of a user who may still sign
+/// in, and when it expires; else nil (a client-credentials token acts for no
+/// person and is not accepted there).
 public protocol BearerAccessVerifier: Sendable {
-    func user(forAccessToken token: String) async throws -> User?
+    func gatewayUser(forAccessToken token: String) async throws -> (user: User, expiresAt: Int64)?
 }

@@ -57,7 +57,7 @@ public struct OTPService: Sendable {
             let fresh = try await Self.setFlag(true, userID: user.id, userWriter: userWriter, in: tx, now: now)
             _ = try await userWriter.setPrivateLabel("otp", "enabled", on: fresh, in: tx, now: now)
             try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "otp", action: action, result: "succeed", now: now))
-            try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
+            try await tx.deleteSessions(userID: user.id, keeping: session?.idHash, now: now)
             try await userWriter.events?.emit(EventName.otpEnabled, user: fresh, extra: ["user_ip": client.ip], in: tx, now: now)
         }
     }

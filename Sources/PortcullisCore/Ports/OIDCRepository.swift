@@ -6,6 +6,6 @@ public protocol OIDCRepository: Sendable {
     /// Every client, the newest first.
     func oidcClients() async throws -> [OIDCClient]
     func updateOIDCClient(_ client: OIDCClient) async throws
-    /// False when no such client.
-    func deleteOIDCClient(clientID: String) async throws -> Bool
+    /// Deletes the client and revokes its token families at `now`; false when no such client.
+    func deleteOIDCClient(clientID: String, now: Int64) async throws -> Bool
 }

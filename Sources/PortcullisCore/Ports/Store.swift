@@ -157,9 +157,10 @@ public protocol SessionRepository: Sendable {
     func sessionWithUser(idHash: String) async throws -> (SessionRecord, User)?
     func renewSession(idHash: String, expireAt: Int64, seenAt: Int64) async throws
     func deleteSession(idHash: String) async throws
-    /// Ends every session of a user, except `keeping` when given; how many ended.
+    /// Ends every session of a user, except `keeping` when given, and all
+    /// their OpenID Connect token families (revoked at `now`); how many sessions ended.
     @discardableResult
-    func deleteSessions(userID: Int64, keeping idHash: String?) async throws -> Int
+    func deleteSessions(userID: Int64, keeping idHash: String?, now: Int64) async throws -> Int
     func deleteExpiredSessions(now: Int64) async throws
     /// A user's live sessions, newest first.
     func sessions(userID: Int64, now: Int64) async throws -> [SessionRecord]

@@ -48,7 +48,7 @@ public struct SessionListService: Sendable {
     public func endAll(of user: User, keeping idHash: String?, by actor: Actor) async throws -> Int {
         let now = clock.now()
         return try await store.write { tx in
-            let ended = try await tx.deleteSessions(userID: user.id, keeping: idHash)
+            let ended = try await tx.deleteSessions(userID: user.id, keeping: idHash, now: now)
             try await tx.insertActivity(Self.activity(actor, on: user, action: "delete", session: nil, now: now))
             return ended
         }

@@ -67,7 +67,7 @@ public struct AccountService: Sendable {
         try await store.write { tx in
             let deleted = try await userWriter.setPrivateLabel("delete", "by_user", on: user, in: tx, now: now)
             try await events.emit(EventName.accountDeleted, user: deleted, withDomain: false, in: tx, now: now)
-            try await tx.deleteSessions(userID: user.id, keeping: nil)
+            try await tx.deleteSessions(userID: user.id, keeping: nil, now: now)
         }
     }
 
@@ -115,7 +115,7 @@ public struct AccountService: Sendable {
                 userID: user.id, client: client, topic: "password", action: "password change", result: "succeed", now: now
             ))
             try await events.emit(EventName.passwordChange, user: fresh, extra: ["user_ip": client.ip], in: tx, now: now)
-            try await tx.deleteSessions(userID: user.id, keeping: session?.idHash)
+            try await tx.deleteSessions(userID: user.id, keeping: session?.idHash, now: now)
         }
     }
 

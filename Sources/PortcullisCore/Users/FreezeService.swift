@@ -90,7 +90,7 @@ public struct FreezeService: Sendable {
         for account in try await tx.serviceAccounts(ownerID: user.id) {
             try await tx.disableAPIKeys(holderType: "service_account", holderID: account.id, now: now)
         }
-        try await tx.deleteSessions(userID: user.id, keeping: nil)
+        try await tx.deleteSessions(userID: user.id, keeping: nil, now: now)
         try await tx.deleteStepUpChallenges(userID: user.id)
         try await events.emit(EventName.accountFrozen, user: frozen, extra: ["user_ip": client.ip, "reason": "user"], in: tx, now: now)
         try await tx.insertActivity(NewActivity(userID: user.id, client: client, topic: "account", action: "freeze", result: "succeed",

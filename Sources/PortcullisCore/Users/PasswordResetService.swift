@@ -97,7 +97,7 @@ public struct PasswordResetService: Sendable {
                 userID: user.id, client: client, topic: "password", action: "password reset", result: "succeed", now: now
             ))
             try await events.emit(EventName.passwordReset, user: fresh, in: tx, now: now)
-            try await tx.deleteSessions(userID: user.id, keeping: nil)
+            try await tx.deleteSessions(userID: user.id, keeping: nil, now: now)
         }
     }
 }

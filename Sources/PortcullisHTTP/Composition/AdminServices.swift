@@ -45,6 +45,7 @@ struct ConsoleServices: Sendable {
     let renderer: ConsoleRenderer
     let admin: AdminServices
     let files: UploadedFiles
+    let oidcEnabled: Bool
 
     static func make(_ inputs: CompositionInputs, _ shared: SharedServices, admin: AdminServices) throws -> ConsoleServices {
         ConsoleServices(
@@ -52,7 +53,7 @@ struct ConsoleServices: Sendable {
                                             abilities: inputs.abilities, idleTimeout: inputs.config.adminConsoleIdleTimeout),
             dashboard: ConsoleDashboard(store: inputs.store, clock: inputs.clock),
             renderer: try ConsoleRenderer(appName: inputs.config.appName),
-            admin: admin, files: UploadedFiles(files: inputs.files, store: inputs.store)
+            admin: admin, files: UploadedFiles(files: inputs.files, store: inputs.store), oidcEnabled: inputs.config.oidcEnabled
         )
     }
 }

@@ -21,7 +21,7 @@ struct GatewayServices: Sendable {
             permissions: shared.permissionGate,
             issuer: try await JWTAccessTokenIssuer.make(privateKeyPEM: inputs.privateKeyPEM, clock: clock,
                                                         lifetime: config.jwtExpireTime),
-            csrfProtection: config.csrfProtection, oidcBearers: oidcBearers
+            csrfProtection: config.csrfProtection, oidcBearers: oidcBearers, operatorRoles: Set(inputs.abilities.roles).union(inputs.abilities.entries.keys)
         )
         return GatewayServices(
             call: GatewayCall(authorize: authorize, restrictions: shared.restrictions, logger: inputs.logger),

@@ -20,7 +20,7 @@ struct OIDCServices: Sendable {
         let signer = try await OIDCJWTSigner.make(privateKeyPEM: inputs.privateKeyPEM)
         return OIDCServices(
             authorize: OIDCAuthorizeService(store: store, clock: clock, issuer: issuer, loginURL: config.oidcLoginURL, events: shared.events,
-                                            secret: inputs.privateKeyPEM),
+                                            signer: signer, secret: inputs.privateKeyPEM),
             tokens: OIDCTokenService(store: store, clock: clock, signer: signer, issuer: issuer, events: shared.events),
             logout: OIDCLogout(store: store, sessions: shared.sessions, signer: signer, issuer: issuer, clock: clock),
             sessions: shared.sessions, cookie: shared.cookie,

@@ -27,7 +27,7 @@ extension Composition {
         addResourceRoutes(to: router, resource, base: base)
         addAdminRoutes(to: router, admin, base: base)
         addManagementRoutes(to: router, management, base: base)
-        SwaggerController().addRoutes(to: router)
+        SwaggerController(oidc: config.oidcEnabled).addRoutes(to: router)
         AuthorizeController(cookie: gateway.cookie, gateway: gateway.call)
             .addRoutes(to: router.group(RouterPath(base)).add(middleware: ParamsMiddleware.standard))
         if config.adminConsole { addConsoleRoutes(to: router, console) }
@@ -141,6 +141,7 @@ private func addConsoleRoutes(to router: Router<PortcullisContext>, _ s: Console
     ConsoleAccessController(permissions: admin.permissions, restrictions: admin.restrictions, abilities: admin.abilities)
         .addRoutes(to: routes)
     ConsoleActivityController(reports: admin.reports).addRoutes(to: routes)
+    ConsoleOIDCClientsController(clients: admin.oidcClients, abilities: admin.abilities, enabled: s.oidcEnabled).addRoutes(to: routes)
 }
 
 /// `<base>/oidc`: the OpenID Connect provider (only with `oidc_enabled`).

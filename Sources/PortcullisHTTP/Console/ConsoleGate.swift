@@ -5,7 +5,7 @@ import PortcullisCore
 /// the ability the admin API asks for the same work (abilities.yml), and
 /// that API call as the gateway permission table sees it, so a DROP row
 /// refuses the console as it refuses the API and an AUDIT row records both.
-/// `{uid}` in `apiPath` stands for the route's `:uid`.
+/// A `{name}` segment of `apiPath` stands for the route's `:name`.
 struct ConsoleGate: Sendable {
     let action: AbilityTable.Action
     let subject: String
@@ -21,8 +21,11 @@ struct ConsoleGate: Sendable {
     }
 
     /// The path the permission table sees, e.g. `api/v2/barong/admin/users/ID123`.
-    func gatewayPath(uid: String?) -> String {
-        let path = uid.map { apiPath.replacingOccurrences(of: "{uid}", with: $0) } ?? apiPath
+    func gatewayPath(_ parameter: (String) -> String?) -> String {
+        let path = apiPath.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.hasPrefix("{"), segment.hasSuffix("}") else { return String(segment) }
+            return parameter(String(segment.dropFirst().dropLast())) ?? String(segment)
+        }.joined(separator: "/")
         return path.isEmpty ? "api/v2/barong/admin" : "api/v2/barong/admin/" + path
     }
 }

@@ -24,9 +24,9 @@ struct ConsoleKit: Sendable {
         guard abilities.can(gate.action, gate.subject, role: call.op.user.role) else {
             throw APIError(.forbidden, ErrorKey.Admin.notPermitted)
         }
-        let uid = call.context.parameters.get("uid")
+        let path = gate.gatewayPath { call.context.parameters.get($0) }
         try await permissions.check(
-            PermissionGate.Request(method: gate.method, path: gate.gatewayPath(uid: uid), params: call.form.auditable,
+            PermissionGate.Request(method: gate.method, path: path, params: call.form.auditable,
                                    client: call.client),
             role: call.op.user.role, user: call.op.user
         )
@@ -71,11 +71,18 @@ struct ConsoleKit: Sendable {
         ErrorKey.Admin.userDoesntExist: "No such user",
     ]
 
-    /// Only a path inside the console: never another host (`//x`), scheme or header.
+    /// Only a path inside the console: never another host (`//x`), scheme or
+    /// header, nor a dot segment (`..`, `%2e%2e`) or encoded separator a browser or proxy would resolve out of it.
     static func localPath(_ text: String?) -> String? {
         guard let text, text.hasPrefix("/admin/"), !text.contains("//"), !text.contains("\\"), text.utf8.count <= 2048,
               text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
-        return text
+        let path = text.split(separator: "?", maxSplits: 1).first ?? ""
+        // An encoded `/` or `\` in the path is a separator to a proxy that decodes it.
+        guard !path.lowercased().contains("%2f"), !path.lowercased().contains("%5c") else { return nil }
+        let dots = path.split(separator: "/").contains { segment in
+            [".", ".."].contains(segment.lowercased().replacingOccurrences(of: "%2e", with: "."))
+        }
+        return dots ? nil : text
     }
 
     /// The sections the role can open.
@@ -83,7 +90,7 @@ struct ConsoleKit: Sendable {
         let items: [(String, String, AbilityTable.Action, String)] = [
             ("/admin/", "Dashboard", .read, "User"), ("/admin/users", "Users", .read, "User"),
             ("/admin/kyc", "KYC queue", .read, "User"), ("/admin/access", "Permissions & restrictions", .read, "Restriction"),
-            ("/admin/activity", "Activity", .read, "Activity"),
+            ("/admin/activity", "Activity", .read, "Activity"), ("/admin/oidc", "Apps (OpenID)", .read, "OIDCClient"),
         ]
         return items.filter { abilities.can($0.2, $0.3, role: role) }.map { item in
             let current = item.0 == "/admin/" ? path == "/admin/" || path == "/admin" : path.hasPrefix(item.0)

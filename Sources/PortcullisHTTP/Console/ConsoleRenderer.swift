@@ -18,6 +18,8 @@ struct ConsoleRenderer: Sendable {
         ("user", PackageResources.user_mustache), ("kyc", PackageResources.kyc_mustache),
         ("access", PackageResources.access_mustache), ("confirm", PackageResources.confirm_mustache),
         ("activity", PackageResources.activity_mustache), ("error", PackageResources.error_mustache),
+        ("oidc_clients", PackageResources.oidc_clients_mustache), ("oidc_client", PackageResources.oidc_client_mustache),
+        ("oidc_secret", PackageResources.oidc_secret_mustache),
     ]
 
     init(appName: String) throws {

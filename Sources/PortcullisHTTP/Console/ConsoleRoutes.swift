@@ -27,15 +27,28 @@ struct ConsoleRoutes: Sendable {
     }
 
     func action(_ path: String, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsoleDone) {
+        post(path, gate) { call, back in
+            let done = try await handler(call)
+            return ConsoleRenderer.redirect(done.location ?? back, flash: ConsoleFlash(.notice, done.notice), secure: call.secure)
+        }
+    }
+
+    /// An action whose answer is a page shown this once (a new client
+    /// secret), not a redirect: nothing secret goes into a cookie or a URL.
+    /// The page is `no-store` like every console page.
+    func reveal(_ path: String, _ gate: ConsoleGate, _ handler: @escaping @Sendable (ConsoleCall) async throws -> ConsolePage) {
+        post(path, gate) { call, _ in kit.render(try await handler(call), call: call) }
+    }
+
+    private func post(_ path: String, _ gate: ConsoleGate,
+                      _ answer: @escaping @Sendable (ConsoleCall, _ back: String) async throws -> Response) {
         group.post(RouterPath(path)) { request, context in
             let call = try kit.call(request, context)
             let back = ConsoleKit.localPath(call.form.text("back")) ?? "/admin/"
             if let refusal = kit.csrfRefusal(call) { return refusal }
             do {
                 try await kit.admit(call, gate)
-                let done = try await handler(call)
-                return ConsoleRenderer.redirect(done.location ?? back, flash: ConsoleFlash(.notice, done.notice),
-                                                secure: context.overHTTPS)
+                return try await answer(call, back)
             } catch let error as APIError {
                 return ConsoleRenderer.redirect(back, flash: ConsoleFlash(.error, ConsoleKit.message(error)),
                                                 secure: context.overHTTPS)

@@ -109,7 +109,7 @@ struct AdminOIDCClientsController {
     }
 
     /// A registry refusal as the admin API's key (`admin.oidc_client.<reason>`).
-    static func answer(_ work: () async throws -> Response) async throws -> Response {
+    static func answer<Value>(_ work: () async throws -> Value) async throws -> Value {
         do {
             return try await work()
         } catch let refusal as OIDCClientService.Refusal {

@@ -1,13 +1,16 @@
 /// The routes of the public, identity, resource and admin groups with their
-/// parameters: the source of `resource/swagger_doc`. A router test checks
-/// it against the routes actually registered, so the two cannot drift.
+/// parameters (and, with `oidc_enabled`, the OpenID Connect provider's):
+/// the source of `resource/swagger_doc`. A router test checks it against
+/// the routes actually registered, so the two cannot drift.
 enum APIDescription {
     struct Param {
         let name: String
         let required: Bool
         let type: String
-        init(_ name: String, required: Bool = false, type: String = "string") {
-            self.name = name; self.required = required; self.type = type
+        /// The only values taken, when they are few.
+        var values: [String]?
+        init(_ name: String, required: Bool = false, type: String = "string", values: [String]? = nil) {
+            self.name = name; self.required = required; self.type = type; self.values = values
         }
     }
 
@@ -17,6 +20,12 @@ enum APIDescription {
         let summary: String
         let params: [Param]
         let authenticated: Bool
+        /// The security definition (nil: none, or `BearerToken` when authenticated).
+        var security: String?
+        /// What the answer may be, when not only JSON.
+        var produces: [String]?
+        /// A body is a form only (OAuth's endpoints), not multipart too.
+        var formOnly = false
     }
 
     static func op(_ method: String, _ path: String, _ summary: String, _ params: [Param] = [], auth: Bool = false) -> Operation {

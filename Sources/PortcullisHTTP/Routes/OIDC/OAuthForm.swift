@@ -21,11 +21,16 @@ struct OAuthForm: Sendable {
     }
 
     static let maxBody = 64 * 1024
+    /// Credentials and tokens a POST carries in its body only: a URL ends up in proxies' and servers' logs.
+    static let bodyOnly = ["access_token", "client_secret", "code", "code_verifier", "refresh_token", "token"]
 
     static func read(_ request: Request) async throws -> OAuthForm {
         guard var pairs = parse(request.uri.query ?? "") else { throw OAuthError.invalidRequest("the query does not decode") }
         let inQuery = Set(pairs.map(\.0))
         if request.method == .post {
+            if let name = bodyOnly.first(where: inQuery.contains) {
+                throw OAuthError.invalidRequest("\(name) must be in the body, not the URL")
+            }
             if ParamsReader.announces(request.headers[.contentLength], over: maxBody) {
                 throw OAuthError.invalidRequest("the body is too large")
             }

@@ -109,6 +109,7 @@ struct OIDCAuthorizeController {
         r.prompt = form["prompt"] ?? ""
         r.maxAge = form["max_age"]
         r.loginHint = form["login_hint"]
+        r.idTokenHint = form["id_token_hint"]
         r.authAfter = form["auth_after"]
         r.responseMode = form["response_mode"]
         r.requestObject = form["request"] != nil

@@ -15,11 +15,15 @@ struct OIDCPages: Sendable {
     let assets: String
     let assetVersion: String
 
+    static let templates: [(String, [UInt8])] = [
+        ("layout", PackageResources.oidc_layout_mustache), ("consent", PackageResources.oidc_consent_mustache),
+        ("message", PackageResources.oidc_message_mustache),
+    ]
+
     init(appName: String, assets: String) throws {
         MustacheContentTypes.register(ScalarHTMLContentType(), named: ConsoleRenderer.contentTypeName)
         var library = MustacheLibrary()
-        for (name, bytes) in [("layout", PackageResources.oidc_layout_mustache), ("consent", PackageResources.oidc_consent_mustache),
-                              ("message", PackageResources.oidc_message_mustache)] {
+        for (name, bytes) in Self.templates {
             try library.register(ConsoleRenderer.withScalarEscaping(String(decoding: bytes, as: UTF8.self)), named: name)
         }
         self.library = library
@@ -35,6 +39,7 @@ struct OIDCPages: Sendable {
         "profile": "see your username",
         "offline_access": "stay signed in when you are away",
         "kyc": "see your verification level, role and account state",
+        "exchange": "use the exchange's API as you (trading, balances), while your approval lasts",
     ]
 
     func consent(client: OIDCClient, scopes: [String], request: OIDCAuthorizeRequest, email: String, csrf: String, action: String)
