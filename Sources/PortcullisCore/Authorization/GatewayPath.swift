@@ -81,7 +81,8 @@ public enum GatewayPath {
         byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ";") || byte < 0x20 || byte >= 0x7f
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    /// A hex digit's value (either case), else nil; redirect URIs check their escapes with it too.
+    static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

@@ -91,10 +91,7 @@ public struct OIDCAuthorizeService: Sendable {
         case .success(let found): (client, scopes, hinted) = found
         }
         let now = clock.now()
-        // OpenID Connect Core §3.1.2.1: another account signed in than the hint names is an error, not a code for them.
-        if let hinted, let signed, signed.user.uid != hinted {
-            return redirect(request, error: OAuthError("login_required", "another account is signed in than id_token_hint names"))
-        }
+        if let refused = hintMismatch(request, hinted: hinted, signed: signed) { return refused }
         let prompts = Set(request.prompt.split(separator: " ").map(String.init))
         if prompts.contains("none"), prompts.count > 1 {
             return redirect(request, error: .invalidRequest("prompt=none cannot be combined"))
@@ -122,9 +119,7 @@ public struct OIDCAuthorizeService: Sendable {
         case .failure(let outcome): return outcome
         case .success(let found): (client, scopes, hinted) = found
         }
-        if let hinted, signed.user.uid != hinted {
-            return redirect(request, error: OAuthError("login_required", "another account is signed in than id_token_hint names"))
-        }
+        if let refused = hintMismatch(request, hinted: hinted, signed: signed) { return refused }
         let now = clock.now()
         guard approve else {
             try await store.write { tx in
@@ -221,6 +216,13 @@ public struct OIDCAuthorizeService: Sendable {
     func signedAuthAfter(_ time: Int64, clientID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("\(time)|\(clientID)".utf8), using: handOffKey)
         return "\(time)." + Array(mac).hexString
+    }
+
+    /// OpenID Connect Core §3.1.2.1: another account signed in than `id_token_hint` names is
+    /// `login_required`, never a code for them (nil: no hint, no session, or the same user).
+    private func hintMismatch(_ request: OIDCAuthorizeRequest, hinted: String?, signed: Signed?) -> OIDCAuthorizeOutcome? {
+        guard let hinted, let signed, signed.user.uid != hinted else { return nil }
+        return redirect(request, error: OAuthError("login_required", "another account is signed in than id_token_hint names"))
     }
 
     func verifiedAuthAfter(_ value: String, clientID: String) -> Int64? {

@@ -99,13 +99,11 @@ public enum RedirectURIRule {
     static func escapesAreWellFormed(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "%") {
-            guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
+            guard index + 2 < bytes.count, GatewayPath.hexValue(bytes[index + 1]) != nil, GatewayPath.hexValue(bytes[index + 2]) != nil else {
+                return false
+            }
         }
         return true
-    }
-
-    static func isHex(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
     }
 
     /// No port (nor a bare `:`), or one written as a number in 1…65535.
